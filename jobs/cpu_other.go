@@ -1,0 +1,8 @@
+//go:build !unix
+
+package jobs
+
+import "time"
+
+// cpuTime is not measured on this system; runs report 0 CPU seconds.
+func cpuTime() time.Duration { return 0 }

@@ -1,0 +1,224 @@
+// Package fetch downloads images over HTTP the way a careful client does: one
+// shared client whose connection pool fits the number of workers, bounded
+// connect/header/body times, retries only for transient failures, a size limit
+// that fails instead of truncating, content sniffed from the bytes, and files
+// written atomically under names derived safely from the URL.
+package fetch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"concurrencylab/jobs/atomicfile"
+	"concurrencylab/jobs/imagecheck"
+)
+
+// Client downloads images. Its zero value is not usable; call New.
+type Client struct {
+	HTTP        *http.Client
+	Limits      imagecheck.Limits
+	ItemTimeout time.Duration // a whole download, retries included
+	Attempts    int           // tries for a transient failure
+	Backoff     time.Duration // wait before the second try; doubled after
+}
+
+// New returns a Client for workers concurrent downloads. Go's default transport
+// keeps only 2 idle connections per host, which makes a larger pool reconnect
+// all the time; this one keeps one per worker.
+func New(workers int) *Client {
+	workers = max(workers, 1)
+	tr := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: 30 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		IdleConnTimeout:       90 * time.Second,
+		MaxIdleConns:          2 * workers,
+		MaxIdleConnsPerHost:   workers,
+		ForceAttemptHTTP2:     true,
+	}
+	return &Client{
+		HTTP:        &http.Client{Transport: tr},
+		Limits:      imagecheck.Default,
+		ItemTimeout: 2 * time.Minute,
+		Attempts:    3,
+		Backoff:     250 * time.Millisecond,
+	}
+}
+
+// Close closes idle connections, so that no connection goroutine outlives a run.
+func (c *Client) Close() { c.HTTP.CloseIdleConnections() }
+
+// Result is one image downloaded.
+type Result struct {
+	Path     string        `json:"path"`
+	Bytes    int64         `json:"bytes"`
+	Format   string        `json:"format"`
+	Width    int           `json:"width"`
+	Height   int           `json:"height"`
+	Attempts int           `json:"attempts"`
+	Network  time.Duration `json:"network_ns"` // from request to last byte, over all tries
+}
+
+// StatusError is an HTTP response that is not 200 OK.
+type StatusError struct {
+	Code       int
+	RetryAfter time.Duration
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("HTTP %d %s", e.Code, http.StatusText(e.Code))
+}
+
+// Download fetches url, checks that it is an allowed image within the limits,
+// and writes it into dir under Name(url, format). Nothing is written on failure.
+func (c *Client) Download(ctx context.Context, url, dir string) (Result, error) {
+	if c.ItemTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.ItemTimeout)
+		defer cancel()
+	}
+	start := time.Now()
+	var res Result
+	var data []byte
+	var err error
+	wait := c.Backoff
+	for res.Attempts = 1; ; res.Attempts++ {
+		data, err = c.get(ctx, url)
+		if err == nil || res.Attempts >= c.Attempts || !transient(err) {
+			break
+		}
+		d := wait
+		if se := (*StatusError)(nil); errors.As(err, &se) && se.RetryAfter > d {
+			d = min(se.RetryAfter, 10*time.Second)
+		}
+		if !sleep(ctx, d) {
+			break
+		}
+		wait *= 2
+	}
+	res.Network = time.Since(start)
+	if err != nil {
+		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
+		}
+		if res.Attempts > 1 {
+			err = fmt.Errorf("%w (after %d tries)", err, res.Attempts)
+		}
+		return res, err
+	}
+	cfg, err := c.Limits.Check(data)
+	if err != nil {
+		return res, err
+	}
+	res.Format, res.Width, res.Height = cfg.Format, cfg.Width, cfg.Height
+	res.Bytes = int64(len(data))
+	res.Path = filepath.Join(dir, Name(url, cfg.Format))
+	return res, atomicfile.WriteBytes(res.Path, data)
+}
+
+func (c *Client) get(ctx context.Context, url string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "image/*")
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
+		return nil, &StatusError{Code: resp.StatusCode, RetryAfter: retryAfter(resp.Header.Get("Retry-After"))}
+	}
+	max := c.Limits.MaxBytes
+	if max > 0 && resp.ContentLength > max {
+		return nil, fmt.Errorf("body is %d bytes, over the %d byte limit", resp.ContentLength, max)
+	}
+	buf := make([]byte, 0, max64(resp.ContentLength, 0))
+	data, err := readAll(resp.Body, buf, max)
+	if err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fmt.Errorf("body cut short after %d of %d bytes: %w", len(data), resp.ContentLength, err)
+		}
+		return nil, fmt.Errorf("reading body: %w", err)
+	}
+	return data, nil
+}
+
+// ErrTooLarge is returned by readAll for a body over its limit. Unlike
+// io.LimitReader, which ends with a silent EOF, it tells a cut-off from a whole.
+var ErrTooLarge = errors.New("body over the size limit")
+
+func readAll(r io.Reader, buf []byte, max int64) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if max > 0 && int64(len(buf)) > max {
+			return buf, fmt.Errorf("%w (%d bytes)", ErrTooLarge, max)
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}
+
+// transient reports whether trying again may help: connection failures, server
+// errors other than 501, and 429 Too Many Requests. A 404 never gets better.
+func transient(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var se *StatusError
+	if errors.As(err, &se) {
+		return se.Code == http.StatusTooManyRequests || (se.Code >= 500 && se.Code != http.StatusNotImplemented)
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+}
+
+func retryAfter(v string) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return time.Until(t)
+	}
+	return 0
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func max64(a, b int64) int64 {
+	if a > b {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,21 @@
+package pool
+
+import (
+	"os/exec"
+	"syscall"
+)
+
+// isolate puts the worker in its own process group, so that a kill reaches
+// anything it started, and asks the kernel to kill it when its parent dies.
+// Pdeathsig fires when the parent's *thread* that started it exits
+// (golang/go#27505); the portable backstop is EOF on the worker's input pipe,
+// which Serve treats as the end.
+func isolate(cmd *exec.Cmd) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+}
+
+func killGroup(cmd *exec.Cmd) {
+	if cmd.Process != nil {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
+}

@@ -1,0 +1,51 @@
+package jobs
+
+// Result is the measured outcome of a run. Its JSON form is one object of
+// `concurrencylab bench --json`.
+type Result struct {
+	Task        Task    `json:"task"`
+	Mode        Mode    `json:"mode"`
+	Workers     int     `json:"workers"`
+	Cores       int     `json:"cores"` // the most cores the run could use
+	Items       int     `json:"items"`
+	OK          int     `json:"ok"`
+	Failed      int     `json:"failed"`
+	Canceled    int     `json:"canceled"` // not tried because the run was cancelled
+	WallSeconds float64 `json:"wall_seconds"`
+	// CPUSeconds is user+system time of this process and of the worker
+	// processes it waited for during the run.
+	CPUSeconds float64 `json:"cpu_seconds"`
+	// Speedup is the wall time of the sequential run of the same task in the
+	// same session divided by this run's; nil when there is none.
+	Speedup *float64 `json:"speedup"`
+	// IdealSeconds, when known, is the shortest wall time the simulated
+	// network allows for a download (set by the caller, which knows the network).
+	IdealSeconds *float64 `json:"ideal_seconds,omitempty"`
+	Bytes        int64    `json:"bytes"` // source bytes handled
+	// PhaseSeconds sums each phase over the items that finished.
+	PhaseSeconds map[string]float64 `json:"phase_seconds"`
+	Errors       []ItemError        `json:"errors"`
+}
+
+// ItemError is one item that failed.
+type ItemError struct {
+	Item  int    `json:"item"`
+	Name  string `json:"name"`
+	Stage string `json:"stage"`
+	Error string `json:"error"`
+}
+
+// SetSpeedups fills each result's Speedup against the first Sequential or
+// Blocking run of the same task before or after it in rs.
+func SetSpeedups(rs []Result) {
+	for i := range rs {
+		rs[i].Speedup = nil
+		for _, b := range rs {
+			if b.Task == rs[i].Task && (b.Mode == Sequential || b.Mode == Blocking) && b.WallSeconds > 0 && rs[i].WallSeconds > 0 {
+				s := b.WallSeconds / rs[i].WallSeconds
+				rs[i].Speedup = &s
+				break
+			}
+		}
+	}
+}

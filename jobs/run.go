@@ -1,0 +1,298 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"concurrencylab/jobs/fetch"
+	"concurrencylab/jobs/pool"
+)
+
+// running is held while a run has GOMAXPROCS set for it: runs in one process
+// take turns, or their core counts would be lies.
+var running sync.Mutex
+
+// ErrBusy is returned by Run while another run is in progress in this process.
+var ErrBusy = errors.New("another run is in progress")
+
+// Run does spec's task to each item in spec's mode, reporting to rep, and
+// returns what it measured. It returns when every goroutine and worker process
+// it started has ended. Item failures are in the Result, not the error; the
+// error is for a run that could not start, or ctx's error when cancelled (the
+// Result then counts what was done).
+func Run(ctx context.Context, spec Spec, rep Reporter) (Result, error) {
+	if err := spec.check(); err != nil {
+		return Result{}, err
+	}
+	if rep == nil {
+		rep = Discard
+	}
+	if !running.TryLock() {
+		return Result{}, ErrBusy
+	}
+	defer running.Unlock()
+	r := &run{spec: spec, rep: rep, items: make([]itemState, len(spec.Items)),
+		downloads: filepath.Join(spec.OutDir, "downloads"), thumbs: filepath.Join(spec.OutDir, "thumbs")}
+	for _, d := range []string{r.downloads, r.thumbs} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return Result{}, err
+		}
+	}
+	for i, it := range spec.Items {
+		r.items[i] = itemState{idx: i, Item: it}
+	}
+
+	cores := spec.Cores()
+	if spec.Mode != Processes {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(cores))
+	}
+	cpu0 := cpuTime()
+	r.start = time.Now()
+	rep.Report(Event{Kind: RunStarted, Item: -1, Total: len(spec.Items), Workers: spec.Workers})
+
+	var err error
+	switch spec.Mode {
+	case Blocking, Sequential:
+		kind := "goroutine"
+		if spec.Mode == Blocking {
+			kind = "ui"
+		}
+		r.sequential(ctx, Worker{Kind: kind, Index: 1})
+	case Goroutines:
+		r.goroutines(ctx)
+	case Processes:
+		err = r.processes(ctx)
+	}
+	res := r.result(time.Since(r.start), cpuTime()-cpu0, cores)
+	if err == nil {
+		err = ctx.Err()
+	}
+	rep.Report(Event{Kind: RunFinished, At: time.Since(r.start), Item: -1, Result: &res})
+	return res, err
+}
+
+type run struct {
+	spec              Spec
+	rep               Reporter
+	start             time.Time
+	items             []itemState
+	downloads, thumbs string
+	client            *fetch.Client // in-process downloads
+}
+
+// itemState is owned by one goroutine at a time; channels hand it over.
+type itemState struct {
+	Item
+	idx  int
+	done bool
+	err  *ItemError
+	info Info
+}
+
+func (r *run) emit(e Event) {
+	e.At = time.Since(r.start)
+	r.rep.Report(e)
+}
+
+// stages lists the steps of the task, in order.
+func (r *run) stages() []string {
+	switch r.spec.Task {
+	case Download:
+		return []string{"download"}
+	case Thumbnail:
+		return []string{"thumbnail"}
+	}
+	return []string{"download", "thumbnail"}
+}
+
+// sequential does every step of every item on the calling goroutine.
+func (r *run) sequential(ctx context.Context, w Worker) {
+	r.client = r.newClient(1)
+	defer r.client.Close()
+	for i := range r.items {
+		if ctx.Err() != nil {
+			return
+		}
+		for _, stage := range r.stages() {
+			if !r.step(ctx, &r.items[i], stage, w, r.local(stage)) {
+				break
+			}
+		}
+		r.finish(&r.items[i])
+	}
+}
+
+// goroutines runs Workers goroutines per stage; a pipeline's download
+// goroutines hand items to its thumbnail goroutines as they arrive.
+func (r *run) goroutines(ctx context.Context) {
+	n := r.spec.Workers
+	r.client = r.newClient(n)
+	defer r.client.Close()
+	r.stagesOn(ctx, func(stage string, i int) (func() Worker, stepFunc) {
+		return fixed(Worker{Kind: "goroutine", Role: r.role(stage), Index: i + 1}), r.local(stage)
+	})
+}
+
+// processes runs the CPU stage (and a lone download stage) in worker
+// processes; a pipeline downloads on goroutines of this process, which only wait.
+func (r *run) processes(ctx context.Context) error {
+	n := r.spec.Workers
+	p, err := pool.Start(ctx, pool.Config{Workers: n, Command: r.spec.WorkerCommand, CallTimeout: r.spec.ItemTimeout})
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	for i := range n {
+		s := p.Slot(i)
+		r.emit(Event{Kind: WorkerUp, Item: -1, Worker: Worker{Kind: "process", Index: s.Index(), PID: s.PID()}})
+	}
+	r.client = r.newClient(n)
+	defer r.client.Close()
+	r.stagesOn(ctx, func(stage string, i int) (func() Worker, stepFunc) {
+		if r.spec.Task == Pipeline && stage == "download" {
+			return fixed(Worker{Kind: "goroutine", Role: stage, Index: i + 1}), r.local(stage)
+		}
+		s := p.Slot(i)
+		// The PID is read per item: a crashed worker's replacement has a new one.
+		who := func() Worker { return Worker{Kind: "process", Role: r.role(stage), Index: s.Index(), PID: s.PID()} }
+		return who, r.remote(s, stage)
+	})
+	return nil
+}
+
+// stagesOn starts Workers goroutines for each stage, chained by channels, and
+// waits for all of them. lane says who works stage's i-th lane and how.
+func (r *run) stagesOn(ctx context.Context, lane func(stage string, i int) (func() Worker, stepFunc)) {
+	in := make(chan *itemState, len(r.items))
+	for i := range r.items {
+		in <- &r.items[i]
+	}
+	close(in)
+	stages := r.stages()
+	var all sync.WaitGroup
+	for si, stage := range stages {
+		last := si == len(stages)-1
+		src, out := in, make(chan *itemState, len(r.items))
+		var wg sync.WaitGroup
+		for i := range r.spec.Workers {
+			who, do := lane(stage, i)
+			wg.Go(func() {
+				for it := range src {
+					if ctx.Err() != nil {
+						continue // drain: what is left is counted as cancelled
+					}
+					if !r.step(ctx, it, stage, who(), do) || last {
+						r.finish(it)
+						continue
+					}
+					out <- it
+				}
+			})
+		}
+		all.Go(func() { wg.Wait(); close(out) })
+		in = out
+	}
+	all.Wait()
+}
+
+// stepFunc does one stage of one item, returning its phases and the bytes it
+// received or wrote.
+type stepFunc func(ctx context.Context, it *itemState) (Phases, int64, error)
+
+func fixed(w Worker) func() Worker { return func() Worker { return w } }
+
+// role names a pipeline's stage on its workers; other tasks have one stage.
+func (r *run) role(stage string) string {
+	if r.spec.Task == Pipeline {
+		return stage
+	}
+	return ""
+}
+
+// step runs one stage of it, reporting its start and end; it reports whether
+// the item may go on.
+func (r *run) step(ctx context.Context, it *itemState, stage string, w Worker, do stepFunc) bool {
+	if it.Err != nil {
+		it.err = &ItemError{Item: it.idx, Name: it.Name, Stage: stage, Error: it.Err.Error()}
+		r.emit(Event{Kind: ItemFailed, Item: it.idx, Name: it.Name, Stage: stage, Worker: w, Err: it.Err})
+		return false
+	}
+	r.emit(Event{Kind: StepStarted, Item: it.idx, Name: it.Name, Stage: stage, Worker: w})
+	ph, n, err := do(ctx, it)
+	if err != nil {
+		if ctx.Err() != nil {
+			return false // cancelled, not failed
+		}
+		it.err = &ItemError{Item: it.idx, Name: it.Name, Stage: stage, Error: err.Error()}
+		r.emit(Event{Kind: ItemFailed, Item: it.idx, Name: it.Name, Stage: stage, Worker: w, Err: err})
+		return false
+	}
+	it.info.Phases = it.info.Phases.Add(ph)
+	r.emit(Event{Kind: StepFinished, Item: it.idx, Name: it.Name, Stage: stage, Worker: w, Phases: ph, Bytes: n})
+	return true
+}
+
+// finish marks an item complete unless it failed or was never finished.
+func (r *run) finish(it *itemState) {
+	if it.err != nil || it.done {
+		return
+	}
+	want := "download"
+	if r.spec.Task != Download {
+		want = "thumbnail"
+	}
+	if (want == "download" && it.info.Download == "") || (want == "thumbnail" && it.info.Thumbnail == "") {
+		return // cancelled part-way
+	}
+	it.done = true
+	r.emit(Event{Kind: ItemDone, Item: it.idx, Name: it.Name, Info: it.info})
+}
+
+func (r *run) result(wall, cpu time.Duration, cores int) Result {
+	res := Result{Task: r.spec.Task, Mode: r.spec.Mode, Workers: r.spec.Workers, Cores: cores,
+		Items: len(r.items), WallSeconds: wall.Seconds(), CPUSeconds: cpu.Seconds(),
+		PhaseSeconds: map[string]float64{}, Errors: []ItemError{}}
+	var sum Phases
+	for _, it := range r.items {
+		switch {
+		case it.err != nil:
+			res.Failed++
+			res.Errors = append(res.Errors, *it.err)
+		case it.done:
+			res.OK++
+			res.Bytes += it.info.Bytes
+			sum = sum.Add(it.info.Phases)
+		default:
+			res.Canceled++
+		}
+	}
+	for name, d := range map[string]time.Duration{"network": sum.Network, "decode": sum.Decode,
+		"resize": sum.Resize, "encode": sum.Encode, "ipc": sum.IPC} {
+		res.PhaseSeconds[name] = d.Seconds()
+	}
+	return res
+}
+
+func (r *run) thumbPath(it *itemState) string {
+	key := it.Path
+	if it.URL != "" {
+		key = it.URL
+	}
+	return filepath.Join(r.thumbs, fetch.Name(key, "jpeg"))
+}
+
+func (r *run) source(it *itemState) (string, error) {
+	if it.info.Download != "" {
+		return it.info.Download, nil
+	}
+	if it.Path == "" {
+		return "", fmt.Errorf("no local file to thumbnail (download it first, or run the pipeline)")
+	}
+	return it.Path, nil
+}

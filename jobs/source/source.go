@@ -1,0 +1,181 @@
+// Package source turns what a user picked (the built-in gallery, a file of
+// URLs, or a folder of their own images) into the items of a run, starting the
+// built-in gallery server when the run needs one.
+package source
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"concurrencylab/jobs"
+	"concurrencylab/jobs/gallery"
+)
+
+// Options shape the built-in gallery and the simulated network.
+type Options struct {
+	Images   int             // built-in gallery size
+	Sizes    []gallery.Size  // built-in picture sizes, cycled; nil: gallery.PhotoSizes
+	Network  gallery.Network // of the built-in server
+	CacheDir string          // where the built-in gallery is kept; "": gallery.DefaultDir()
+}
+
+// Source is the items of a run and what serves them.
+type Source struct {
+	Kind   string // "builtin", "urls" or "dir"
+	Items  []jobs.Item
+	Bytes  int64           // total size of the items, when known (0 for URLs)
+	Server *gallery.Server // serves builtin and dir items on 127.0.0.1
+}
+
+// Open parses spec ("builtin", "urls:FILE" or "dir:PATH") and prepares its items.
+func Open(ctx context.Context, spec string, opt Options) (*Source, error) {
+	kind, arg, _ := strings.Cut(spec, ":")
+	switch {
+	case kind == "builtin" && arg == "":
+		dir := opt.CacheDir
+		if dir == "" {
+			var err error
+			if dir, err = gallery.DefaultDir(); err != nil {
+				return nil, err
+			}
+		}
+		imgs, err := gallery.Ensure(ctx, dir, opt.Images, opt.Sizes)
+		if err != nil {
+			return nil, err
+		}
+		return serve("builtin", imgs, opt.Network)
+	case kind == "dir" && arg != "":
+		imgs, err := folder(arg)
+		if err != nil {
+			return nil, err
+		}
+		return serve("dir", imgs, opt.Network)
+	case kind == "urls" && arg != "":
+		items, err := urlList(arg)
+		if err != nil {
+			return nil, err
+		}
+		return &Source{Kind: "urls", Items: items}, nil
+	}
+	return nil, fmt.Errorf("unknown source %q (want builtin, urls:FILE or dir:PATH)", spec)
+}
+
+// Close stops the server, if any.
+func (s *Source) Close() error {
+	if s.Server != nil {
+		return s.Server.Close()
+	}
+	return nil
+}
+
+func serve(kind string, imgs []gallery.Image, nw gallery.Network) (*Source, error) {
+	srv, err := gallery.Serve(imgs, nw)
+	if err != nil {
+		return nil, err
+	}
+	s := &Source{Kind: kind, Server: srv}
+	for _, im := range srv.Images() {
+		s.Items = append(s.Items, jobs.Item{Name: im.Name, URL: im.URL, Path: im.Path})
+		s.Bytes += im.Bytes
+	}
+	for i := range s.Items { // Images() drops paths from its JSON
+		s.Items[i].Path = imgs[i].Path
+	}
+	return s, nil
+}
+
+// ImageExts are the file name endings a folder source picks up.
+var ImageExts = []string{".jpg", ".jpeg", ".png", ".gif", ".webp"}
+
+func folder(dir string) ([]gallery.Image, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var imgs []gallery.Image
+	for _, e := range entries {
+		ext := strings.ToLower(filepath.Ext(e.Name()))
+		if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") || !slices.Contains(ImageExts, ext) {
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil {
+			continue
+		}
+		imgs = append(imgs, gallery.Image{Name: e.Name(), Bytes: fi.Size(), Path: filepath.Join(dir, e.Name())})
+	}
+	if len(imgs) == 0 {
+		return nil, fmt.Errorf("no images (%s) in %s", strings.Join(ImageExts, " "), dir)
+	}
+	return imgs, nil
+}
+
+func urlList(file string) ([]jobs.Item, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var items []jobs.Item
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		it := jobs.Item{Name: line, URL: line}
+		u, err := url.Parse(line)
+		switch {
+		case err != nil:
+			it.Err = fmt.Errorf("%s line %d: %w", file, n, err)
+		case u.Scheme != "http" && u.Scheme != "https":
+			it.Err = fmt.Errorf("%s line %d: %q is not an http(s) URL", file, n, line)
+		default:
+			if b := path.Base(u.Path); b != "/" && b != "." {
+				it.Name = b
+			}
+		}
+		items = append(items, it)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if len(items) == 0 {
+		return nil, fmt.Errorf("no URLs in %s", file)
+	}
+	return items, nil
+}
+
+// Localize makes sure every item has a local file, downloading those that
+// have only a URL into dir with a pool of goroutines (this is preparation,
+// not a measured run). An item that cannot be downloaded gets its Err.
+func (s *Source) Localize(ctx context.Context, dir string) error {
+	var need []int
+	var items []jobs.Item
+	for i, it := range s.Items {
+		if it.Path == "" && it.Err == nil {
+			need = append(need, i)
+			items = append(items, it)
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	rep := jobs.ReporterFunc(func(e jobs.Event) {
+		switch e.Kind {
+		case jobs.ItemDone:
+			s.Items[need[e.Item]].Path = e.Info.Download
+		case jobs.ItemFailed:
+			s.Items[need[e.Item]].Err = fmt.Errorf("download: %w", e.Err)
+		}
+	})
+	_, err := jobs.Run(ctx, jobs.Spec{Task: jobs.Download, Mode: jobs.Goroutines, Workers: 8, OutDir: dir, Items: items}, rep)
+	return err
+}

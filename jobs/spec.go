@@ -1,0 +1,140 @@
+package jobs
+
+import (
+	"fmt"
+	"os/exec"
+	"runtime"
+	"strings"
+	"time"
+
+	"concurrencylab/jobs/imagecheck"
+)
+
+// Task is what a run does to each image.
+type Task string
+
+const (
+	Download  Task = "download"
+	Thumbnail Task = "thumbnail"
+	Pipeline  Task = "pipeline" // downloads stream straight into thumbnailing
+)
+
+// Mode is how a run spreads the work.
+type Mode string
+
+const (
+	// Blocking is Sequential run on the caller's goroutine, which in the window
+	// is the UI goroutine: the window freezes. That is the lesson.
+	Blocking Mode = "blocking"
+	// Sequential runs one item after another on one goroutine and one core.
+	Sequential Mode = "sequential"
+	// Goroutines runs a pool of Workers goroutines on min(Workers, CPUs) cores.
+	Goroutines Mode = "goroutines"
+	// Processes runs a pool of Workers worker processes of one core each.
+	Processes Mode = "processes"
+)
+
+// Tasks and Modes list the valid values, in display order.
+var (
+	Tasks = []Task{Download, Thumbnail, Pipeline}
+	Modes = []Mode{Blocking, Sequential, Goroutines, Processes}
+)
+
+// ParseTask and ParseMode check a name given by a user.
+func ParseTask(s string) (Task, error) {
+	for _, t := range Tasks {
+		if string(t) == s {
+			return t, nil
+		}
+	}
+	return "", fmt.Errorf("unknown task %q (want %s)", s, join(Tasks))
+}
+
+func ParseMode(s string) (Mode, error) {
+	for _, m := range Modes {
+		if string(m) == s {
+			return m, nil
+		}
+	}
+	return "", fmt.Errorf("unknown mode %q (want %s)", s, join(Modes))
+}
+
+func join[T ~string](xs []T) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = string(x)
+	}
+	return strings.Join(s, ", ")
+}
+
+// Item is one image to work on: a URL to download, a local file to
+// thumbnail, or both. Err, when set, fails the item without trying it (a
+// source that could not be prepared).
+type Item struct {
+	Name string
+	URL  string
+	Path string
+	Err  error
+}
+
+// Spec describes a run.
+type Spec struct {
+	Task    Task
+	Mode    Mode
+	Workers int    // pool size; Sequential and Blocking use 1
+	Size    int    // thumbnail box in pixels; 0 means 256
+	OutDir  string // downloads/ and thumbs/ are made inside
+	Items   []Item
+	Limits  imagecheck.Limits // zero means imagecheck.Default
+	// ItemTimeout bounds one download, or one call to a worker process
+	// (after which the worker counts as hung); 0 means 2 minutes.
+	ItemTimeout time.Duration
+	// WorkerCommand overrides how worker processes are started (tests); nil
+	// re-executes this program as "PROGRAM worker".
+	WorkerCommand func() *exec.Cmd
+}
+
+// Cores is how many cores a run of this spec may use in this process, which is
+// what Run sets GOMAXPROCS to: one for Sequential and Blocking, one per worker
+// up to the CPUs for Goroutines. Processes leaves this process alone (it only
+// waits) and runs each worker with GOMAXPROCS=1, so it is capped at Workers.
+func (s Spec) Cores() int {
+	switch s.Mode {
+	case Sequential, Blocking:
+		return 1
+	case Goroutines:
+		return min(s.Workers, runtime.NumCPU())
+	}
+	return min(s.Workers, runtime.NumCPU())
+}
+
+func (s *Spec) check() error {
+	if _, err := ParseTask(string(s.Task)); err != nil {
+		return err
+	}
+	if _, err := ParseMode(string(s.Mode)); err != nil {
+		return err
+	}
+	if s.Mode == Sequential || s.Mode == Blocking {
+		s.Workers = 1
+	}
+	if s.Workers < 1 {
+		return fmt.Errorf("workers must be at least 1, not %d", s.Workers)
+	}
+	if s.Size == 0 {
+		s.Size = 256
+	}
+	if s.Size < 1 {
+		return fmt.Errorf("thumbnail size must be positive, not %d", s.Size)
+	}
+	if s.OutDir == "" {
+		return fmt.Errorf("no output folder")
+	}
+	if s.Limits.Formats == nil {
+		s.Limits = imagecheck.Default
+	}
+	if s.ItemTimeout <= 0 {
+		s.ItemTimeout = 2 * time.Minute
+	}
+	return nil
+}
