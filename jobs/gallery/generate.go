@@ -145,7 +145,7 @@ func Picture(seed int64, w, h int) *image.RGBA {
 			v := r.next()
 			tex := int((x/4+y)%9) - 4
 			for k := 0; k < 3; k++ {
-				n := int(v>>(8*k)&15) - 8 + tex
+				n := int(v>>(8*k)&31) - 16 + tex
 				row[x+k] = uint8(clamp(int(row[x+k])+n, 0, 255))
 			}
 		}

@@ -114,16 +114,18 @@ func writePaced(ctx context.Context, w http.ResponseWriter, data []byte, bw int6
 	flusher, _ := w.(http.Flusher)
 	for sent := 0; sent < len(data); {
 		n := min(chunk, len(data)-sent)
+		// A chunk leaves when the link would have carried it, so the last
+		// byte arrives at latency + size/bandwidth, not a chunk early.
+		due := time.Duration(float64(sent+n) / float64(bw) * float64(time.Second))
+		if !sleep(ctx, due-time.Since(start)) {
+			return
+		}
 		if _, err := w.Write(data[sent : sent+n]); err != nil {
 			return
 		}
 		sent += n
 		if flusher != nil {
 			flusher.Flush()
-		}
-		due := time.Duration(float64(sent) / float64(bw) * float64(time.Second))
-		if !sleep(ctx, due-time.Since(start)) {
-			return
 		}
 	}
 }

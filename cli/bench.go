@@ -1,0 +1,155 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"concurrencylab/jobs"
+	"concurrencylab/jobs/gallery"
+	"concurrencylab/jobs/source"
+)
+
+// Bench runs `concurrencylab bench args` and returns the exit code: 0 when
+// every run finished (items may have failed: they are listed), 1 when a run
+// could not, 2 for a bad command line, 130 when interrupted.
+func Bench(args []string, stdout, stderr io.Writer) int {
+	f, err := parseBench(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	results, err := bench(ctx, f, stderr)
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "concurrencylab bench: interrupted")
+		return 130
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "concurrencylab bench:", err)
+		return 1
+	}
+	if f.json {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(results)
+	} else {
+		printTable(stdout, results)
+	}
+	return 0
+}
+
+func bench(ctx context.Context, f benchFlags, stderr io.Writer) ([]jobs.Result, error) {
+	out := f.out
+	if out == "" {
+		tmp, err := os.MkdirTemp("", "concurrencylab-bench-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(tmp)
+		out = tmp
+	}
+	nw := gallery.Network{Latency: f.latency, Bandwidth: f.bandwidth}
+	if strings.HasPrefix(f.source, "builtin") {
+		fmt.Fprintf(stderr, "preparing the built-in gallery of %d images (generated once, then cached)…\n", f.images)
+	}
+	src, err := source.Open(ctx, f.source, source.Options{Images: f.images, Network: nw})
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	if f.task == jobs.Thumbnail {
+		if err := src.Localize(ctx, filepath.Join(out, "source")); err != nil {
+			return nil, err
+		}
+	}
+	prog := newProgress(ctx, stderr)
+	var results []jobs.Result
+	for _, mode := range f.modes {
+		spec := jobs.Spec{Task: f.task, Mode: mode, Workers: f.workers, Size: f.size, Items: src.Items,
+			OutDir: filepath.Join(out, string(f.task)+"-"+string(mode)), ItemTimeout: f.timeout}
+		res, err := jobs.Run(ctx, spec, prog.bar(spec))
+		if err != nil {
+			prog.wait()
+			return nil, fmt.Errorf("%s run: %w", mode, err)
+		}
+		if f.task == jobs.Download && src.Bytes > 0 {
+			ideal := idealDownload(len(src.Items), res.Workers, src.Bytes, nw).Seconds()
+			res.IdealSeconds = &ideal
+		}
+		results = append(results, res)
+	}
+	prog.wait()
+	jobs.SetSpeedups(results)
+	return results, nil
+}
+
+// idealDownload is the shortest time a pool of workers connections can
+// download items totalling bytes on the simulated network: each connection
+// waits the latency once per item it fetches and receives at the bandwidth.
+func idealDownload(items, workers int, bytes int64, nw gallery.Network) time.Duration {
+	rounds := (items + workers - 1) / workers
+	d := time.Duration(rounds) * nw.Latency
+	if nw.Bandwidth > 0 {
+		d += time.Duration(float64(bytes) / float64(workers) / float64(nw.Bandwidth) * float64(time.Second))
+	}
+	return d
+}
+
+func printTable(w io.Writer, rs []jobs.Result) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "task\tmode\tworkers\tcores\titems\tok\tfailed\twall s\tcpu s\timg/s\tspeed-up\tideal s\t")
+	for _, r := range rs {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%.2f\t%.2f\t%.1f\t%s\t%s\t\n",
+			r.Task, r.Mode, r.Workers, r.Cores, r.Items, r.OK, r.Failed, r.WallSeconds, r.CPUSeconds,
+			float64(r.OK)/r.WallSeconds, ratio(r.Speedup), optional(r.IdealSeconds))
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "where the time went, mean ms per finished item:")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "mode\tnetwork\tdecode\tresize\tencode\tipc\t")
+	for _, r := range rs {
+		ms := func(k string) string {
+			if r.OK == 0 {
+				return "-"
+			}
+			return fmt.Sprintf("%.1f", r.PhaseSeconds[k]/float64(r.OK)*1000)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Mode, ms("network"), ms("decode"), ms("resize"), ms("encode"), ms("ipc"))
+	}
+	tw.Flush()
+	for _, r := range rs {
+		for _, e := range r.Errors {
+			fmt.Fprintf(w, "%s failed: %s (%s): %s\n", r.Mode, e.Name, e.Stage, e.Error)
+		}
+	}
+}
+
+func ratio(p *float64) string {
+	if p == nil || math.IsInf(*p, 0) {
+		return "-"
+	}
+	return fmt.Sprintf("%.2fx", *p)
+}
+
+func optional(p *float64) string {
+	if p == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f", *p)
+}

@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"concurrencylab/jobs"
+	"concurrencylab/jobs/gallery"
+	"concurrencylab/jobs/pool"
+)
+
+// TestMain serves as a pool worker when bench's process mode re-executes the
+// test binary.
+func TestMain(m *testing.M) {
+	if pool.IsWorker() {
+		if err := jobs.ServeWorker(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func TestBadFlagsExit2(t *testing.T) {
+	for _, args := range [][]string{
+		{"--modes", "threads"},
+		{"--modes", "blocking"},
+		{"--task", "resize"},
+		{"--workers", "0"},
+		{"--images", "-1"},
+		{"--bandwidth", "fast"},
+		{"--source", "web"},
+		{"--nope"},
+		{"extra"},
+	} {
+		var stderr bytes.Buffer
+		if code := Bench(args, &bytes.Buffer{}, &stderr); code != 2 || !strings.Contains(stderr.String(), "Usage") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr.String())
+		}
+	}
+}
+
+func TestParseBytes(t *testing.T) {
+	for in, want := range map[string]int64{"4MB": 4e6, "4MB/s": 4e6, "512KiB": 512 << 10, "1000": 1000, "0": 0, "2.5mb": 2.5e6, "3 GiB": 3 << 30, "10B": 10} {
+		if got, err := parseBytes(in); err != nil || got != want {
+			t.Errorf("parseBytes(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "fast", "-1MB", "4XB"} {
+		if _, err := parseBytes(in); err == nil {
+			t.Errorf("parseBytes(%q) accepted", in)
+		}
+	}
+}
+
+func TestBenchJSON(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // the gallery cache
+	t.Setenv("GORACE", "atexit_sleep_ms=0") // workers under -race exit at once
+	var stdout, stderr bytes.Buffer
+	code := Bench([]string{"--images", "3", "--task", "download", "--latency", "20ms", "--bandwidth", "20MB",
+		"--workers", "3", "--json"}, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var rs []map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &rs); err != nil {
+		t.Fatalf("%v: %s", err, stdout.String())
+	}
+	if len(rs) != 3 {
+		t.Fatalf("%d runs", len(rs))
+	}
+	for i, mode := range []string{"sequential", "goroutines", "processes"} {
+		r := rs[i]
+		for _, k := range []string{"task", "mode", "workers", "items", "ok", "failed", "wall_seconds", "cpu_seconds", "speedup", "errors", "ideal_seconds"} {
+			if _, ok := r[k]; !ok {
+				t.Errorf("run %d has no %q", i, k)
+			}
+		}
+		if r["mode"] != mode || r["ok"] != 3.0 || r["speedup"] == nil {
+			t.Errorf("run %d: %v", i, r)
+		}
+	}
+	// 3 items on 3 connections: one latency and a third of the bytes each.
+	ideal := rs[1]["ideal_seconds"].(float64)
+	if min := (20 * time.Millisecond).Seconds(); ideal < min {
+		t.Errorf("ideal %v below one latency", ideal)
+	}
+	if !strings.Contains(stderr.String(), "download goroutines: 3 ok") {
+		t.Errorf("no progress on stderr: %q", stderr.String())
+	}
+}
+
+func TestIdealDownload(t *testing.T) {
+	nw := gallery.Network{Latency: 100 * time.Millisecond, Bandwidth: 1_000_000}
+	if got := idealDownload(10, 4, 8_000_000, nw); got != 300*time.Millisecond+2*time.Second {
+		t.Fatalf("got %v", got)
+	}
+}

@@ -1,0 +1,127 @@
+// Package cli is the command line of Concurrency Lab: `concurrencylab bench`
+// runs the same work as the window from a terminal and prints a results table.
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"concurrencylab/jobs"
+	"concurrencylab/jobs/gallery"
+)
+
+// benchFlags is what `bench` was asked to do.
+type benchFlags struct {
+	source    string
+	images    int
+	latency   time.Duration
+	bandwidth int64
+	task      jobs.Task
+	modes     []jobs.Mode
+	workers   int
+	size      int
+	out       string
+	json      bool
+	timeout   time.Duration
+}
+
+// errUsage is a bad command line: exit code 2.
+var errUsage = errors.New("usage")
+
+func parseBench(args []string, stderr io.Writer) (benchFlags, error) {
+	var f benchFlags
+	fs := flag.NewFlagSet("concurrencylab bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `Usage: concurrencylab bench [flags]
+
+Runs a task over an image gallery in several modes, one after another, and
+prints what each took. Progress goes to stderr, the table (or JSON) to stdout.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&f.source, "source", "builtin", "images: builtin (generated, served on 127.0.0.1), urls:FILE (one URL a line) or dir:PATH (a folder of images)")
+	fs.IntVar(&f.images, "images", 48, "size of the built-in gallery")
+	fs.DurationVar(&f.latency, "latency", gallery.CDN.Latency, "built-in server: delay before each response")
+	bw := fs.String("bandwidth", "4MB", "built-in server: bytes a second per connection (e.g. 4MB, 500KB, 2MiB; 0 for unlimited)")
+	task := fs.String("task", "thumbnail", "download, thumbnail or pipeline (downloads stream into thumbnailing)")
+	modes := fs.String("modes", "sequential,goroutines,processes", "comma-separated modes to run, in order: sequential, goroutines, processes")
+	fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "goroutines or worker processes in a pool")
+	fs.IntVar(&f.size, "size", 256, "thumbnails fit in a square box of this many pixels")
+	fs.StringVar(&f.out, "out", "", "folder for downloads and thumbnails (default: a temporary folder, removed at the end)")
+	fs.BoolVar(&f.json, "json", false, "print a JSON array, one object per run, instead of a table")
+	fs.DurationVar(&f.timeout, "timeout", 2*time.Minute, "longest a single download or worker call may take")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return f, err
+		}
+		return f, errUsage
+	}
+	bad := func(format string, a ...any) (benchFlags, error) {
+		fmt.Fprintf(stderr, "concurrencylab bench: "+format+"\n", a...)
+		fs.Usage()
+		return f, errUsage
+	}
+	if fs.NArg() > 0 {
+		return bad("unexpected argument %q", fs.Arg(0))
+	}
+	var err error
+	if f.task, err = jobs.ParseTask(*task); err != nil {
+		return bad("%v", err)
+	}
+	for _, m := range strings.Split(*modes, ",") {
+		mode, err := jobs.ParseMode(strings.TrimSpace(m))
+		if err != nil || mode == jobs.Blocking {
+			return bad("unknown mode %q (want sequential, goroutines or processes)", m)
+		}
+		f.modes = append(f.modes, mode)
+	}
+	if f.bandwidth, err = parseBytes(*bw); err != nil {
+		return bad("--bandwidth: %v", err)
+	}
+	switch {
+	case f.images < 1 || f.images > 100_000:
+		return bad("--images must be between 1 and 100000, not %d", f.images)
+	case f.workers < 1 || f.workers > 1024:
+		return bad("--workers must be between 1 and 1024, not %d", f.workers)
+	case f.size < 1 || f.size > 10_000:
+		return bad("--size must be between 1 and 10000, not %d", f.size)
+	case f.latency < 0:
+		return bad("--latency must not be negative")
+	case f.timeout <= 0:
+		return bad("--timeout must be positive")
+	}
+	if k, _, _ := strings.Cut(f.source, ":"); k != "builtin" && k != "urls" && k != "dir" {
+		return bad("unknown source %q (want builtin, urls:FILE or dir:PATH)", f.source)
+	}
+	return f, nil
+}
+
+// parseBytes reads a size such as 4MB, 4MB/s, 512KiB or 1000000.
+func parseBytes(s string) (int64, error) {
+	t := strings.TrimSuffix(strings.TrimSpace(s), "/s")
+	units := []struct {
+		suffix string
+		mult   float64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
+	mult := 1.0
+	for _, u := range units {
+		if strings.HasSuffix(strings.ToUpper(t), strings.ToUpper(u.suffix)) && (len(u.suffix) == 3) == strings.HasSuffix(strings.ToLower(t), "ib") {
+			t, mult = strings.TrimSpace(t[:len(t)-len(u.suffix)]), u.mult
+			break
+		}
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || v < 0 {
+		return 0, fmt.Errorf("%q is not a size like 4MB or 512KiB", s)
+	}
+	return int64(v * mult), nil
+}

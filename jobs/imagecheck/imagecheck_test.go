@@ -1,0 +1,41 @@
+package imagecheck
+
+import (
+	"bytes"
+	"image"
+	"image/jpeg"
+	"strings"
+	"testing"
+
+	"golang.org/x/image/tiff"
+)
+
+func TestCheck(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 30, 20))
+	var jpg, tif bytes.Buffer
+	jpeg.Encode(&jpg, img, nil)
+	tiff.Encode(&tif, img, nil)
+
+	cfg, err := Default.Check(jpg.Bytes())
+	if err != nil || cfg != (Config{Format: "jpeg", Width: 30, Height: 20}) {
+		t.Fatalf("%+v, %v", cfg, err)
+	}
+	small := Default
+	small.MaxPixels = 599
+	for name, tc := range map[string]struct {
+		lim  Limits
+		data []byte
+		want string
+	}{
+		"tiff is not on the list": {Default, tif.Bytes(), `format "tiff" is not accepted`},
+		"html is not an image":    {Default, []byte("<!doctype html><p>404</p>"), "not an image"},
+		"empty":                   {Default, nil, "not an image"},
+		"over the pixel cap":      {small, jpg.Bytes(), "decompression bomb"},
+		"over the byte cap":       {Limits{MaxBytes: 10, Formats: Default.Formats}, jpg.Bytes(), "byte limit"},
+		"a header cut short":      {Default, jpg.Bytes()[:10], "reading jpeg header"},
+	} {
+		if _, err := tc.lim.Check(tc.data); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", name, err, tc.want)
+		}
+	}
+}

@@ -1,0 +1,98 @@
+package thumb
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/disintegration/imaging"
+
+	"concurrencylab/jobs/imagecheck"
+)
+
+// withOrientation inserts an EXIF APP1 segment whose Orientation tag is o.
+func withOrientation(jpg []byte, o byte) []byte {
+	tiff := []byte{'I', 'I', 42, 0, 8, 0, 0, 0, // little-endian header, IFD at 8
+		1, 0, // one entry
+		0x12, 0x01, 3, 0, 1, 0, 0, 0, o, 0, 0, 0, // Orientation, SHORT, count 1, value o
+		0, 0, 0, 0} // no next IFD
+	payload := append([]byte("Exif\x00\x00"), tiff...)
+	n := len(payload) + 2
+	seg := append([]byte{0xFF, 0xE1, byte(n >> 8), byte(n)}, payload...)
+	return append(append([]byte{0xFF, 0xD8}, seg...), jpg[2:]...)
+}
+
+func TestFile(t *testing.T) {
+	dir := t.TempDir()
+	// 400x200, left half red, right half blue.
+	src := image.NewRGBA(image.Rect(0, 0, 400, 200))
+	for y := 0; y < 200; y++ {
+		for x := 0; x < 400; x++ {
+			c := color.RGBA{255, 0, 0, 255}
+			if x >= 200 {
+				c = color.RGBA{0, 0, 255, 255}
+			}
+			src.Set(x, y, c)
+		}
+	}
+	var buf bytes.Buffer
+	jpeg.Encode(&buf, src, &jpeg.Options{Quality: 95})
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, data, 0o644)
+		return p
+	}
+
+	t.Run("fits into the box keeping the aspect ratio", func(t *testing.T) {
+		info, err := File(write("plain.jpg", buf.Bytes()), filepath.Join(dir, "t1.jpg"), 100, imagecheck.Default)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Width != 100 || info.Height != 50 || info.SrcWidth != 400 || info.Format != "jpeg" {
+			t.Fatalf("%+v", info)
+		}
+		if info.Timings.Decode <= 0 || info.Timings.Resize <= 0 || info.Timings.Encode <= 0 {
+			t.Fatalf("timings %+v", info.Timings)
+		}
+	})
+
+	t.Run("EXIF orientation is honoured", func(t *testing.T) {
+		// Orientation 6: the camera was turned; the picture must be rotated 90° clockwise.
+		info, err := File(write("rotated.jpg", withOrientation(buf.Bytes(), 6)), filepath.Join(dir, "t2.jpg"), 100, imagecheck.Default)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Width != 50 || info.Height != 100 {
+			t.Fatalf("got %dx%d, want 50x100", info.Width, info.Height)
+		}
+		th, err := imaging.Open(info.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Rotated clockwise, the red left half is now on top.
+		if r, _, b, _ := th.At(25, 10).RGBA(); r < b {
+			t.Fatalf("top is not red: r=%d b=%d", r>>8, b>>8)
+		}
+	})
+
+	t.Run("small images are not enlarged", func(t *testing.T) {
+		info, err := File(write("plain2.jpg", buf.Bytes()), filepath.Join(dir, "t3.jpg"), 1000, imagecheck.Default)
+		if err != nil || info.Width != 400 || info.Height != 200 {
+			t.Fatalf("%+v, %v", info, err)
+		}
+	})
+
+	t.Run("a bad source writes nothing", func(t *testing.T) {
+		dst := filepath.Join(dir, "t4.jpg")
+		if _, err := File(write("cut.jpg", buf.Bytes()[:buf.Len()/2]), dst, 100, imagecheck.Default); err == nil {
+			t.Fatal("a truncated JPEG made a thumbnail")
+		}
+		if _, err := os.Stat(dst); !os.IsNotExist(err) {
+			t.Fatalf("thumbnail written: %v", err)
+		}
+	})
+}
