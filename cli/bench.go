@@ -67,16 +67,11 @@ func bench(ctx context.Context, f benchFlags, stderr io.Writer) ([]jobs.Result, 
 	if strings.HasPrefix(f.source, "builtin") {
 		fmt.Fprintf(stderr, "preparing the built-in gallery of %d images (generated once, then cached)…\n", f.images)
 	}
-	src, err := source.Open(ctx, f.source, source.Options{Images: f.images, Network: nw})
+	src, err := source.Prepare(ctx, f.source, source.Options{Images: f.images, Network: nw}, f.task, filepath.Join(out, "source"))
 	if err != nil {
 		return nil, err
 	}
 	defer src.Close()
-	if f.task == jobs.Thumbnail {
-		if err := src.Localize(ctx, filepath.Join(out, "source")); err != nil {
-			return nil, err
-		}
-	}
 	prog := newProgress(ctx, stderr)
 	var results []jobs.Result
 	for _, mode := range f.modes {

@@ -1,12 +1,14 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -170,7 +172,7 @@ func (r *run) processes(ctx context.Context) error {
 // waits for all of them. lane says who works stage's i-th lane and how.
 func (r *run) stagesOn(ctx context.Context, lane func(stage string, i int) (func() Worker, stepFunc)) {
 	in := make(chan *itemState, len(r.items))
-	for i := range r.items {
+	for _, i := range r.order() {
 		in <- &r.items[i]
 	}
 	close(in)
@@ -199,6 +201,22 @@ func (r *run) stagesOn(ctx context.Context, lane func(stage string, i int) (func
 		in = out
 	}
 	all.Wait()
+}
+
+// order is the order in which a pool takes items: largest first when every
+// size is known (LPT scheduling: a pool does not end waiting on one large
+// straggler), else as given.
+func (r *run) order() []int {
+	idx := make([]int, len(r.items))
+	known := true
+	for i, it := range r.items {
+		idx[i] = i
+		known = known && it.Bytes > 0
+	}
+	if known {
+		slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(r.items[b].Bytes, r.items[a].Bytes) })
+	}
+	return idx
 }
 
 // stepFunc does one stage of one item, returning its phases and the bytes it

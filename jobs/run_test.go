@@ -423,3 +423,23 @@ func TestSetSpeedups(t *testing.T) {
 		t.Fatalf("%v %v %v", rs[0].Speedup, rs[1].Speedup, rs[2].Speedup)
 	}
 }
+
+func TestPoolsTakeLargestFirstWhenSizesAreKnown(t *testing.T) {
+	_, items := serveGallery(t)
+	sized := append([]jobs.Item{}, items...)
+	for i := range sized {
+		sized[i].Bytes = int64(100 + i) // the last is the largest
+	}
+	s := spec(t, jobs.Download, jobs.Goroutines, sized)
+	s.Workers = 1
+	rec := &recorder{}
+	if _, err := jobs.Run(context.Background(), s, rec); err != nil {
+		t.Fatal(err)
+	}
+	starts := rec.of(jobs.StepStarted)
+	for i, e := range starts {
+		if want := len(sized) - 1 - i; e.Item != want {
+			t.Fatalf("step %d took item %d, want %d", i, e.Item, want)
+		}
+	}
+}

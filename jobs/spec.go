@@ -71,10 +71,11 @@ func join[T ~string](xs []T) string {
 // thumbnail, or both. Err, when set, fails the item without trying it (a
 // source that could not be prepared).
 type Item struct {
-	Name string
-	URL  string
-	Path string
-	Err  error
+	Name  string
+	URL   string
+	Path  string
+	Bytes int64 // size when known in advance, 0 otherwise
+	Err   error
 }
 
 // Spec describes a run.

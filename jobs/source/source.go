@@ -82,7 +82,7 @@ func serve(kind string, imgs []gallery.Image, nw gallery.Network) (*Source, erro
 	}
 	s := &Source{Kind: kind, Server: srv}
 	for _, im := range srv.Images() {
-		s.Items = append(s.Items, jobs.Item{Name: im.Name, URL: im.URL, Path: im.Path})
+		s.Items = append(s.Items, jobs.Item{Name: im.Name, URL: im.URL, Path: im.Path, Bytes: im.Bytes})
 		s.Bytes += im.Bytes
 	}
 	for i := range s.Items { // Images() drops paths from its JSON
@@ -151,6 +151,22 @@ func urlList(file string) ([]jobs.Item, error) {
 		return nil, fmt.Errorf("no URLs in %s", file)
 	}
 	return items, nil
+}
+
+// Prepare opens spec for task: for a thumbnail run, items that are only URLs
+// are downloaded first into dir (not part of the measured run).
+func Prepare(ctx context.Context, spec string, opt Options, task jobs.Task, dir string) (*Source, error) {
+	s, err := Open(ctx, spec, opt)
+	if err != nil {
+		return nil, err
+	}
+	if task == jobs.Thumbnail {
+		if err := s.Localize(ctx, dir); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 // Localize makes sure every item has a local file, downloading those that
