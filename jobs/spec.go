@@ -93,6 +93,8 @@ type Spec struct {
 	// WorkerCommand overrides how worker processes are started (tests); nil
 	// re-executes this program as "PROGRAM worker".
 	WorkerCommand func() *exec.Cmd
+	// WorkerNice lowers worker processes' priority (see pool.Config.Nice).
+	WorkerNice int
 }
 
 // Cores is how many cores a run of this spec may use in this process, which is

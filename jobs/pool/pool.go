@@ -24,6 +24,10 @@ type Config struct {
 	CallTimeout time.Duration
 	// StartTimeout bounds a worker's start-up until its hello; 0 means 20 s.
 	StartTimeout time.Duration
+	// Nice lowers the workers' scheduling priority (Unix nice, 0 to 19), so
+	// that an interactive parent, such as a window, keeps getting the CPU
+	// when the workers saturate every core.
+	Nice int
 }
 
 // Pool is a set of supervised worker processes, one Slot each.
@@ -157,6 +161,16 @@ func (s *Slot) GOMAXPROCS() int {
 		return 0
 	}
 	return s.w.hello.GOMAXPROCS
+}
+
+// Nice is what the current worker said its niceness is.
+func (s *Slot) Nice() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.w == nil {
+		return 0
+	}
+	return s.w.hello.Nice
 }
 
 // Call sends op with args to the slot's worker and decodes its result into

@@ -125,6 +125,15 @@ func TestPool(t *testing.T) {
 		}
 	})
 
+	t.Run("workers can run at a lower priority", func(t *testing.T) {
+		cfg := testConfig(1)
+		cfg.Nice = 7
+		p := startPool(t, cfg)
+		if got := p.Slot(0).Nice(); got != 7 {
+			t.Fatalf("worker niceness %d, want 7", got)
+		}
+	})
+
 	t.Run("results come back despite stdout noise", func(t *testing.T) {
 		p := startPool(t, testConfig(1))
 		for i := range 3 {

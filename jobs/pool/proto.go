@@ -11,8 +11,12 @@ import (
 	"os"
 )
 
-// EnvWorker is set to "1" in a worker's environment.
-const EnvWorker = "CONCURRENCYLAB_WORKER"
+// EnvWorker is set to "1" in a worker's environment; EnvNice to the niceness
+// it should give itself.
+const (
+	EnvWorker = "CONCURRENCYLAB_WORKER"
+	EnvNice   = "CONCURRENCYLAB_WORKER_NICE"
+)
 
 // IsWorker reports whether this process was started as a pool worker.
 func IsWorker() bool { return os.Getenv(EnvWorker) == "1" }
@@ -34,4 +38,5 @@ type hello struct {
 	PID        int      `json:"pid"`
 	Ops        []string `json:"ops"`
 	GOMAXPROCS int      `json:"gomaxprocs"`
+	Nice       int      `json:"nice"`
 }

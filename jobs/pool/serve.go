@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"strconv"
 )
 
 // Handler does one request in a worker. It returns a JSON-encodable result or
@@ -19,6 +20,9 @@ type Handler func(args json.RawMessage) (any, error)
 // parent closes the pool or dies. It runs on one core.
 func Serve(handlers map[string]Handler) error {
 	runtime.GOMAXPROCS(1)
+	if n, err := strconv.Atoi(os.Getenv(EnvNice)); err == nil && n > 0 {
+		renice(min(n, 19))
+	}
 	in := os.NewFile(3, "pool-requests")
 	out := os.NewFile(4, "pool-responses")
 	if in == nil || out == nil {
@@ -32,7 +36,7 @@ func Serve(handlers map[string]Handler) error {
 		ops = append(ops, op)
 	}
 	slices.Sort(ops)
-	if err := enc.Encode(hello{PID: os.Getpid(), Ops: ops, GOMAXPROCS: runtime.GOMAXPROCS(0)}); err != nil {
+	if err := enc.Encode(hello{PID: os.Getpid(), Ops: ops, GOMAXPROCS: runtime.GOMAXPROCS(0), Nice: niceness()}); err != nil {
 		return err
 	}
 	sc := bufio.NewScanner(in)

@@ -1,0 +1,7 @@
+//go:build !unix
+
+package pool
+
+func renice(int) {}
+
+func niceness() int { return 0 }

@@ -1,0 +1,80 @@
+package ui
+
+import (
+	"flag"
+	"fmt"
+	"io"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/driver/desktop"
+
+	"concurrencylab/assets"
+)
+
+// AppID identifies the app's preferences; it matches FyneApp.toml.
+const AppID = "io.concurrencylab.app"
+
+// Main opens the window and returns the exit code when it closes. Flags:
+// --autorun runs (task=…,mode=…,workers=…,images=…[;…]) at start,
+// --screenshot FILE saves the window after them, --stats-json FILE writes
+// their results and the UI heartbeat, and then the app quits by itself.
+func Main(args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("concurrencylab", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	autorun := fs.String("autorun", "", "runs to do at start, e.g. task=thumbnail,mode=processes,workers=2,images=24 (several separated by ;); then quit")
+	shot := fs.String("screenshot", "", "with --autorun: save the window as PNG here at the end")
+	stats := fs.String("stats-json", "", "with --autorun: write the runs and UI lag figures here as JSON")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "concurrencylab: unexpected argument %q (try: concurrencylab bench -h)\n", fs.Arg(0))
+		return 2
+	}
+	var plan []Settings
+	if *autorun != "" {
+		var err error
+		if plan, err = ParseAutorun(*autorun, DefaultSettings()); err != nil {
+			fmt.Fprintln(stderr, "concurrencylab: --autorun:", err)
+			return 2
+		}
+	} else if *shot != "" || *stats != "" {
+		fmt.Fprintln(stderr, "concurrencylab: --screenshot and --stats-json go with --autorun")
+		return 2
+	}
+
+	a := app.NewWithID(AppID)
+	icon := fyne.NewStaticResource("icon.png", assets.Icon)
+	a.SetIcon(icon)
+	w := a.NewWindow("Concurrency Lab")
+	w.SetIcon(icon)
+	l := New(a, w, fyne.Do)
+	l.Persist = len(plan) == 0 // scripted runs leave the user's choices alone
+	w.SetContent(l.Content())
+	w.Resize(fyne.NewSize(1200, 800))
+	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { l.Run() })
+	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape {
+			l.Cancel()
+		}
+	})
+	w.SetOnClosed(l.Close)
+	code := 0
+	a.Lifecycle().SetOnStarted(func() {
+		l.Start()
+		if len(plan) > 0 {
+			go func() {
+				if err := l.Autorun(plan, *shot, *stats); err != nil {
+					fmt.Fprintln(stderr, "concurrencylab: autorun:", err)
+					code = 1
+				}
+				fyne.Do(a.Quit)
+			}()
+		}
+	})
+	w.ShowAndRun()
+	l.Close()
+	return code
+}

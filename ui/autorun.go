@@ -1,0 +1,195 @@
+package ui
+
+import (
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/software"
+
+	"concurrencylab/jobs"
+	"concurrencylab/jobs/atomicfile"
+)
+
+// ParseAutorun reads runs like "task=thumbnail,mode=processes,workers=2,images=24",
+// several separated by ';'. Keys left out keep base's values (and those of
+// the run before). Keys: task, mode, workers, images, latency, source.
+func ParseAutorun(spec string, base Settings) ([]Settings, error) {
+	var plan []Settings
+	s := base
+	for _, run := range strings.Split(spec, ";") {
+		if strings.TrimSpace(run) == "" {
+			continue
+		}
+		for _, kv := range strings.Split(run, ",") {
+			k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
+			if !ok {
+				return nil, fmt.Errorf("%q is not key=value", kv)
+			}
+			var err error
+			switch k {
+			case "task":
+				s.Task, err = jobs.ParseTask(v)
+			case "mode":
+				s.Mode, err = jobs.ParseMode(v)
+			case "workers":
+				s.Workers, err = strconv.Atoi(v)
+			case "images":
+				s.Images, err = strconv.Atoi(v)
+			case "latency":
+				s.Latency, err = time.ParseDuration(v)
+			case "source":
+				s.Source = v
+			default:
+				err = fmt.Errorf("unknown key %q (want task, mode, workers, images, latency, source)", k)
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		if _, err := s.check(); err != nil {
+			return nil, err
+		}
+		plan = append(plan, s)
+	}
+	if len(plan) == 0 {
+		return nil, fmt.Errorf("no runs in %q", spec)
+	}
+	return plan, nil
+}
+
+// Stats is the --stats-json file.
+type Stats struct {
+	Runs []RunRecord `json:"runs"`
+	UI   UIStats     `json:"ui"`
+}
+
+// UIStats is the heartbeat over all the runs, and the process's peak memory.
+type UIStats struct {
+	lagStats
+	PeakRSSMB float64 `json:"peak_rss_mb,omitempty"`
+}
+
+// Autorun does plan's runs one after another as if Run were pressed, then
+// saves a screenshot and the stats. It is called off the UI goroutine.
+func (l *Lab) Autorun(plan []Settings, shot, statsFile string) error {
+	var stats Stats
+	var first, last time.Time
+	for _, s := range plan {
+		done := make(chan RunRecord, 1)
+		var start time.Time
+		l.do(func() {
+			l.OnRunFinished = func(r RunRecord) { done <- r }
+			l.show(s)
+			start = time.Now()
+			l.Run()
+		})
+		rec := <-done
+		end := time.Now()
+		if first.IsZero() {
+			first = start
+		}
+		last = end
+		// Let the probe that was waiting out a freeze run and be counted.
+		l.waitFrames(3)
+		rec.UI = l.beat.between(start, end)
+		stats.Runs = append(stats.Runs, rec)
+	}
+	res := make([]jobs.Result, len(stats.Runs))
+	for i := range stats.Runs {
+		res[i] = stats.Runs[i].Result
+	}
+	jobs.SetSpeedups(res)
+	for i := range stats.Runs {
+		stats.Runs[i].Speedup = res[i].Speedup
+	}
+	stats.UI.lagStats = l.beat.between(first, last)
+	stats.UI.PeakRSSMB = peakRSSMB()
+	if shot != "" {
+		l.waitFrames(10) // the last results on screen
+		var err error
+		l.do(func() {
+			img := captureWindow(l.win)
+			err = atomicfile.Write(shot, func(w io.Writer) error { return png.Encode(w, img) })
+		})
+		l.waitFrames(1)
+		if err != nil {
+			return fmt.Errorf("screenshot: %w", err)
+		}
+	}
+	if statsFile != "" {
+		b, _ := json.MarshalIndent(stats, "", "  ")
+		if err := atomicfile.WriteBytes(statsFile, append(b, '\n')); err != nil {
+			return err
+		}
+	}
+	for _, r := range stats.Runs {
+		if r.Err != "" {
+			return fmt.Errorf("%s %s: %s", r.Task, r.Mode, r.Err)
+		}
+	}
+	return nil
+}
+
+// waitFrames returns after the UI goroutine has run n more frames, or after
+// 10 s if it does not.
+func (l *Lab) waitFrames(n int64) {
+	target := l.frames.Load() + n
+	deadline := time.Now().Add(10 * time.Second)
+	for l.frames.Load() < target && time.Now().Before(deadline) {
+		time.Sleep(frameInterval / 2)
+	}
+}
+
+// peakRSSMB is the process's peak resident memory (Linux), 0 where unknown.
+func peakRSSMB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+// captureWindow returns what w shows. It asks the GL driver first; some
+// drivers (Mesa's on Xvfb) return an empty front buffer, and then the same
+// widget tree is drawn at the window's size by Fyne's software painter, the
+// one Fyne's own tests use.
+func captureWindow(w fyne.Window) image.Image {
+	img := w.Canvas().Capture()
+	if !blank(img) {
+		return img
+	}
+	content, size := w.Content(), w.Canvas().Size()
+	c := software.NewCanvas()
+	c.SetContent(content)
+	c.Resize(size)
+	img = c.Capture()
+	w.SetContent(content)
+	return img
+}
+
+// blank reports whether every pixel of img is fully transparent.
+func blank(img image.Image) bool {
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 7 {
+		for x := b.Min.X; x < b.Max.X; x += 7 {
+			if _, _, _, a := img.At(x, y).RGBA(); a != 0 {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,241 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"concurrencylab/jobs"
+)
+
+// Labels the controls show for tasks, modes, sources and latencies.
+var (
+	taskLabels = map[jobs.Task]string{jobs.Download: "Download", jobs.Thumbnail: "Thumbnails", jobs.Pipeline: "Both, pipelined"}
+	modeLabels = map[jobs.Mode]string{
+		jobs.Blocking:   "Blocking — on the UI thread",
+		jobs.Sequential: "One goroutine",
+		jobs.Goroutines: "Goroutine pool",
+		jobs.Processes:  "Process pool",
+	}
+	sourceLabels   = []string{"Built-in gallery", "URL list file…", "Folder of images…"}
+	latencyChoices = []time.Duration{0, 50 * time.Millisecond, 150 * time.Millisecond, 400 * time.Millisecond}
+)
+
+func latencyLabel(d time.Duration) string {
+	switch d {
+	case 0:
+		return "none (local)"
+	case 150 * time.Millisecond:
+		return "150 ms (CDN)"
+	case 400 * time.Millisecond:
+		return "400 ms (bad Wi-Fi)"
+	}
+	return fmt.Sprint(d)
+}
+
+// controls are the widgets that choose a run.
+type controls struct {
+	source     *widget.Select
+	sourcePath *widget.Label
+	images     *widget.Entry
+	latency    *widget.Select
+	task       *widget.RadioGroup
+	mode       *widget.RadioGroup
+	workers    *widget.Slider
+	workersLbl *widget.Label
+	run        *widget.Button
+	cancel     *widget.Button
+
+	chosen Settings // what the controls show
+}
+
+func keyFor[K comparable](m map[K]string, label string) K {
+	for k, v := range m {
+		if v == label {
+			return k
+		}
+	}
+	var zero K
+	return zero
+}
+
+func (l *Lab) buildControls() fyne.CanvasObject {
+	c := &l.ctl
+	c.sourcePath = widget.NewLabel("")
+	c.sourcePath.Truncation = fyne.TextTruncateEllipsis
+	c.source = widget.NewSelect(sourceLabels, func(label string) { l.pickSource(label) })
+	c.images = widget.NewEntry()
+	c.images.Validator = func(s string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 || n > 100_000 {
+			return fmt.Errorf("a number from 1 to 100000")
+		}
+		return nil
+	}
+	c.images.OnChanged = func(s string) {
+		if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil && n >= 1 && n <= 100_000 {
+			c.chosen.Images = n
+		}
+	}
+	var lat []string
+	for _, d := range latencyChoices {
+		lat = append(lat, latencyLabel(d))
+	}
+	c.latency = widget.NewSelect(lat, func(s string) {
+		for _, d := range latencyChoices {
+			if latencyLabel(d) == s {
+				c.chosen.Latency = d
+			}
+		}
+	})
+	var tasks, modes []string
+	for _, t := range jobs.Tasks {
+		tasks = append(tasks, taskLabels[t])
+	}
+	for _, m := range jobs.Modes {
+		modes = append(modes, modeLabels[m])
+	}
+	c.task = widget.NewRadioGroup(tasks, func(s string) { c.chosen.Task = keyFor(taskLabels, s) })
+	c.task.Horizontal = true
+	c.task.Required = true
+	c.mode = widget.NewRadioGroup(modes, func(s string) {
+		c.chosen.Mode = keyFor(modeLabels, s)
+		l.updateWorkersEnabled()
+	})
+	c.mode.Required = true
+	c.workers = widget.NewSlider(1, float64(MaxWorkers()))
+	c.workers.Step = 1
+	c.workersLbl = widget.NewLabel("")
+	c.workers.OnChanged = func(v float64) {
+		c.chosen.Workers = int(v)
+		c.workersLbl.SetText(strconv.Itoa(int(v)))
+	}
+	c.run = widget.NewButtonWithIcon("Run", nil, l.Run)
+	c.run.Importance = widget.HighImportance
+	c.cancel = widget.NewButton("Cancel", l.Cancel)
+	c.cancel.Disable()
+
+	form := widget.NewForm(
+		widget.NewFormItem("Source", container.NewBorder(nil, nil, nil, nil, container.NewVBox(c.source, c.sourcePath))),
+		widget.NewFormItem("Images", c.images),
+		widget.NewFormItem("Latency", c.latency),
+		widget.NewFormItem("Task", c.task),
+		widget.NewFormItem("Mode", c.mode),
+		widget.NewFormItem("Workers", container.NewBorder(nil, nil, nil, c.workersLbl, c.workers)),
+	)
+	hint := widget.NewLabel("Ctrl+R runs · Esc cancels")
+	hint.Importance = widget.LowImportance
+	return container.NewVBox(form, container.NewGridWithColumns(2, c.run, c.cancel), hint)
+}
+
+// show puts s into the controls.
+func (l *Lab) show(s Settings) {
+	c := &l.ctl
+	c.chosen = s
+	switch {
+	case strings.HasPrefix(s.Source, "urls:"):
+		c.source.SetSelectedIndex(1)
+		c.sourcePath.SetText(strings.TrimPrefix(s.Source, "urls:"))
+	case strings.HasPrefix(s.Source, "dir:"):
+		c.source.SetSelectedIndex(2)
+		c.sourcePath.SetText(strings.TrimPrefix(s.Source, "dir:"))
+	default:
+		c.source.SetSelectedIndex(0)
+	}
+	c.chosen.Source = s.Source // SetSelected ran pickSource
+	c.images.SetText(strconv.Itoa(s.Images))
+	c.latency.SetSelected(latencyLabel(s.Latency))
+	c.task.SetSelected(taskLabels[s.Task])
+	c.mode.SetSelected(modeLabels[s.Mode])
+	c.workers.SetValue(float64(s.Workers))
+	c.chosen = s
+	l.updateWorkersEnabled()
+}
+
+// pickSource follows the source selector: the built-in gallery at once, a
+// file or folder through Fyne's dialogs (a cancelled dialog keeps the old source).
+func (l *Lab) pickSource(label string) {
+	c := &l.ctl
+	prev := c.chosen.Source
+	restore := func() {
+		switch {
+		case strings.HasPrefix(prev, "urls:"):
+			c.source.SetSelectedIndex(1)
+		case strings.HasPrefix(prev, "dir:"):
+			c.source.SetSelectedIndex(2)
+		default:
+			c.source.SetSelectedIndex(0)
+		}
+		c.chosen.Source = prev
+	}
+	switch label {
+	case sourceLabels[0]:
+		c.chosen.Source = "builtin"
+		c.sourcePath.SetText("generated photos, served on 127.0.0.1")
+		c.images.Enable()
+		c.latency.Enable()
+	case sourceLabels[1]:
+		if strings.HasPrefix(prev, "urls:") || l.win == nil {
+			return
+		}
+		dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+			if err != nil || r == nil {
+				restore()
+				return
+			}
+			r.Close()
+			c.chosen.Source = "urls:" + r.URI().Path()
+			c.sourcePath.SetText(r.URI().Path())
+			c.images.Disable()
+			c.latency.Disable()
+		}, l.win)
+	case sourceLabels[2]:
+		if strings.HasPrefix(prev, "dir:") || l.win == nil {
+			return
+		}
+		dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
+			if err != nil || u == nil {
+				restore()
+				return
+			}
+			c.chosen.Source = "dir:" + u.Path()
+			c.sourcePath.SetText(u.Path())
+			c.images.Disable()
+		}, l.win)
+	}
+}
+
+func (l *Lab) updateWorkersEnabled() {
+	c := &l.ctl
+	if c.chosen.Mode == jobs.Blocking || c.chosen.Mode == jobs.Sequential {
+		c.workers.Disable()
+		c.workersLbl.SetText("1")
+		return
+	}
+	c.workers.Enable()
+	c.workersLbl.SetText(strconv.Itoa(int(c.workers.Value)))
+}
+
+// setRunning switches the controls between choosing and running.
+func (l *Lab) setRunning(on bool) {
+	c := &l.ctl
+	for _, w := range []fyne.Disableable{c.source, c.images, c.latency, c.task, c.mode, c.workers, c.run} {
+		if on {
+			w.Disable()
+		} else {
+			w.Enable()
+		}
+	}
+	if on {
+		c.cancel.Enable()
+	} else {
+		c.cancel.Disable()
+		l.show(c.chosen) // re-applies which controls the source and mode allow
+	}
+}

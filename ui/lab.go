@@ -1,0 +1,278 @@
+// Package ui is Concurrency Lab's window. It holds Fyne code only: the engine
+// (concurrencylab/jobs) does the work and reports events, which one bridge
+// turns into widget updates on the UI goroutine, at most once a frame.
+package ui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"concurrencylab/jobs"
+	"concurrencylab/jobs/gallery"
+	"concurrencylab/jobs/source"
+)
+
+// frameInterval is how often the UI is updated and the heartbeat probes it.
+const frameInterval = 16 * time.Millisecond
+
+// Lab is the window's content and its state. Its widgets are fields so that
+// tests can tap and read them.
+type Lab struct {
+	app fyne.App
+	win fyne.Window
+	// do runs f on the UI goroutine: fyne.Do in the app, a queue in tests.
+	do func(f func())
+	// Persist saves the settings of each run as preferences.
+	Persist bool
+	// OnRunFinished, if set, is called on the UI goroutine after each run.
+	OnRunFinished func(RunRecord)
+
+	ctl     controls
+	prog    progressView
+	meter   meterView
+	gallery galleryView
+	results resultsView
+	banner  *widget.Label
+	tabs    *container.AppTabs
+
+	bridge  *bridge
+	beat    heartbeat
+	workDir string
+	runs    int
+
+	running     bool
+	cancel      context.CancelFunc
+	runStart    time.Time
+	probeQueued atomic.Bool
+	frames      atomic.Int64
+	stop        chan struct{}
+}
+
+// RunRecord is a finished run as the results table and --stats-json know it.
+type RunRecord struct {
+	jobs.Result
+	UI  lagStats `json:"ui"`
+	Err string   `json:"error,omitempty"`
+}
+
+// New builds the lab for window w (nil in some tests); do runs a function on
+// the UI goroutine. Start begins its frame loop; Close ends it.
+func New(a fyne.App, w fyne.Window, do func(func())) *Lab {
+	l := &Lab{app: a, win: w, do: do, bridge: newBridge(), stop: make(chan struct{})}
+	l.banner = widget.NewLabel("Pick a mode and press Run. Watch the moving bar: it stops when the UI thread is busy.")
+	l.banner.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// Content builds the widgets.
+func (l *Lab) Content() fyne.CanvasObject {
+	left := container.NewVScroll(container.NewVBox(
+		widget.NewCard("", "Run", l.buildControls()),
+		widget.NewCard("", "Responsiveness", l.buildMeter()),
+	))
+	progress := widget.NewCard("", "Progress", l.buildProgress())
+	l.tabs = container.NewAppTabs(
+		container.NewTabItem("Gallery", l.buildGallery()),
+		container.NewTabItem("Results", l.buildResults()),
+		container.NewTabItem("Errors", l.buildErrors()),
+	)
+	right := container.NewBorder(container.NewVBox(l.banner, progress), nil, nil, nil, l.tabs)
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.34
+	if l.app != nil {
+		l.show(loadSettings(l.app.Preferences()))
+	} else {
+		l.show(DefaultSettings())
+	}
+	return split
+}
+
+// Start begins the frame loop: every frame it asks the UI goroutine to run
+// one probe (the heartbeat) which also applies what the engine reported.
+func (l *Lab) Start() {
+	go func() {
+		t := time.NewTicker(frameInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-l.stop:
+				return
+			case tick := <-t.C:
+				if l.probeQueued.CompareAndSwap(false, true) {
+					l.do(func() { l.frame(tick) })
+				}
+			}
+		}
+	}()
+}
+
+// Close stops the frame loop and any run, and removes the run files.
+func (l *Lab) Close() {
+	select {
+	case <-l.stop:
+	default:
+		close(l.stop)
+	}
+	if l.cancel != nil {
+		l.cancel()
+	}
+	if l.workDir != "" {
+		os.RemoveAll(l.workDir)
+	}
+}
+
+// frame runs on the UI goroutine once per frame.
+func (l *Lab) frame(tick time.Time) {
+	l.beat.record(tick, time.Now())
+	l.probeQueued.Store(false)
+	n := l.frames.Add(1)
+	// Widgets change at 30 Hz, on the same frames: smooth to the eye, and
+	// half the repaints of 60 (a repaint redraws the whole window). The
+	// heartbeat above still probes every frame.
+	if n%2 == 0 {
+		if l.running {
+			l.flush()
+		}
+		l.moveIndicator(tick)
+	}
+	if n%6 == 0 { // the readout changes ten times a second: readable, and cheap
+		l.updateMeter()
+	}
+}
+
+// Run starts a run with the settings the controls show. In Blocking mode it
+// does the whole run here, on the UI goroutine, and the window freezes.
+func (l *Lab) Run() {
+	if l.running {
+		return
+	}
+	s, err := l.ctl.chosen.check()
+	if err != nil || l.ctl.images.Validate() != nil {
+		l.setBanner(fmt.Sprintf("Cannot run: %v", firstErr(err, l.ctl.images.Validate())), widget.DangerImportance)
+		return
+	}
+	if l.Persist && l.app != nil {
+		saveSettings(l.app.Preferences(), s)
+	}
+	if l.workDir == "" {
+		if l.workDir, err = os.MkdirTemp("", "concurrencylab-"); err != nil {
+			l.setBanner("Cannot run: "+err.Error(), widget.DangerImportance)
+			return
+		}
+	}
+	l.runs++
+	out := filepath.Join(l.workDir, fmt.Sprintf("run-%d", l.runs))
+	ctx, cancel := context.WithCancel(context.Background())
+	l.cancel = cancel
+	l.running = true
+	l.runStart = time.Now()
+	l.bridge.reset(l.runStart)
+	l.resetProgress()
+	l.gallery.clear()
+	l.setRunning(true)
+
+	if s.Mode == jobs.Blocking {
+		l.setBanner("Running on the UI thread: the window is frozen until it ends…", widget.WarningImportance)
+		res, err := l.execute(ctx, s, out)
+		l.finish(s, res, err, time.Since(l.runStart))
+		return
+	}
+	l.setBanner(fmt.Sprintf("Running: %s, %s…", taskLabels[s.Task], modeLabels[s.Mode]), widget.MediumImportance)
+	go func() {
+		res, err := l.execute(ctx, s, out)
+		end := time.Since(l.runStart)
+		l.do(func() { l.finish(s, res, err, end) })
+	}()
+}
+
+// Cancel stops the current run.
+func (l *Lab) Cancel() {
+	if l.running && l.cancel != nil {
+		l.cancel()
+		l.setBanner("Cancelling…", widget.WarningImportance)
+	}
+}
+
+// execute prepares the source and runs the engine. It touches no widget.
+func (l *Lab) execute(ctx context.Context, s Settings, out string) (jobs.Result, error) {
+	opt := source.Options{Images: s.Images, Network: gallery.Network{Latency: s.Latency, Bandwidth: gallery.CDN.Bandwidth}}
+	src, err := source.Prepare(ctx, s.Source, opt, s.Task, filepath.Join(out, "source"))
+	if err != nil {
+		return jobs.Result{}, err
+	}
+	defer src.Close()
+	// Worker processes run below the window's priority: a desktop app keeps
+	// its UI first when background work fills every core.
+	spec := jobs.Spec{Task: s.Task, Mode: s.Mode, Workers: s.Workers, Size: 256, OutDir: out, Items: src.Items,
+		WorkerNice: 10}
+	return jobs.Run(ctx, spec, l.bridge)
+}
+
+// finish shows a run's outcome; it runs on the UI goroutine.
+func (l *Lab) finish(s Settings, res jobs.Result, err error, wall time.Duration) {
+	l.flush()
+	l.running = false
+	l.cancel = nil
+	l.setRunning(false)
+	end := l.runStart.Add(wall)
+	rec := RunRecord{Result: res, UI: l.beat.between(l.runStart, end)}
+	if s.Mode == jobs.Blocking {
+		// The UI goroutine was in this callback from runStart to now: the
+		// next probe will show it; the frozen time is that whole stretch.
+		rec.UI.FrozenSeconds = wall.Seconds()
+		rec.UI.LagMaxMs = max(rec.UI.LagMaxMs, ms(wall))
+	}
+	switch {
+	case err != nil && res.Task == "":
+		rec.Err = err.Error()
+		l.setBanner("The run could not start: "+err.Error(), widget.DangerImportance)
+	case err != nil:
+		rec.Err = err.Error()
+		l.setBanner(fmt.Sprintf("Cancelled after %.1f s: %d done, %d failed, %d not started.",
+			res.WallSeconds, res.OK, res.Failed, res.Canceled), widget.WarningImportance)
+	case s.Mode == jobs.Blocking:
+		l.setBanner(fmt.Sprintf("The window was frozen for %.1f s: the whole %.1f s run happened on the UI thread, so nothing could repaint or respond.",
+			rec.UI.FrozenSeconds, res.WallSeconds), widget.DangerImportance)
+	default:
+		l.setBanner(fmt.Sprintf("Done in %.1f s with %s. The UI stayed responsive: lag at most %.0f ms (p99 %.0f ms).",
+			res.WallSeconds, workersText(res), rec.UI.LagMaxMs, rec.UI.LagP99Ms), widget.SuccessImportance)
+	}
+	if res.Task != "" {
+		l.results.add(rec)
+	}
+	if l.OnRunFinished != nil {
+		l.OnRunFinished(rec)
+	}
+}
+
+func workersText(r jobs.Result) string {
+	switch r.Mode {
+	case jobs.Processes:
+		return fmt.Sprintf("%d worker processes", r.Workers)
+	case jobs.Goroutines:
+		return fmt.Sprintf("%d goroutines on %d cores", r.Workers, r.Cores)
+	}
+	return "one goroutine on one core"
+}
+
+func (l *Lab) setBanner(text string, imp widget.Importance) {
+	l.banner.Importance = imp
+	l.banner.SetText(text)
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}

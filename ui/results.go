@@ -1,0 +1,107 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"concurrencylab/jobs"
+)
+
+// resultsView is the table of finished runs and the list of failed items.
+type resultsView struct {
+	runs    []RunRecord
+	table   *widget.Table
+	errs    []jobs.ItemError
+	errList *widget.List
+	errTab  func(n int)
+}
+
+var resultColumns = []struct {
+	title string
+	width float32
+	cell  func(r RunRecord) string
+}{
+	{"Task", 90, func(r RunRecord) string { return taskLabels[r.Task] }},
+	{"Mode", 190, func(r RunRecord) string { return modeLabels[r.Mode] }},
+	{"Workers", 70, func(r RunRecord) string { return fmt.Sprint(r.Workers) }},
+	{"OK / failed", 90, func(r RunRecord) string { return fmt.Sprintf("%d / %d", r.OK, r.Failed) }},
+	{"Wall", 70, func(r RunRecord) string { return fmt.Sprintf("%.2f s", r.WallSeconds) }},
+	{"CPU", 70, func(r RunRecord) string { return fmt.Sprintf("%.2f s", r.CPUSeconds) }},
+	{"Speed-up", 80, func(r RunRecord) string {
+		if r.Speedup == nil {
+			return "–"
+		}
+		return fmt.Sprintf("%.2f×", *r.Speedup)
+	}},
+	{"Max UI lag", 90, func(r RunRecord) string { return fmt.Sprintf("%.0f ms", r.UI.LagMaxMs) }},
+}
+
+func (l *Lab) buildResults() fyne.CanvasObject {
+	v := &l.results
+	v.table = widget.NewTable(
+		func() (int, int) { return len(v.runs), len(resultColumns) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(resultColumns[id.Col].cell(v.runs[id.Row]))
+		})
+	v.table.ShowHeaderRow = true
+	v.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 {
+			o.(*widget.Label).SetText(resultColumns[id.Col].title)
+		}
+	}
+	for i, c := range resultColumns {
+		v.table.SetColumnWidth(i, c.width)
+	}
+	return v.table
+}
+
+func (l *Lab) buildErrors() fyne.CanvasObject {
+	v := &l.results
+	v.errList = widget.NewList(
+		func() int { return len(v.errs) },
+		func() fyne.CanvasObject {
+			lbl := widget.NewLabel("")
+			lbl.Wrapping = fyne.TextWrapWord
+			return lbl
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			e := v.errs[id]
+			o.(*widget.Label).SetText(fmt.Sprintf("%s — %s failed: %s", e.Name, e.Stage, e.Error))
+		})
+	v.errTab = func(n int) {
+		if l.tabs != nil && len(l.tabs.Items) > 2 {
+			l.tabs.Items[2].Text = fmt.Sprintf("Errors (%d)", n)
+			l.tabs.Refresh()
+		}
+	}
+	return v.errList
+}
+
+// add appends a finished run and recomputes every speed-up.
+func (v *resultsView) add(r RunRecord) {
+	v.runs = append(v.runs, r)
+	res := make([]jobs.Result, len(v.runs))
+	for i := range v.runs {
+		res[i] = v.runs[i].Result
+	}
+	jobs.SetSpeedups(res)
+	for i := range v.runs {
+		v.runs[i].Speedup = res[i].Speedup
+	}
+	v.table.Refresh()
+}
+
+func (v *resultsView) addErrors(errs []jobs.ItemError) {
+	if len(errs) == 0 {
+		return
+	}
+	v.errs = append(v.errs, errs...)
+	v.errList.Refresh()
+	v.errTab(len(v.errs))
+}

@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"fmt"
+	"runtime"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"concurrencylab/jobs"
+)
+
+// Settings are the choices of the controls; they persist between launches.
+type Settings struct {
+	Source  string // "builtin", "urls:FILE" or "dir:PATH"
+	Images  int
+	Latency time.Duration
+	Task    jobs.Task
+	Mode    jobs.Mode
+	Workers int
+}
+
+// DefaultSettings is what a first launch shows.
+func DefaultSettings() Settings {
+	return Settings{Source: "builtin", Images: 48, Latency: 150 * time.Millisecond,
+		Task: jobs.Thumbnail, Mode: jobs.Goroutines, Workers: runtime.NumCPU()}
+}
+
+// MaxWorkers is the largest pool the controls offer.
+func MaxWorkers() int { return 2 * runtime.NumCPU() }
+
+// check corrects or rejects settings read from preferences or a command line.
+func (s Settings) check() (Settings, error) {
+	if _, err := jobs.ParseTask(string(s.Task)); err != nil {
+		return s, err
+	}
+	if _, err := jobs.ParseMode(string(s.Mode)); err != nil {
+		return s, err
+	}
+	if s.Images < 1 || s.Images > 100_000 {
+		return s, fmt.Errorf("images must be between 1 and 100000, not %d", s.Images)
+	}
+	if s.Workers < 1 || s.Workers > 1024 {
+		return s, fmt.Errorf("workers must be between 1 and 1024, not %d", s.Workers)
+	}
+	if s.Latency < 0 {
+		return s, fmt.Errorf("latency must not be negative")
+	}
+	return s, nil
+}
+
+const (
+	prefSource  = "source"
+	prefImages  = "images"
+	prefLatency = "latency_ms"
+	prefTask    = "task"
+	prefMode    = "mode"
+	prefWorkers = "workers"
+)
+
+func loadSettings(p fyne.Preferences) Settings {
+	d := DefaultSettings()
+	s := Settings{
+		Source:  p.StringWithFallback(prefSource, d.Source),
+		Images:  p.IntWithFallback(prefImages, d.Images),
+		Latency: time.Duration(p.IntWithFallback(prefLatency, int(d.Latency/time.Millisecond))) * time.Millisecond,
+		Task:    jobs.Task(p.StringWithFallback(prefTask, string(d.Task))),
+		Mode:    jobs.Mode(p.StringWithFallback(prefMode, string(d.Mode))),
+		Workers: min(p.IntWithFallback(prefWorkers, d.Workers), MaxWorkers()),
+	}
+	if _, err := s.check(); err != nil {
+		return d
+	}
+	return s
+}
+
+func saveSettings(p fyne.Preferences, s Settings) {
+	p.SetString(prefSource, s.Source)
+	p.SetInt(prefImages, s.Images)
+	p.SetInt(prefLatency, int(s.Latency/time.Millisecond))
+	p.SetString(prefTask, string(s.Task))
+	p.SetString(prefMode, string(s.Mode))
+	p.SetInt(prefWorkers, s.Workers)
+}

@@ -1,0 +1,9 @@
+package main
+
+import (
+	"os"
+
+	"concurrencylab/ui"
+)
+
+func runWindow(args []string) int { return ui.Main(args, os.Stderr) }
