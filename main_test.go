@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"concurrencylab/jobs"
+	"concurrencylab/jobs/pool"
+	"concurrencylab/ui"
+)
+
+// TestMain lets the test binary be the app (for the window test) and a pool
+// worker (for the app's process pool), like the real binary.
+func TestMain(m *testing.M) {
+	switch {
+	case pool.IsWorker():
+		if err := jobs.ServeWorker(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	case os.Getenv("CONCURRENCYLAB_TEST_APP") == "1":
+		os.Exit(ui.Main(strings.Fields(os.Getenv("CONCURRENCYLAB_TEST_ARGS")), os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// TestWindowUnderXvfb opens the real window (make test runs it under Xvfb),
+// does a process-pool, a blocking and a goroutine-pool run through
+// --autorun, and checks the stats, the screenshot, and that Fyne's thread
+// checker (on in a build without the migrated_fynedo tag) saw no widget
+// touched off the UI goroutine.
+func TestWindowUnderXvfb(t *testing.T) {
+	if os.Getenv("DISPLAY") == "" {
+		t.Skip("no X display: run under xvfb-run (make test does)")
+	}
+	dir := t.TempDir()
+	shot, stats := filepath.Join(dir, "window.png"), filepath.Join(dir, "stats.json")
+	exe, _ := os.Executable()
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), "CONCURRENCYLAB_TEST_APP=1",
+		"CONCURRENCYLAB_TEST_ARGS=--autorun task=thumbnail,mode=processes,workers=2,images=6;mode=blocking;mode=goroutines --screenshot "+shot+" --stats-json "+stats,
+		"XDG_CACHE_HOME="+filepath.Join(dir, "cache"), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"),
+		"GORACE=atexit_sleep_ms=0")
+	// Fyne's development builds read FyneApp.toml from the working folder,
+	// and its fyneDo migration turns the thread checker off: run elsewhere.
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("app: %v\n%s", err, stderr.String())
+	}
+	if strings.Contains(stderr.String(), "Error in Fyne call thread") {
+		t.Fatalf("a widget was touched off the UI goroutine:\n%s", stderr.String())
+	}
+
+	var st ui.Stats
+	b, err := os.ReadFile(stats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Runs) != 3 || st.UI.Samples == 0 {
+		t.Fatalf("stats: %s", b)
+	}
+	for i, mode := range []jobs.Mode{jobs.Processes, jobs.Blocking, jobs.Goroutines} {
+		r := st.Runs[i]
+		if r.Mode != mode || r.OK != 6 || r.Failed != 0 || r.Err != "" {
+			t.Errorf("run %d: %+v", i, r)
+		}
+	}
+	blocking := st.Runs[1]
+	if blocking.UI.FrozenSeconds < 0.9*blocking.WallSeconds {
+		t.Errorf("blocking run frozen %.2f s of %.2f s", blocking.UI.FrozenSeconds, blocking.WallSeconds)
+	}
+	if st.Runs[1].Speedup == nil || st.Runs[0].Speedup == nil {
+		t.Errorf("speed-ups against the blocking run missing")
+	}
+
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() < 1000 || b.Dy() < 600 {
+		t.Fatalf("screenshot is %v", b)
+	}
+	// Not blank: the thumbnails and widgets give many distinct colours.
+	colours := map[uint32]bool{}
+	for y := 0; y < img.Bounds().Dy(); y += 5 {
+		for x := 0; x < img.Bounds().Dx(); x += 5 {
+			r, g, b, _ := img.At(x, y).RGBA()
+			colours[r>>11<<10|g>>11<<5|b>>11] = true
+		}
+	}
+	if len(colours) < 50 {
+		t.Fatalf("screenshot has only %d colours", len(colours))
+	}
+}
