@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"image/color"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -58,8 +59,10 @@ func (l *Lab) buildGallery() fyne.CanvasObject {
 	g.detailImg.SetMinSize(fyne.NewSize(256, 192))
 	g.detailText = widget.NewLabel("Select a thumbnail to see where its time went.")
 	g.detailText.Wrapping = fyne.TextWrapWord
-	detail := container.NewBorder(nil, nil, g.detailImg, nil, g.detailText)
-	return container.NewBorder(nil, detail, nil, nil, g.grid)
+	width := canvas.NewRectangle(color.Transparent)
+	width.SetMinSize(fyne.NewSize(260, 0))
+	detail := container.NewVBox(width, g.detailImg, g.detailText)
+	return container.NewBorder(nil, nil, nil, detail, g.grid)
 }
 
 func (g *galleryView) clear() {

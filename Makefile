@@ -1,0 +1,65 @@
+# Concurrency Lab. `make run` opens the window, `make test` runs every test.
+# Both install the Debian packages they need when missing (with sudo unless root).
+
+GO      ?= go
+TAGS    := migrated_fynedo
+BIN     := concurrencylab
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Fyne needs cgo and the X11/GL headers; the tests also need a virtual display.
+RUN_DEBS  := gcc pkg-config libgl1-mesa-dev xorg-dev
+TEST_DEBS := $(RUN_DEBS) xvfb xauth
+FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
+XVFB      := xvfb-run -a -s "-screen 0 1280x1024x24"
+export LANG := en_US.UTF-8
+export PATH := $(PATH):$(shell $(GO) env GOPATH 2>/dev/null)/bin
+
+.PHONY: run build test bench package deps deps-test check-go clean
+
+run: build
+	./$(BIN)
+
+build: deps check-go
+	$(GO) build -tags $(TAGS) -o $(BIN) .
+
+bench: build
+	./$(BIN) bench
+
+# The tests run without the migrated_fynedo tag, so Fyne's thread checker is
+# on; the window test fails on any "Error in Fyne call thread".
+test: deps-test check-go
+	@echo "== gofmt"; out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "not gofmt'ed: $$out"; exit 1; fi
+	@echo "== go vet"; $(GO) vet ./...
+	@echo "== go test -race (the window under Xvfb)"; $(XVFB) $(GO) test -race -count=1 ./...
+	@echo "== build with the packaging tags"; $(GO) build -tags $(TAGS) -o $(BIN) .
+	@echo "== fyne package"; $(MAKE) --no-print-directory package-check
+
+# fyne package bumps Details.Build in FyneApp.toml: package a copy.
+package: deps check-go
+	$(GO) install $(FYNE_TOOL)
+	@tmp=$$(mktemp -d) && git ls-files -z | xargs -0 cp --parents -t $$tmp && \
+	  (cd $$tmp && fyne package -os linux) && cp $$tmp/*.tar.xz . && rm -rf $$tmp && ls -l ./*.tar.xz
+
+package-check: package
+	@f="Concurrency Lab.tar.xz"; tar -tJf "$$f" > /tmp/concurrencylab-pkg.txt; \
+	  for want in '\.desktop$$' '(icons|pixmaps)/.*\.png$$' 'bin/'; do \
+	    grep -Eq "$$want" /tmp/concurrencylab-pkg.txt || { echo "$$f lacks $$want:"; cat /tmp/concurrencylab-pkg.txt; exit 1; }; \
+	  done; echo "$$f holds the binary, the .desktop file and the icon:"; cat /tmp/concurrencylab-pkg.txt
+
+deps:
+	@$(MAKE) --no-print-directory install-debs DEBS="$(RUN_DEBS)"
+
+deps-test:
+	@$(MAKE) --no-print-directory install-debs DEBS="$(TEST_DEBS)"
+
+install-debs:
+	@missing=$$(for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+check-go:
+	@command -v $(GO) >/dev/null || { echo "Go 1.26 or newer is needed: https://go.dev/dl/"; exit 1; }
+
+clean:
+	rm -f $(BIN) *.tar.xz
