@@ -76,7 +76,7 @@ func bench(ctx context.Context, f benchFlags, stderr io.Writer) ([]jobs.Result, 
 	var results []jobs.Result
 	for _, mode := range f.modes {
 		spec := jobs.Spec{Task: f.task, Mode: mode, Workers: f.workers, Size: f.size, Items: src.Items,
-			OutDir: filepath.Join(out, string(f.task)+"-"+string(mode)), ItemTimeout: f.timeout}
+			OutDir: filepath.Join(out, string(f.task)+"-"+string(mode)), ItemTimeout: f.timeout, Decoder: f.decoder}
 		res, err := jobs.Run(ctx, spec, prog.bar(spec))
 		if err != nil {
 			prog.wait()
@@ -107,10 +107,10 @@ func idealDownload(items, workers int, bytes int64, nw gallery.Network) time.Dur
 
 func printTable(w io.Writer, rs []jobs.Result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "task\tmode\tworkers\tcores\titems\tok\tfailed\twall s\tcpu s\timg/s\tspeed-up\tideal s\t")
+	fmt.Fprintln(tw, "task\tdecoder\tmode\tworkers\tcores\titems\tok\tfailed\twall s\tcpu s\timg/s\tspeed-up\tideal s\t")
 	for _, r := range rs {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%.2f\t%.2f\t%.1f\t%s\t%s\t\n",
-			r.Task, r.Mode, r.Workers, r.Cores, r.Items, r.OK, r.Failed, r.WallSeconds, r.CPUSeconds,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%.2f\t%.2f\t%.1f\t%s\t%s\t\n",
+			r.Task, optionalText(r.Decoder), r.Mode, r.Workers, r.Cores, r.Items, r.OK, r.Failed, r.WallSeconds, r.CPUSeconds,
 			float64(r.OK)/r.WallSeconds, ratio(r.Speedup), optional(r.IdealSeconds))
 	}
 	tw.Flush()
@@ -140,6 +140,13 @@ func ratio(p *float64) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.2fx", *p)
+}
+
+func optionalText(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 func optional(p *float64) string {

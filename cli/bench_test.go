@@ -37,6 +37,7 @@ func TestBadFlagsExit2(t *testing.T) {
 		{"--bandwidth", "fast"},
 		{"--source", "web"},
 		{"--nope"},
+		{"--decoder", "libjpeg"},
 		{"extra"},
 	} {
 		var stderr bytes.Buffer

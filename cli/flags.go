@@ -14,6 +14,7 @@ import (
 
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/gallery"
+	"concurrencylab/jobs/thumb"
 )
 
 // benchFlags is what `bench` was asked to do.
@@ -29,6 +30,7 @@ type benchFlags struct {
 	out       string
 	json      bool
 	timeout   time.Duration
+	decoder   thumb.Decoder
 }
 
 // errUsage is a bad command line: exit code 2.
@@ -59,6 +61,7 @@ Flags:
 	fs.StringVar(&f.out, "out", "", "folder for downloads and thumbnails (default: a temporary folder, removed at the end)")
 	fs.BoolVar(&f.json, "json", false, "print a JSON array, one object per run, instead of a table")
 	fs.DurationVar(&f.timeout, "timeout", 2*time.Minute, "longest a single download or worker call may take")
+	decoder := fs.String("decoder", "fast", "JPEG decoding for thumbnails: fast (libjpeg-turbo at reduced scale, like PIL's draft) or std (Go's image/jpeg at full size, Lanczos)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return f, err
@@ -83,6 +86,9 @@ Flags:
 			return bad("unknown mode %q (want sequential, goroutines or processes)", m)
 		}
 		f.modes = append(f.modes, mode)
+	}
+	if f.decoder, err = thumb.ParseDecoder(*decoder); err != nil {
+		return bad("--decoder: %v", err)
 	}
 	if f.bandwidth, err = parseBytes(*bw); err != nil {
 		return bad("--bandwidth: %v", err)

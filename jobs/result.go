@@ -6,7 +6,8 @@ type Result struct {
 	Task        Task    `json:"task"`
 	Mode        Mode    `json:"mode"`
 	Workers     int     `json:"workers"`
-	Cores       int     `json:"cores"` // the most cores the run could use
+	Decoder     string  `json:"decoder,omitempty"` // thumbnails: std or fast
+	Cores       int     `json:"cores"`             // the most cores the run could use
 	Items       int     `json:"items"`
 	OK          int     `json:"ok"`
 	Failed      int     `json:"failed"`

@@ -276,6 +276,9 @@ func (r *run) result(wall, cpu time.Duration, cores int) Result {
 	res := Result{Task: r.spec.Task, Mode: r.spec.Mode, Workers: r.spec.Workers, Cores: cores,
 		Items: len(r.items), WallSeconds: wall.Seconds(), CPUSeconds: cpu.Seconds(),
 		PhaseSeconds: map[string]float64{}, Errors: []ItemError{}}
+	if r.spec.Task != Download {
+		res.Decoder = string(r.spec.Decoder)
+	}
 	var sum Phases
 	for _, it := range r.items {
 		switch {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"concurrencylab/jobs/imagecheck"
+	"concurrencylab/jobs/thumb"
 )
 
 // Task is what a run does to each image.
@@ -95,6 +96,8 @@ type Spec struct {
 	WorkerCommand func() *exec.Cmd
 	// WorkerNice lowers worker processes' priority (see pool.Config.Nice).
 	WorkerNice int
+	// Decoder is how thumbnails decode JPEGs; "" means thumb.Fast.
+	Decoder thumb.Decoder
 }
 
 // Cores is how many cores a run of this spec may use in this process, which is
@@ -135,6 +138,12 @@ func (s *Spec) check() error {
 	}
 	if s.Limits.Formats == nil {
 		s.Limits = imagecheck.Default
+	}
+	if s.Decoder == "" {
+		s.Decoder = thumb.Fast
+	}
+	if _, err := thumb.ParseDecoder(string(s.Decoder)); err != nil {
+		return err
 	}
 	if s.ItemTimeout <= 0 {
 		s.ItemTimeout = 2 * time.Minute

@@ -35,7 +35,7 @@ func (r *run) local(stage string) stepFunc {
 		if err != nil {
 			return Phases{}, 0, err
 		}
-		info, err := thumb.File(src, r.thumbPath(it), r.spec.Size, r.spec.Limits)
+		info, err := thumb.File(src, r.thumbPath(it), r.spec.Size, r.spec.Limits, r.spec.Decoder)
 		if err != nil {
 			return Phases{}, 0, err
 		}
@@ -66,7 +66,7 @@ func (r *run) remote(s *pool.Slot, stage string) stepFunc {
 		}
 		t0 := time.Now()
 		var info thumb.Info
-		args := thumbArgs{Src: src, Dst: r.thumbPath(it), Size: r.spec.Size, Limits: r.spec.Limits}
+		args := thumbArgs{Src: src, Dst: r.thumbPath(it), Size: r.spec.Size, Limits: r.spec.Limits, Decoder: r.spec.Decoder}
 		if err := s.Call(ctx, "thumbnail", args, &info); err != nil {
 			return Phases{}, 0, err
 		}
@@ -96,6 +96,7 @@ type thumbArgs struct {
 	Src, Dst string
 	Size     int
 	Limits   imagecheck.Limits
+	Decoder  thumb.Decoder
 }
 
 type downloadArgs struct {
@@ -114,7 +115,7 @@ func ServeWorker() error {
 			if err := json.Unmarshal(raw, &a); err != nil {
 				return nil, err
 			}
-			return thumb.File(a.Src, a.Dst, a.Size, a.Limits)
+			return thumb.File(a.Src, a.Dst, a.Size, a.Limits, a.Decoder)
 		},
 		"download": func(raw json.RawMessage) (any, error) {
 			var a downloadArgs

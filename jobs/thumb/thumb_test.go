@@ -27,6 +27,12 @@ func withOrientation(jpg []byte, o byte) []byte {
 }
 
 func TestFile(t *testing.T) {
+	for _, dec := range []Decoder{Std, Fast} {
+		t.Run(string(dec), func(t *testing.T) { testFile(t, dec) })
+	}
+}
+
+func testFile(t *testing.T, dec Decoder) {
 	dir := t.TempDir()
 	// 400x200, left half red, right half blue.
 	src := image.NewRGBA(image.Rect(0, 0, 400, 200))
@@ -48,7 +54,7 @@ func TestFile(t *testing.T) {
 	}
 
 	t.Run("fits into the box keeping the aspect ratio", func(t *testing.T) {
-		info, err := File(write("plain.jpg", buf.Bytes()), filepath.Join(dir, "t1.jpg"), 100, imagecheck.Default)
+		info, err := File(write("plain.jpg", buf.Bytes()), filepath.Join(dir, "t1.jpg"), 100, imagecheck.Default, dec)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +68,7 @@ func TestFile(t *testing.T) {
 
 	t.Run("EXIF orientation is honoured", func(t *testing.T) {
 		// Orientation 6: the camera was turned; the picture must be rotated 90° clockwise.
-		info, err := File(write("rotated.jpg", withOrientation(buf.Bytes(), 6)), filepath.Join(dir, "t2.jpg"), 100, imagecheck.Default)
+		info, err := File(write("rotated.jpg", withOrientation(buf.Bytes(), 6)), filepath.Join(dir, "t2.jpg"), 100, imagecheck.Default, dec)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,7 +86,7 @@ func TestFile(t *testing.T) {
 	})
 
 	t.Run("small images are not enlarged", func(t *testing.T) {
-		info, err := File(write("plain2.jpg", buf.Bytes()), filepath.Join(dir, "t3.jpg"), 1000, imagecheck.Default)
+		info, err := File(write("plain2.jpg", buf.Bytes()), filepath.Join(dir, "t3.jpg"), 1000, imagecheck.Default, dec)
 		if err != nil || info.Width != 400 || info.Height != 200 {
 			t.Fatalf("%+v, %v", info, err)
 		}
@@ -88,7 +94,7 @@ func TestFile(t *testing.T) {
 
 	t.Run("a bad source writes nothing", func(t *testing.T) {
 		dst := filepath.Join(dir, "t4.jpg")
-		if _, err := File(write("cut.jpg", buf.Bytes()[:buf.Len()/2]), dst, 100, imagecheck.Default); err == nil {
+		if _, err := File(write("cut.jpg", buf.Bytes()[:buf.Len()/2]), dst, 100, imagecheck.Default, dec); err == nil {
 			t.Fatal("a truncated JPEG made a thumbnail")
 		}
 		if _, err := os.Stat(dst); !os.IsNotExist(err) {
