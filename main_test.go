@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"image/png"
 	"os"
 	"os/exec"
@@ -12,21 +11,14 @@ import (
 	"testing"
 
 	"concurrencylab/jobs"
-	"concurrencylab/jobs/pool"
 	"concurrencylab/ui"
 )
 
 // TestMain lets the test binary be the app (for the window test) and a pool
 // worker (for the app's process pool), like the real binary.
 func TestMain(m *testing.M) {
-	switch {
-	case pool.IsWorker():
-		if err := jobs.ServeWorker(); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	case os.Getenv("CONCURRENCYLAB_TEST_APP") == "1":
+	jobs.ServeIfWorker()
+	if os.Getenv("CONCURRENCYLAB_TEST_APP") == "1" {
 		os.Exit(ui.Main(strings.Fields(os.Getenv("CONCURRENCYLAB_TEST_ARGS")), os.Stderr))
 	}
 	os.Exit(m.Run())

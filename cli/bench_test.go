@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -11,19 +10,12 @@ import (
 
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/gallery"
-	"concurrencylab/jobs/pool"
 )
 
 // TestMain serves as a pool worker when bench's process mode re-executes the
 // test binary.
 func TestMain(m *testing.M) {
-	if pool.IsWorker() {
-		if err := jobs.ServeWorker(); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
+	jobs.ServeIfWorker()
 	os.Exit(m.Run())
 }
 

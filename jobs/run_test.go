@@ -25,19 +25,12 @@ import (
 
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/gallery"
-	"concurrencylab/jobs/pool"
 )
 
 // TestMain serves as a pool worker when a Processes run re-executes the test
 // binary, so the tests below use real worker processes.
 func TestMain(m *testing.M) {
-	if pool.IsWorker() {
-		if err := jobs.ServeWorker(); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
+	jobs.ServeIfWorker()
 	goleak.VerifyTestMain(m)
 }
 
@@ -417,10 +410,11 @@ func TestSetSpeedups(t *testing.T) {
 		{Task: jobs.Thumbnail, Mode: jobs.Sequential, WallSeconds: 4},
 		{Task: jobs.Thumbnail, Mode: jobs.Goroutines, WallSeconds: 2},
 		{Task: jobs.Download, Mode: jobs.Goroutines, WallSeconds: 1},
+		{Task: jobs.Thumbnail, Mode: jobs.Goroutines, WallSeconds: 1, Decoder: "fast"}, // no fast baseline
 	}
 	jobs.SetSpeedups(rs)
-	if *rs[0].Speedup != 1 || *rs[1].Speedup != 2 || rs[2].Speedup != nil {
-		t.Fatalf("%v %v %v", rs[0].Speedup, rs[1].Speedup, rs[2].Speedup)
+	if *rs[0].Speedup != 1 || *rs[1].Speedup != 2 || rs[2].Speedup != nil || rs[3].Speedup != nil {
+		t.Fatalf("%v %v %v %v", rs[0].Speedup, rs[1].Speedup, rs[2].Speedup, rs[3].Speedup)
 	}
 }
 

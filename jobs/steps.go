@@ -3,6 +3,8 @@ package jobs
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"os"
 	"time"
 
 	"concurrencylab/jobs/fetch"
@@ -103,6 +105,24 @@ type downloadArgs struct {
 	URL, Dir string
 	Limits   imagecheck.Limits
 	Timeout  time.Duration
+}
+
+// ServeIfWorker serves and exits when this process was started as a pool
+// worker; otherwise it returns at once. Call it first in main, and in the
+// TestMain of tests that start Processes runs, which re-execute the test binary.
+func ServeIfWorker() {
+	if !pool.IsWorker() {
+		return
+	}
+	// Serve off the main goroutine: a GUI toolkit in the same binary (Fyne's
+	// GL driver) locks it to the main thread, where work measured 50% slower.
+	done := make(chan error)
+	go func() { done <- ServeWorker() }()
+	if err := <-done; err != nil {
+		fmt.Fprintln(os.Stderr, "concurrencylab worker:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
 }
 
 // ServeWorker is the main loop of `concurrencylab worker`, the process that a

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -11,19 +10,12 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"concurrencylab/jobs"
-	"concurrencylab/jobs/pool"
 )
 
 // TestMain serves as a pool worker when a Process pool run re-executes the
 // test binary.
 func TestMain(m *testing.M) {
-	if pool.IsWorker() {
-		if err := jobs.ServeWorker(); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
+	jobs.ServeIfWorker()
 	// One gallery cache for the whole package: generating photos is slow under -race.
 	cache, err := os.MkdirTemp("", "ui-test-cache")
 	if err != nil {
@@ -193,7 +185,7 @@ func TestBadSourceIsReported(t *testing.T) {
 func TestSettingsPersist(t *testing.T) {
 	a := test.NewTempApp(t)
 	s := DefaultSettings()
-	s.Images, s.Mode, s.Workers, s.Latency = 7, jobs.Processes, 1, 400*time.Millisecond
+	s.Images, s.Mode, s.Workers, s.Latency, s.Decoder = 7, jobs.Processes, 1, 400*time.Millisecond, "std"
 	saveSettings(a.Preferences(), s)
 	if got := loadSettings(a.Preferences()); got != s {
 		t.Fatalf("loaded %+v, saved %+v", got, s)
@@ -212,7 +204,7 @@ func TestParseAutorun(t *testing.T) {
 	if len(plan) != 2 || plan[0].Mode != jobs.Processes || plan[0].Images != 24 || plan[1].Mode != jobs.Blocking || plan[1].Images != 24 {
 		t.Fatalf("%+v", plan)
 	}
-	for _, bad := range []string{"", "task=resize", "mode=threads", "workers=0", "images=x", "colour=red", "task"} {
+	for _, bad := range []string{"", "task=resize", "mode=threads", "workers=0", "images=x", "colour=red", "task", "decoder=libjpeg"} {
 		if _, err := ParseAutorun(bad, DefaultSettings()); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
