@@ -37,12 +37,13 @@ type ItemError struct {
 }
 
 // SetSpeedups fills each result's Speedup against the first Sequential or
-// Blocking run of the same task over the same number of items in rs.
+// Blocking run of the same task, over the same number of items, with the same
+// decoder, in rs.
 func SetSpeedups(rs []Result) {
 	for i := range rs {
 		rs[i].Speedup = nil
 		for _, b := range rs {
-			if b.Task == rs[i].Task && b.Items == rs[i].Items && (b.Mode == Sequential || b.Mode == Blocking) && b.WallSeconds > 0 && rs[i].WallSeconds > 0 {
+			if b.Task == rs[i].Task && b.Items == rs[i].Items && b.Decoder == rs[i].Decoder && (b.Mode == Sequential || b.Mode == Blocking) && b.WallSeconds > 0 && rs[i].WallSeconds > 0 {
 				s := b.WallSeconds / rs[i].WallSeconds
 				rs[i].Speedup = &s
 				break

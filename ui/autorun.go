@@ -16,11 +16,12 @@ import (
 
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/atomicfile"
+	"concurrencylab/jobs/thumb"
 )
 
 // ParseAutorun reads runs like "task=thumbnail,mode=processes,workers=2,images=24",
 // several separated by ';'. Keys left out keep base's values (and those of
-// the run before). Keys: task, mode, workers, images, latency, source.
+// the run before). Keys: task, mode, workers, images, latency, source, decoder.
 func ParseAutorun(spec string, base Settings) ([]Settings, error) {
 	var plan []Settings
 	s := base
@@ -47,8 +48,10 @@ func ParseAutorun(spec string, base Settings) ([]Settings, error) {
 				s.Latency, err = time.ParseDuration(v)
 			case "source":
 				s.Source = v
+			case "decoder":
+				s.Decoder, err = thumb.ParseDecoder(v)
 			default:
-				err = fmt.Errorf("unknown key %q (want task, mode, workers, images, latency, source)", k)
+				err = fmt.Errorf("unknown key %q (want task, mode, workers, images, latency, source, decoder)", k)
 			}
 			if err != nil {
 				return nil, err
@@ -102,14 +105,7 @@ func (l *Lab) Autorun(plan []Settings, shot, statsFile string) error {
 		rec.UI = l.beat.between(start, end)
 		stats.Runs = append(stats.Runs, rec)
 	}
-	res := make([]jobs.Result, len(stats.Runs))
-	for i := range stats.Runs {
-		res[i] = stats.Runs[i].Result
-	}
-	jobs.SetSpeedups(res)
-	for i := range stats.Runs {
-		stats.Runs[i].Speedup = res[i].Speedup
-	}
+	setSpeedups(stats.Runs)
 	stats.UI.lagStats = l.beat.between(first, last)
 	stats.UI.PeakRSSMB = peakRSSMB()
 	if shot != "" {

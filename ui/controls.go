@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/jobs"
+	"concurrencylab/jobs/thumb"
 )
 
 // Labels the controls show for tasks, modes, sources and latencies.
@@ -23,7 +24,11 @@ var (
 		jobs.Goroutines: "Goroutine pool",
 		jobs.Processes:  "Process pool",
 	}
-	sourceLabels   = []string{"Built-in gallery", "URL list file…", "Folder of images…"}
+	sourceLabels  = []string{"Built-in gallery", "URL list file…", "Folder of images…"}
+	decoderLabels = map[thumb.Decoder]string{
+		thumb.Fast: "libjpeg-turbo at reduced scale",
+		thumb.Std:  "Go image/jpeg, full size",
+	}
 	latencyChoices = []time.Duration{0, 50 * time.Millisecond, 150 * time.Millisecond, 400 * time.Millisecond}
 )
 
@@ -49,6 +54,7 @@ type controls struct {
 	mode       *widget.RadioGroup
 	workers    *widget.Slider
 	workersLbl *widget.Label
+	decoder    *widget.Select
 	run        *widget.Button
 	cancel     *widget.Button
 
@@ -116,6 +122,8 @@ func (l *Lab) buildControls() fyne.CanvasObject {
 		c.chosen.Workers = int(v)
 		c.workersLbl.SetText(strconv.Itoa(int(v)))
 	}
+	c.decoder = widget.NewSelect([]string{decoderLabels[thumb.Fast], decoderLabels[thumb.Std]},
+		func(s string) { c.chosen.Decoder = keyFor(decoderLabels, s) })
 	c.run = widget.NewButtonWithIcon("Run", nil, l.Run)
 	c.run.Importance = widget.HighImportance
 	c.cancel = widget.NewButton("Cancel", l.Cancel)
@@ -128,6 +136,7 @@ func (l *Lab) buildControls() fyne.CanvasObject {
 		widget.NewFormItem("Task", c.task),
 		widget.NewFormItem("Mode", c.mode),
 		widget.NewFormItem("Workers", container.NewBorder(nil, nil, nil, c.workersLbl, c.workers)),
+		widget.NewFormItem("JPEG decoder", c.decoder),
 	)
 	hint := widget.NewLabel("Ctrl+R runs · Esc cancels")
 	hint.Importance = widget.LowImportance
@@ -154,6 +163,7 @@ func (l *Lab) show(s Settings) {
 	c.task.SetSelected(taskLabels[s.Task])
 	c.mode.SetSelected(modeLabels[s.Mode])
 	c.workers.SetValue(float64(s.Workers))
+	c.decoder.SetSelected(decoderLabels[s.Decoder])
 	c.chosen = s
 	l.updateWorkersEnabled()
 }
@@ -225,7 +235,7 @@ func (l *Lab) updateWorkersEnabled() {
 // setRunning switches the controls between choosing and running.
 func (l *Lab) setRunning(on bool) {
 	c := &l.ctl
-	for _, w := range []fyne.Disableable{c.source, c.images, c.latency, c.task, c.mode, c.workers, c.run} {
+	for _, w := range []fyne.Disableable{c.source, c.images, c.latency, c.task, c.mode, c.workers, c.decoder, c.run} {
 		if on {
 			w.Disable()
 		} else {

@@ -26,6 +26,7 @@ var resultColumns = []struct {
 	{"Task", 90, func(r RunRecord) string { return taskLabels[r.Task] }},
 	{"Mode", 190, func(r RunRecord) string { return modeLabels[r.Mode] }},
 	{"Workers", 70, func(r RunRecord) string { return fmt.Sprint(r.Workers) }},
+	{"Decoder", 70, func(r RunRecord) string { return r.Decoder }},
 	{"OK / failed", 90, func(r RunRecord) string { return fmt.Sprintf("%d / %d", r.OK, r.Failed) }},
 	{"Wall", 70, func(r RunRecord) string { return fmt.Sprintf("%.2f s", r.WallSeconds) }},
 	{"CPU", 70, func(r RunRecord) string { return fmt.Sprintf("%.2f s", r.CPUSeconds) }},
@@ -86,15 +87,20 @@ func (l *Lab) buildErrors() fyne.CanvasObject {
 // add appends a finished run and recomputes every speed-up.
 func (v *resultsView) add(r RunRecord) {
 	v.runs = append(v.runs, r)
-	res := make([]jobs.Result, len(v.runs))
-	for i := range v.runs {
-		res[i] = v.runs[i].Result
+	setSpeedups(v.runs)
+	v.table.Refresh()
+}
+
+// setSpeedups is jobs.SetSpeedups for run records.
+func setSpeedups(recs []RunRecord) {
+	res := make([]jobs.Result, len(recs))
+	for i := range recs {
+		res[i] = recs[i].Result
 	}
 	jobs.SetSpeedups(res)
-	for i := range v.runs {
-		v.runs[i].Speedup = res[i].Speedup
+	for i := range recs {
+		recs[i].Speedup = res[i].Speedup
 	}
-	v.table.Refresh()
 }
 
 func (v *resultsView) addErrors(errs []jobs.ItemError) {

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"concurrencylab/jobs"
+	"concurrencylab/jobs/thumb"
 )
 
 // Settings are the choices of the controls; they persist between launches.
@@ -18,12 +19,13 @@ type Settings struct {
 	Task    jobs.Task
 	Mode    jobs.Mode
 	Workers int
+	Decoder thumb.Decoder
 }
 
 // DefaultSettings is what a first launch shows.
 func DefaultSettings() Settings {
 	return Settings{Source: "builtin", Images: 48, Latency: 150 * time.Millisecond,
-		Task: jobs.Thumbnail, Mode: jobs.Goroutines, Workers: runtime.NumCPU()}
+		Task: jobs.Thumbnail, Mode: jobs.Goroutines, Workers: runtime.NumCPU(), Decoder: thumb.Fast}
 }
 
 // MaxWorkers is the largest pool the controls offer.
@@ -43,6 +45,9 @@ func (s Settings) check() (Settings, error) {
 	if s.Workers < 1 || s.Workers > 1024 {
 		return s, fmt.Errorf("workers must be between 1 and 1024, not %d", s.Workers)
 	}
+	if _, err := thumb.ParseDecoder(string(s.Decoder)); err != nil {
+		return s, err
+	}
 	if s.Latency < 0 {
 		return s, fmt.Errorf("latency must not be negative")
 	}
@@ -56,6 +61,7 @@ const (
 	prefTask    = "task"
 	prefMode    = "mode"
 	prefWorkers = "workers"
+	prefDecoder = "decoder"
 )
 
 func loadSettings(p fyne.Preferences) Settings {
@@ -67,6 +73,7 @@ func loadSettings(p fyne.Preferences) Settings {
 		Task:    jobs.Task(p.StringWithFallback(prefTask, string(d.Task))),
 		Mode:    jobs.Mode(p.StringWithFallback(prefMode, string(d.Mode))),
 		Workers: min(p.IntWithFallback(prefWorkers, d.Workers), MaxWorkers()),
+		Decoder: thumb.Decoder(p.StringWithFallback(prefDecoder, string(d.Decoder))),
 	}
 	if _, err := s.check(); err != nil {
 		return d
@@ -81,4 +88,5 @@ func saveSettings(p fyne.Preferences, s Settings) {
 	p.SetString(prefTask, string(s.Task))
 	p.SetString(prefMode, string(s.Mode))
 	p.SetInt(prefWorkers, s.Workers)
+	p.SetString(prefDecoder, string(s.Decoder))
 }
