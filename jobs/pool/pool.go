@@ -144,33 +144,22 @@ type Slot struct {
 func (s *Slot) Index() int { return s.index }
 
 // PID is the process ID of the slot's current worker, 0 if it has none.
-func (s *Slot) PID() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.w == nil {
-		return 0
-	}
-	return s.w.hello.PID
-}
+func (s *Slot) PID() int { return s.hello().PID }
 
 // GOMAXPROCS is what the current worker said it runs with.
-func (s *Slot) GOMAXPROCS() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.w == nil {
-		return 0
-	}
-	return s.w.hello.GOMAXPROCS
-}
+func (s *Slot) GOMAXPROCS() int { return s.hello().GOMAXPROCS }
 
 // Nice is what the current worker said its niceness is.
-func (s *Slot) Nice() int {
+func (s *Slot) Nice() int { return s.hello().Nice }
+
+// hello is what the current worker said when it started; zero without one.
+func (s *Slot) hello() hello {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.w == nil {
-		return 0
+		return hello{}
 	}
-	return s.w.hello.Nice
+	return s.w.hello
 }
 
 // Call sends op with args to the slot's worker and decodes its result into
