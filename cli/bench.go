@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -11,14 +12,17 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
 
 	"concurrencylab/jobs"
+	"concurrencylab/jobs/atomicfile"
 	"concurrencylab/jobs/gallery"
 	"concurrencylab/jobs/source"
+	"concurrencylab/jobs/timeline"
 )
 
 // Bench runs `concurrencylab bench args` and returns the exit code: 0 when
@@ -74,10 +78,12 @@ func bench(ctx context.Context, f benchFlags, stderr io.Writer) ([]jobs.Result, 
 	defer src.Close()
 	prog := newProgress(ctx, stderr)
 	var results []jobs.Result
+	var lines []timeline.Run
 	for _, mode := range f.modes {
 		spec := jobs.Spec{Task: f.task, Mode: mode, Workers: f.workers, Size: f.size, Items: src.Items,
 			OutDir: filepath.Join(out, string(f.task)+"-"+string(mode)), ItemTimeout: f.timeout, Decoder: f.decoder}
-		res, err := jobs.Run(ctx, spec, prog.bar(spec))
+		rec := timeline.NewRecorder(runTitle(spec), os.Getpid())
+		res, err := jobs.Run(ctx, spec, jobs.Reporters(prog.bar(spec), rec))
 		if err != nil {
 			prog.wait()
 			return nil, fmt.Errorf("%s run: %w", mode, err)
@@ -87,10 +93,63 @@ func bench(ctx context.Context, f benchFlags, stderr io.Writer) ([]jobs.Result, 
 			res.IdealSeconds = &ideal
 		}
 		results = append(results, res)
+		lines = append(lines, rec.Run())
 	}
 	prog.wait()
 	jobs.SetSpeedups(results)
-	return results, nil
+	return results, writeExports(f, results, lines)
+}
+
+func runTitle(s jobs.Spec) string {
+	t := fmt.Sprintf("%s, %s", s.Task, s.Mode)
+	if s.Mode == jobs.Goroutines || s.Mode == jobs.Processes {
+		t += fmt.Sprintf(" x%d", s.Workers)
+	}
+	return t
+}
+
+// writeExports writes the files asked for, each atomically.
+func writeExports(f benchFlags, rs []jobs.Result, lines []timeline.Run) error {
+	if f.csv != "" {
+		if err := atomicfile.Write(f.csv, func(w io.Writer) error { return writeCSV(w, rs) }); err != nil {
+			return err
+		}
+	}
+	if f.trace != "" {
+		if err := atomicfile.Write(f.trace, func(w io.Writer) error { return timeline.WriteTrace(w, lines) }); err != nil {
+			return err
+		}
+	}
+	if f.png != "" {
+		if err := atomicfile.Write(f.png, func(w io.Writer) error { return timeline.WritePNG(w, lines, 1400) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeCSV writes one row per run, the JSON fields flattened.
+func writeCSV(w io.Writer, rs []jobs.Result) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"task", "decoder", "mode", "workers", "cores", "items", "ok", "failed", "canceled",
+		"wall_seconds", "cpu_seconds", "speedup", "ideal_seconds", "bytes",
+		"network_seconds", "decode_seconds", "resize_seconds", "encode_seconds", "ipc_seconds"})
+	num := func(p *float64) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*p, 'f', 4, 64)
+	}
+	sec := func(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }
+	for _, r := range rs {
+		cw.Write([]string{string(r.Task), r.Decoder, string(r.Mode), strconv.Itoa(r.Workers), strconv.Itoa(r.Cores),
+			strconv.Itoa(r.Items), strconv.Itoa(r.OK), strconv.Itoa(r.Failed), strconv.Itoa(r.Canceled),
+			sec(r.WallSeconds), sec(r.CPUSeconds), num(r.Speedup), num(r.IdealSeconds), strconv.FormatInt(r.Bytes, 10),
+			sec(r.PhaseSeconds["network"]), sec(r.PhaseSeconds["decode"]), sec(r.PhaseSeconds["resize"]),
+			sec(r.PhaseSeconds["encode"]), sec(r.PhaseSeconds["ipc"])})
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 // idealDownload is the shortest time a pool of workers connections can

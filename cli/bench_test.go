@@ -2,8 +2,11 @@ package cli
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
+	"image/png"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -56,8 +59,10 @@ func TestBenchJSON(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // the gallery cache
 	t.Setenv("GORACE", "atexit_sleep_ms=0") // workers under -race exit at once
 	var stdout, stderr bytes.Buffer
+	out := t.TempDir()
+	csvFile, traceFile, pngFile := filepath.Join(out, "r.csv"), filepath.Join(out, "t.json"), filepath.Join(out, "t.png")
 	code := Bench([]string{"--images", "3", "--task", "download", "--latency", "20ms", "--bandwidth", "20MB",
-		"--workers", "3", "--json"}, &stdout, &stderr)
+		"--workers", "3", "--json", "--csv", csvFile, "--trace", traceFile, "--timeline-png", pngFile}, &stdout, &stderr)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
@@ -87,6 +92,27 @@ func TestBenchJSON(t *testing.T) {
 	if !strings.Contains(stderr.String(), "download goroutines: 3 ok") {
 		t.Errorf("no progress on stderr: %q", stderr.String())
 	}
+	rows, err := csv.NewReader(mustOpen(t, csvFile)).ReadAll()
+	if err != nil || len(rows) != 4 || rows[0][0] != "task" || rows[3][2] != "processes" || rows[1][11] != "1.0000" {
+		t.Errorf("csv: %v, %v", rows, err)
+	}
+	var tr struct{ TraceEvents []map[string]any }
+	if err := json.NewDecoder(mustOpen(t, traceFile)).Decode(&tr); err != nil || len(tr.TraceEvents) < 3*3 {
+		t.Errorf("trace: %d events, %v", len(tr.TraceEvents), err)
+	}
+	if img, err := png.Decode(mustOpen(t, pngFile)); err != nil || img.Bounds().Dx() != 1400 {
+		t.Errorf("timeline png: %v", err)
+	}
+}
+
+func mustOpen(t *testing.T, path string) *os.File {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }
 
 func TestIdealDownload(t *testing.T) {

@@ -31,6 +31,9 @@ type benchFlags struct {
 	json      bool
 	timeout   time.Duration
 	decoder   thumb.Decoder
+	csv       string
+	trace     string
+	png       string
 }
 
 // errUsage is a bad command line: exit code 2.
@@ -61,6 +64,9 @@ Flags:
 	fs.StringVar(&f.out, "out", "", "folder for downloads and thumbnails (default: a temporary folder, removed at the end)")
 	fs.BoolVar(&f.json, "json", false, "print a JSON array, one object per run, instead of a table")
 	fs.DurationVar(&f.timeout, "timeout", 2*time.Minute, "longest a single download or worker call may take")
+	fs.StringVar(&f.csv, "csv", "", "also write the results as CSV to this file")
+	fs.StringVar(&f.trace, "trace", "", "write the runs as a Chrome trace-event file (open in Perfetto or chrome://tracing)")
+	fs.StringVar(&f.png, "timeline-png", "", "draw the runs' timelines, one lane per worker, into this PNG")
 	decoder := fs.String("decoder", "fast", "JPEG decoding for thumbnails: fast (libjpeg-turbo at reduced scale, like PIL's draft) or std (Go's image/jpeg at full size, Lanczos)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -150,9 +150,10 @@ func (r *run) processes(ctx context.Context) error {
 		return err
 	}
 	defer p.Close()
-	for i := range n {
+	stages := r.stages()
+	for i := range n { // the processes do the last stage
 		s := p.Slot(i)
-		r.emit(Event{Kind: WorkerUp, Item: -1, Worker: Worker{Kind: "process", Index: s.Index(), PID: s.PID()}})
+		r.emit(Event{Kind: WorkerUp, Item: -1, Worker: Worker{Kind: "process", Role: r.role(stages[len(stages)-1]), Index: s.Index(), PID: s.PID()}})
 	}
 	r.client = r.newClient(n)
 	defer r.client.Close()

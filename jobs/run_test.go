@@ -174,6 +174,16 @@ func checkEvents(t *testing.T, s jobs.Spec, rec *recorder) {
 	if len(starts) != stages*len(s.Items) || len(ends) != len(starts) {
 		t.Fatalf("%d steps started, %d finished, want %d", len(starts), len(ends), stages*len(s.Items))
 	}
+	// Every worker a process run announces is one that does steps, role and all.
+	for _, up := range rec.of(jobs.WorkerUp) {
+		found := false
+		for _, e := range ends {
+			found = found || (e.Worker.Kind == up.Worker.Kind && e.Worker.Role == up.Worker.Role && e.Worker.Index == up.Worker.Index)
+		}
+		if !found {
+			t.Errorf("worker %+v announced but never worked", up.Worker)
+		}
+	}
 	for _, e := range ends {
 		w := e.Worker
 		switch {

@@ -1,0 +1,87 @@
+package timeline
+
+import (
+	"image"
+	"math"
+	"time"
+)
+
+// Layout places runs on a picture: a title row per run, then one row per
+// lane, all runs on one time scale so that their lengths compare.
+type Layout struct {
+	Width       int // of the whole picture
+	LabelWidth  int // lane names
+	LaneHeight  int
+	TitleHeight int
+	AxisHeight  int
+	Span        time.Duration // the time the width shows: the longest run
+}
+
+// NewLayout fits runs into width pixels.
+func NewLayout(runs []Run, width int) Layout {
+	l := Layout{Width: width, LabelWidth: 220, LaneHeight: 18, TitleHeight: 22, AxisHeight: 22}
+	for _, r := range runs {
+		l.Span = max(l.Span, r.Wall)
+		for _, ln := range r.Lanes {
+			for _, s := range ln.Spans {
+				l.Span = max(l.Span, s.End)
+			}
+		}
+	}
+	if l.Span <= 0 {
+		l.Span = time.Second
+	}
+	return l
+}
+
+// X is the horizontal pixel of time d.
+func (l Layout) X(d time.Duration) int {
+	plot := float64(l.Width - l.LabelWidth - 10)
+	return l.LabelWidth + int(math.Round(plot*float64(d)/float64(l.Span)))
+}
+
+// Height is the picture's height for runs.
+func (l Layout) Height(runs []Run) int {
+	h := l.AxisHeight
+	for _, r := range runs {
+		h += l.TitleHeight + len(r.Lanes)*l.LaneHeight
+	}
+	return h
+}
+
+// Lane is the rectangle of lane i of run r.
+func (l Layout) Lane(runs []Run, r, i int) image.Rectangle {
+	y := 0
+	for k := 0; k < r; k++ {
+		y += l.TitleHeight + len(runs[k].Lanes)*l.LaneHeight
+	}
+	y += l.TitleHeight + i*l.LaneHeight
+	return image.Rect(l.LabelWidth, y, l.Width, y+l.LaneHeight)
+}
+
+// Ticks are the times of the axis labels: a round step giving 5 to 10 ticks.
+func (l Layout) Ticks() []time.Duration {
+	step := time.Millisecond // then 2, 5, 10, 20, 50 ms…
+	for step*10 < l.Span {
+		switch {
+		case isPow10(step):
+			step *= 2
+		case isPow10(step / 2):
+			step = step / 2 * 5
+		default:
+			step *= 2
+		}
+	}
+	var ts []time.Duration
+	for t := time.Duration(0); t <= l.Span; t += step {
+		ts = append(ts, t)
+	}
+	return ts
+}
+
+func isPow10(d time.Duration) bool {
+	for d >= 10 && d%10 == 0 {
+		d /= 10
+	}
+	return d == 1
+}

@@ -1,0 +1,97 @@
+package timeline
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"io"
+	"time"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/basicfont"
+	"golang.org/x/image/math/fixed"
+)
+
+// Colours of the phases, and of failed steps.
+var Colours = map[string]color.RGBA{
+	"network": {0x4a, 0x90, 0xd9, 255},
+	"decode":  {0x5b, 0xc0, 0x8a, 255},
+	"resize":  {0xf4, 0xa2, 0x59, 255},
+	"encode":  {0xb0, 0x7c, 0xd8, 255},
+	"ipc":     {0x9a, 0x9a, 0x9a, 255},
+	"failed":  {0xd9, 0x3b, 0x3b, 255},
+	"step":    {0x3a, 0x44, 0x5a, 255}, // part of a step no phase accounts for
+}
+
+// Render draws runs width pixels wide. Its text is in basicfont, which has
+// ASCII only.
+func Render(runs []Run, width int) *image.RGBA {
+	l := NewLayout(runs, width)
+	img := image.NewRGBA(image.Rect(0, 0, width, l.Height(runs)))
+	draw.Draw(img, img.Bounds(), image.NewUniform(color.RGBA{0xfa, 0xfa, 0xfa, 255}), image.Point{}, draw.Src)
+	ink := color.RGBA{0x22, 0x22, 0x22, 255}
+	for ri, r := range runs {
+		top := l.Lane(runs, ri, 0).Min.Y - l.TitleHeight
+		text(img, 6, top+15, ink, fmt.Sprintf("%s: %.2f s", r.Title, r.Wall.Seconds()))
+		for li, ln := range r.Lanes {
+			rect := l.Lane(runs, ri, li)
+			if li%2 == 0 {
+				fill(img, image.Rect(0, rect.Min.Y, width, rect.Max.Y), color.RGBA{0xee, 0xf0, 0xf4, 255})
+			}
+			text(img, 10, rect.Min.Y+13, ink, ln.Worker.String())
+			for _, s := range ln.Spans {
+				bar := image.Rect(l.X(s.Start), rect.Min.Y+3, max(l.X(s.End), l.X(s.Start)+1), rect.Max.Y-3)
+				if s.Failed != "" {
+					fill(img, bar, Colours["failed"])
+					continue
+				}
+				fill(img, bar, Colours["step"])
+				at := s.Start
+				for _, p := range s.Phases {
+					end := min(at+p.Dur, s.End)
+					fill(img, image.Rect(l.X(at), bar.Min.Y, max(l.X(end), l.X(at)), bar.Max.Y), Colours[p.Name])
+					at = end
+				}
+			}
+		}
+	}
+	// The time axis.
+	y := l.Height(runs) - l.AxisHeight
+	fill(img, image.Rect(l.LabelWidth, y, width-10, y+1), ink)
+	for _, t := range l.Ticks() {
+		x := l.X(t)
+		fill(img, image.Rect(x, y, x+1, y+5), ink)
+		text(img, x-8, y+17, ink, tickLabel(t))
+	}
+	// The legend, right of the first title.
+	x := width - 10
+	for _, name := range []string{"failed", "ipc", "encode", "resize", "decode", "network"} {
+		x -= 7*len(name) + 22
+		fill(img, image.Rect(x, 6, x+12, 16), Colours[name])
+		text(img, x+16, 15, ink, name)
+	}
+	return img
+}
+
+// WritePNG renders runs and encodes them as PNG.
+func WritePNG(w io.Writer, runs []Run, width int) error {
+	return png.Encode(w, Render(runs, width))
+}
+
+func tickLabel(t time.Duration) string {
+	if t%time.Second == 0 {
+		return fmt.Sprintf("%ds", int(t/time.Second))
+	}
+	return fmt.Sprintf("%gs", t.Seconds())
+}
+
+func fill(img *image.RGBA, r image.Rectangle, c color.RGBA) {
+	draw.Draw(img, r, image.NewUniform(c), image.Point{}, draw.Src)
+}
+
+func text(img *image.RGBA, x, y int, c color.RGBA, s string) {
+	d := font.Drawer{Dst: img, Src: image.NewUniform(c), Face: basicfont.Face7x13, Dot: fixed.P(x, y)}
+	d.DrawString(s)
+}
