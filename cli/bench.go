@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -12,7 +11,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -111,7 +109,7 @@ func runTitle(s jobs.Spec) string {
 // writeExports writes the files asked for, each atomically.
 func writeExports(f benchFlags, rs []jobs.Result, lines []timeline.Run) error {
 	if f.csv != "" {
-		if err := atomicfile.Write(f.csv, func(w io.Writer) error { return writeCSV(w, rs) }); err != nil {
+		if err := atomicfile.Write(f.csv, func(w io.Writer) error { return jobs.WriteCSV(w, rs) }); err != nil {
 			return err
 		}
 	}
@@ -126,30 +124,6 @@ func writeExports(f benchFlags, rs []jobs.Result, lines []timeline.Run) error {
 		}
 	}
 	return nil
-}
-
-// writeCSV writes one row per run, the JSON fields flattened.
-func writeCSV(w io.Writer, rs []jobs.Result) error {
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"task", "decoder", "mode", "workers", "cores", "items", "ok", "failed", "canceled",
-		"wall_seconds", "cpu_seconds", "speedup", "ideal_seconds", "bytes",
-		"network_seconds", "decode_seconds", "resize_seconds", "encode_seconds", "ipc_seconds"})
-	num := func(p *float64) string {
-		if p == nil {
-			return ""
-		}
-		return strconv.FormatFloat(*p, 'f', 4, 64)
-	}
-	sec := func(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }
-	for _, r := range rs {
-		cw.Write([]string{string(r.Task), r.Decoder, string(r.Mode), strconv.Itoa(r.Workers), strconv.Itoa(r.Cores),
-			strconv.Itoa(r.Items), strconv.Itoa(r.OK), strconv.Itoa(r.Failed), strconv.Itoa(r.Canceled),
-			sec(r.WallSeconds), sec(r.CPUSeconds), num(r.Speedup), num(r.IdealSeconds), strconv.FormatInt(r.Bytes, 10),
-			sec(r.PhaseSeconds["network"]), sec(r.PhaseSeconds["decode"]), sec(r.PhaseSeconds["resize"]),
-			sec(r.PhaseSeconds["encode"]), sec(r.PhaseSeconds["ipc"])})
-	}
-	cw.Flush()
-	return cw.Error()
 }
 
 // idealDownload is the shortest time a pool of workers connections can

@@ -25,6 +25,7 @@ func Main(args []string, stderr io.Writer) int {
 	autorun := fs.String("autorun", "", "runs to do at start, e.g. task=thumbnail,mode=processes,workers=2,images=24 (several separated by ;); then quit")
 	shot := fs.String("screenshot", "", "with --autorun: save the window as PNG here at the end")
 	stats := fs.String("stats-json", "", "with --autorun: write the runs and UI lag figures here as JSON")
+	tab := fs.String("tab", "gallery", "the tab shown at start: gallery, timeline, results or errors")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -52,6 +53,10 @@ func Main(args []string, stderr io.Writer) int {
 	l := New(a, w, fyne.Do)
 	l.Persist = len(plan) == 0 // scripted runs leave the user's choices alone
 	w.SetContent(l.Content())
+	if !l.ShowTab(*tab) {
+		fmt.Fprintf(stderr, "concurrencylab: no tab %q (want gallery, timeline, results or errors)\n", *tab)
+		return 2
+	}
 	w.Resize(fyne.NewSize(1200, 800))
 	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault},
 		func(fyne.Shortcut) { l.Run() })

@@ -78,6 +78,9 @@ type Stats struct {
 type UIStats struct {
 	lagStats
 	PeakRSSMB float64 `json:"peak_rss_mb,omitempty"`
+	// TimelineRenderMaxMs is the longest the timeline picture took to
+	// render (off the UI goroutine), when the Timeline tab was shown.
+	TimelineRenderMaxMs float64 `json:"timeline_render_max_ms,omitempty"`
 }
 
 // Autorun does plan's runs one after another as if Run were pressed, then
@@ -108,6 +111,8 @@ func (l *Lab) Autorun(plan []Settings, shot, statsFile string) error {
 	setSpeedups(stats.Runs)
 	stats.UI.lagStats = l.beat.between(first, last)
 	stats.UI.PeakRSSMB = peakRSSMB()
+	l.do(func() { stats.UI.TimelineRenderMaxMs = l.timeline.maxMs })
+	l.waitFrames(1)
 	if shot != "" {
 		l.waitFrames(10) // the last results on screen
 		var err error

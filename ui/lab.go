@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -35,13 +36,14 @@ type Lab struct {
 	// OnRunFinished, if set, is called on the UI goroutine after each run.
 	OnRunFinished func(RunRecord)
 
-	ctl     controls
-	prog    progressView
-	meter   meterView
-	gallery galleryView
-	results resultsView
-	banner  *widget.Label
-	tabs    *container.AppTabs
+	ctl      controls
+	prog     progressView
+	meter    meterView
+	gallery  galleryView
+	results  resultsView
+	timeline timelineView
+	banner   *widget.Label
+	tabs     *container.AppTabs
 
 	bridge  *bridge
 	beat    heartbeat
@@ -81,9 +83,11 @@ func (l *Lab) Content() fyne.CanvasObject {
 	progress := widget.NewCard("", "Progress", l.buildProgress())
 	l.tabs = container.NewAppTabs(
 		container.NewTabItem("Gallery", l.buildGallery()),
+		container.NewTabItem("Timeline", l.buildTimeline()),
 		container.NewTabItem("Results", l.buildResults()),
 		container.NewTabItem("Errors", l.buildErrors()),
 	)
+	l.timeline.visible = func() bool { return l.tabs.Selected() == l.tabs.Items[1] }
 	right := container.NewBorder(container.NewVBox(l.banner, progress), nil, nil, nil, l.tabs)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.34
@@ -93,6 +97,17 @@ func (l *Lab) Content() fyne.CanvasObject {
 		l.show(DefaultSettings())
 	}
 	return split
+}
+
+// ShowTab selects the tab called name (case-insensitive prefix of its title).
+func (l *Lab) ShowTab(name string) bool {
+	for _, it := range l.tabs.Items {
+		if strings.HasPrefix(strings.ToLower(it.Text), strings.ToLower(name)) {
+			l.tabs.Select(it)
+			return true
+		}
+	}
+	return false
 }
 
 // Start begins the frame loop: every frame it asks the UI goroutine to run
@@ -145,6 +160,7 @@ func (l *Lab) frame(tick time.Time) {
 	}
 	if n%6 == 0 { // the readout changes ten times a second: readable, and cheap
 		l.updateMeter()
+		l.maybeRender()
 	}
 }
 
@@ -175,19 +191,20 @@ func (l *Lab) Run() {
 	l.running = true
 	l.runStart = time.Now()
 	l.bridge.reset(l.runStart)
+	rec := l.timeline.startRun(runTitle(s), l.runStart)
 	l.resetProgress()
 	l.gallery.clear()
 	l.setRunning(true)
 
 	if s.Mode == jobs.Blocking {
 		l.setBanner("Running on the UI thread: the window is frozen until it ends…", widget.WarningImportance)
-		res, err := l.execute(ctx, s, out)
+		res, err := l.execute(ctx, s, out, rec)
 		l.finish(s, res, err, time.Since(l.runStart))
 		return
 	}
 	l.setBanner(fmt.Sprintf("Running: %s, %s…", taskLabels[s.Task], modeLabels[s.Mode]), widget.MediumImportance)
 	go func() {
-		res, err := l.execute(ctx, s, out)
+		res, err := l.execute(ctx, s, out, rec)
 		end := time.Since(l.runStart)
 		l.do(func() { l.finish(s, res, err, end) })
 	}()
@@ -202,7 +219,7 @@ func (l *Lab) Cancel() {
 }
 
 // execute prepares the source and runs the engine. It touches no widget.
-func (l *Lab) execute(ctx context.Context, s Settings, out string) (jobs.Result, error) {
+func (l *Lab) execute(ctx context.Context, s Settings, out string, rec jobs.Reporter) (jobs.Result, error) {
 	opt := source.Options{Images: s.Images, Network: gallery.Network{Latency: s.Latency, Bandwidth: gallery.CDN.Bandwidth}}
 	src, err := source.Prepare(ctx, s.Source, opt, s.Task, filepath.Join(out, "source"))
 	if err != nil {
@@ -213,7 +230,18 @@ func (l *Lab) execute(ctx context.Context, s Settings, out string) (jobs.Result,
 	// its UI first when background work fills every core.
 	spec := jobs.Spec{Task: s.Task, Mode: s.Mode, Workers: s.Workers, Size: 256, OutDir: out, Items: src.Items,
 		WorkerNice: 10, Decoder: s.Decoder}
-	return jobs.Run(ctx, spec, l.bridge)
+	return jobs.Run(ctx, spec, jobs.Reporters(l.bridge, rec))
+}
+
+func runTitle(s Settings) string {
+	t := fmt.Sprintf("%s, %s", s.Task, s.Mode)
+	if s.Mode == jobs.Goroutines || s.Mode == jobs.Processes {
+		t += fmt.Sprintf(" x%d", s.Workers)
+	}
+	if s.Task != jobs.Download {
+		t += ", " + string(s.Decoder)
+	}
+	return t
 }
 
 // finish shows a run's outcome; it runs on the UI goroutine.
@@ -224,6 +252,7 @@ func (l *Lab) finish(s Settings, res jobs.Result, err error, wall time.Duration)
 	l.setRunning(false)
 	end := l.runStart.Add(wall)
 	rec := RunRecord{Result: res, UI: l.beat.between(l.runStart, end)}
+	l.timeline.finishRun(l.runStart, end)
 	if s.Mode == jobs.Blocking {
 		// The UI goroutine was in this callback from runStart to now: the
 		// next probe will show it; the frozen time is that whole stretch.

@@ -1,13 +1,19 @@
 package ui
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image/png"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/jobs"
 )
@@ -225,5 +231,88 @@ func TestHeartbeatStats(t *testing.T) {
 	st := h.between(t0, t0.Add(2*time.Second))
 	if st.Samples != 100 || st.LagMaxMs != 2000 || st.FrozenSeconds != 2 || st.LagP50Ms != 1 {
 		t.Fatalf("%+v", st)
+	}
+}
+
+func TestTimelineAndExports(t *testing.T) {
+	l, q := newTestLab(t)
+	if !l.ShowTab("timeline") || l.ShowTab("nope") {
+		t.Fatal("ShowTab")
+	}
+	s := DefaultSettings()
+	s.Images, s.Latency, s.Task, s.Mode, s.Workers = 3, 0, jobs.Pipeline, jobs.Processes, 2
+	l.show(s)
+	done := false
+	l.OnRunFinished = func(RunRecord) { done = true }
+	test.Tap(l.ctl.run)
+	q.until(t, "the run", 2*time.Minute, func() bool { return done })
+	// The finished run's picture: rendered off the UI goroutine, swapped in here.
+	q.until(t, "the timeline", 30*time.Second, func() bool {
+		l.maybeRender()
+		return len(l.timeline.area.runs) == 1 && !l.timeline.rendering.Load()
+	})
+	run := l.timeline.area.runs[0]
+	if len(run.Lanes) != 4 || run.Lag == nil { // 2 download goroutines, 2 thumbnail processes
+		t.Fatalf("lanes %d, lag samples %d", len(run.Lanes), len(run.Lag))
+	}
+	// Pointing at the first bar of the first lane names it.
+	span := run.Lanes[0].Spans[0]
+	lay := l.timeline.area.layout
+	img := l.timeline.area.img.Image.Bounds()
+	size := l.timeline.area.Size()
+	px := fyne.NewPos(float32(lay.X((span.Start+span.End)/2))*size.Width/float32(img.Dx()),
+		float32(lay.Lane(l.timeline.area.runs, 0, 0).Min.Y+lay.LaneHeight/2)*size.Height/float32(img.Dy()))
+	test.Tap(l.timeline.area) // a tap at the centre: something is named
+	l.timeline.area.Tapped(&fyne.PointEvent{Position: px})
+	if txt := l.timeline.info.Text; !strings.Contains(txt, span.Name) || !strings.Contains(txt, "download") {
+		t.Errorf("info %q, want %s", txt, span.Name)
+	}
+
+	var csvOut, jsonOut, pngOut, traceOut bytes.Buffer
+	for name, f := range map[string]func() error{
+		"csv":   func() error { return l.writeResultsCSV(&csvOut) },
+		"json":  func() error { return l.writeResultsJSON(&jsonOut) },
+		"png":   func() error { return l.writeTimelinePNG(&pngOut) },
+		"trace": func() error { return l.writeTrace(&traceOut) },
+	} {
+		if err := f(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	if lines := strings.Count(csvOut.String(), "\n"); lines != 2 {
+		t.Errorf("csv has %d lines", lines)
+	}
+	var recs []RunRecord
+	if err := json.Unmarshal(jsonOut.Bytes(), &recs); err != nil || len(recs) != 1 || recs[0].OK != 3 {
+		t.Errorf("json: %v %+v", err, recs)
+	}
+	if _, err := png.Decode(&pngOut); err != nil {
+		t.Errorf("png: %v", err)
+	}
+	if !json.Valid(traceOut.Bytes()) || !strings.Contains(traceOut.String(), `"traceEvents"`) {
+		t.Error("trace is not a trace-event JSON file")
+	}
+	if len(l.results.chart.Objects) != 0 { // no one-worker run yet: no speed-up to chart
+		t.Errorf("%d chart rows without a baseline", len(l.results.chart.Objects))
+	}
+}
+
+func TestChartShowsSpeedupAgainstIdeal(t *testing.T) {
+	one, two := 1.0, 1.5
+	runs := []RunRecord{
+		{Result: jobs.Result{Task: jobs.Thumbnail, Mode: jobs.Sequential, Workers: 1, WallSeconds: 3, Speedup: &one}},
+		{Result: jobs.Result{Task: jobs.Thumbnail, Mode: jobs.Goroutines, Workers: 2, WallSeconds: 2, Speedup: &two}},
+		{Result: jobs.Result{Task: jobs.Download, Mode: jobs.Goroutines, Workers: 8, WallSeconds: 1}},
+	}
+	rows := chartRows(runs)
+	if len(rows) != 2 {
+		t.Fatalf("%d rows", len(rows))
+	}
+	text := rows[1].(*fyne.Container).Objects[2].(*widget.Label).Text
+	if want := fmt.Sprintf("1.50× of %d× ideal", min(2, runtime.NumCPU())); !strings.HasPrefix(text, want) {
+		t.Errorf("row text %q, want %q", text, want)
+	}
+	if got := idealSpeedup(runs[2].Result); got != 8 {
+		t.Errorf("download ideal %v, want 8 (not capped by CPUs)", got)
 	}
 }

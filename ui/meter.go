@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"concurrencylab/jobs/timeline"
 )
 
 // heartbeat measures how late the UI goroutine runs scheduled work: a
@@ -77,6 +79,23 @@ func (h *heartbeat) between(start, end time.Time) lagStats {
 	pct := func(p int) float64 { return ms(lags[(len(lags)*p+99)/100-1]) }
 	st.LagP50Ms, st.LagP90Ms, st.LagP99Ms = pct(50), pct(90), pct(99)
 	return st
+}
+
+// lagWindow lists, as timeline samples timed from start, the probes that ran
+// after start and were due by end: the one that waited out a freeze at the
+// end of a run runs after it, and counts.
+func (h *heartbeat) lagWindow(start, end time.Time) []timeline.LagSample {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []timeline.LagSample
+	for i := len(h.samples) - 1; i >= 0 && !h.samples[i].at.Before(start); i-- {
+		s := h.samples[i]
+		if !s.at.Add(-s.lag).After(end) {
+			out = append(out, timeline.LagSample{At: s.at.Sub(start), Lag: s.lag})
+		}
+	}
+	slices.Reverse(out)
+	return out
 }
 
 // now returns the last lag and the max over the last second.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/jobs"
@@ -16,6 +17,7 @@ type resultsView struct {
 	errs    []jobs.ItemError
 	errList *widget.List
 	errTab  func(n int)
+	chart   *fyne.Container
 }
 
 var resultColumns = []struct {
@@ -59,7 +61,9 @@ func (l *Lab) buildResults() fyne.CanvasObject {
 	for i, c := range resultColumns {
 		v.table.SetColumnWidth(i, c.width)
 	}
-	return v.table
+	split := container.NewVSplit(v.table, l.buildChart())
+	split.Offset = 0.45
+	return split
 }
 
 func (l *Lab) buildErrors() fyne.CanvasObject {
@@ -76,8 +80,8 @@ func (l *Lab) buildErrors() fyne.CanvasObject {
 			o.(*widget.Label).SetText(fmt.Sprintf("%s — %s failed: %s", e.Name, e.Stage, e.Error))
 		})
 	v.errTab = func(n int) {
-		if l.tabs != nil && len(l.tabs.Items) > 2 {
-			l.tabs.Items[2].Text = fmt.Sprintf("Errors (%d)", n)
+		if l.tabs != nil && len(l.tabs.Items) > 3 {
+			l.tabs.Items[3].Text = fmt.Sprintf("Errors (%d)", n)
 			l.tabs.Refresh()
 		}
 	}
@@ -89,6 +93,7 @@ func (v *resultsView) add(r RunRecord) {
 	v.runs = append(v.runs, r)
 	setSpeedups(v.runs)
 	v.table.Refresh()
+	v.refreshChart()
 }
 
 // setSpeedups is jobs.SetSpeedups for run records.

@@ -44,19 +44,35 @@ func (l Layout) X(d time.Duration) int {
 func (l Layout) Height(runs []Run) int {
 	h := l.AxisHeight
 	for _, r := range runs {
-		h += l.TitleHeight + len(r.Lanes)*l.LaneHeight
+		h += l.TitleHeight + rows(r)*l.LaneHeight
 	}
 	return h
 }
 
-// Lane is the rectangle of lane i of run r.
+// rows is a run's lanes, plus one for the UI's lag when it has one.
+func rows(r Run) int {
+	if len(r.Lag) > 0 {
+		return len(r.Lanes) + 1
+	}
+	return len(r.Lanes)
+}
+
+// Lane is the rectangle of worker lane i of run r.
 func (l Layout) Lane(runs []Run, r, i int) image.Rectangle {
 	y := 0
 	for k := 0; k < r; k++ {
-		y += l.TitleHeight + len(runs[k].Lanes)*l.LaneHeight
+		y += l.TitleHeight + rows(runs[k])*l.LaneHeight
+	}
+	if len(runs[r].Lag) > 0 {
+		i++ // the lag lane comes first
 	}
 	y += l.TitleHeight + i*l.LaneHeight
 	return image.Rect(l.LabelWidth, y, l.Width, y+l.LaneHeight)
+}
+
+// LagLane is the rectangle of run r's UI-lag lane (meaningful when it has samples).
+func (l Layout) LagLane(runs []Run, r int) image.Rectangle {
+	return l.Lane(runs, r, -1)
 }
 
 // Ticks are the times of the axis labels: a round step giving 5 to 10 ticks.

@@ -34,6 +34,10 @@ func Render(runs []Run, width int) *image.RGBA {
 	ink := color.RGBA{0x22, 0x22, 0x22, 255}
 	for ri, r := range runs {
 		top := l.Lane(runs, ri, 0).Min.Y - l.TitleHeight
+		if len(r.Lag) > 0 {
+			top = l.LagLane(runs, ri).Min.Y - l.TitleHeight
+			lagLane(img, l, l.LagLane(runs, ri), r.Lag, ink)
+		}
 		text(img, 6, top+15, ink, fmt.Sprintf("%s: %.2f s", r.Title, r.Wall.Seconds()))
 		for li, ln := range r.Lanes {
 			rect := l.Lane(runs, ri, li)
@@ -73,6 +77,24 @@ func Render(runs []Run, width int) *image.RGBA {
 		text(img, x+16, 15, ink, name)
 	}
 	return img
+}
+
+// lagLane draws the UI goroutine's heartbeat: each probe that ran more than
+// two frames late is a block from when it was due to when it ran, red past
+// 100 ms, so a frozen window shows as a wall.
+func lagLane(img *image.RGBA, l Layout, rect image.Rectangle, lag []LagSample, ink color.RGBA) {
+	fill(img, image.Rect(0, rect.Min.Y, img.Bounds().Dx(), rect.Max.Y), color.RGBA{0xf6, 0xec, 0xe4, 255})
+	text(img, 10, rect.Min.Y+13, ink, "UI thread lag")
+	for _, s := range lag {
+		if s.Lag <= 33*time.Millisecond {
+			continue
+		}
+		c := Colours["resize"]
+		if s.Lag > 100*time.Millisecond {
+			c = Colours["failed"]
+		}
+		fill(img, image.Rect(l.X(s.At-s.Lag), rect.Min.Y+3, max(l.X(s.At), l.X(s.At-s.Lag)+1), rect.Max.Y-3), c)
+	}
 }
 
 // WritePNG renders runs and encodes them as PNG.

@@ -41,6 +41,14 @@ type Run struct {
 	PID   int // of the process that ran it: goroutine lanes belong to it
 	Wall  time.Duration
 	Lanes []Lane
+	// Lag, when the run had a UI, is its heartbeat: how late the UI
+	// goroutine ran each probe. A freeze is one long lag.
+	Lag []LagSample
+}
+
+// LagSample is one heartbeat probe that ran At (from the run's start) Lag late.
+type LagSample struct {
+	At, Lag time.Duration
 }
 
 // Recorder is a jobs.Reporter that builds a Run. It is safe for concurrent use.

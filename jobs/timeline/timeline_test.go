@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"image"
 	"os"
 	"os/exec"
 	"sort"
@@ -147,6 +148,33 @@ func TestLayout(t *testing.T) {
 		if ts[1] != want || len(ts) < 5 || len(ts) > 11 {
 			t.Errorf("span %v: ticks %v", span, ts)
 		}
+	}
+}
+
+func TestHitAndLagLane(t *testing.T) {
+	runs := []Run{{Title: "r", Wall: time.Second,
+		Lag:   []LagSample{{At: 900 * time.Millisecond, Lag: 500 * time.Millisecond}},
+		Lanes: []Lane{{Spans: []Span{{Item: 7, Start: 100 * time.Millisecond, End: 300 * time.Millisecond}}}}}}
+	l := NewLayout(runs, 1220)
+	lag, lane := l.LagLane(runs, 0), l.Lane(runs, 0, 0)
+	if lag.Max.Y != lane.Min.Y || l.Height(runs) != l.TitleHeight+2*l.LaneHeight+l.AxisHeight {
+		t.Fatalf("lag lane %v, worker lane %v", lag, lane)
+	}
+	mid := lane.Min.Y + l.LaneHeight/2
+	if h, ok := l.At(runs, image.Pt(l.X(200*time.Millisecond), mid)); !ok || h.Span == nil || h.Span.Item != 7 {
+		t.Errorf("hit in the bar: %+v %v", h, ok)
+	}
+	if h, ok := l.At(runs, image.Pt(l.X(600*time.Millisecond), mid)); !ok || h.Span != nil {
+		t.Errorf("hit between bars: %+v %v", h, ok)
+	}
+	if _, ok := l.At(runs, image.Pt(5, mid)); ok {
+		t.Error("a hit on the label")
+	}
+	img := Render(runs, 1220)
+	// The freeze, from 400 to 900 ms, is a red wall in the lag lane.
+	c := img.RGBAAt(l.X(650*time.Millisecond), lag.Min.Y+l.LaneHeight/2)
+	if c != Colours["failed"] {
+		t.Errorf("lag lane at the freeze is %v", c)
 	}
 }
 

@@ -1,0 +1,141 @@
+package ui
+
+import (
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"io"
+	"runtime"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"concurrencylab/jobs"
+	"concurrencylab/jobs/timeline"
+)
+
+// idealSpeedup is what a run of w workers could reach over one: w for
+// downloads (waiting on the network), capped at the CPUs for CPU work.
+func idealSpeedup(r jobs.Result) float64 {
+	if r.Mode == jobs.Sequential || r.Mode == jobs.Blocking {
+		return 1
+	}
+	if r.Task == jobs.Download {
+		return float64(r.Workers)
+	}
+	return float64(min(r.Workers, runtime.NumCPU()))
+}
+
+// barsLayout sizes its first object (the track) to the whole row, its second
+// (the measured bar) to frac of it and puts its third (the ideal) at ideal.
+type barsLayout struct{ frac, ideal float32 }
+
+func (b *barsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	objs[0].Resize(size)
+	objs[1].Resize(fyne.NewSize(size.Width*b.frac, size.Height))
+	objs[2].Move(fyne.NewPos(size.Width*b.ideal-1, -2))
+	objs[2].Resize(fyne.NewSize(3, size.Height+4))
+}
+
+func (b *barsLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(120, 14) }
+
+// chartRows draws one row per run that has a speed-up: its measured
+// speed-up as a bar, the ideal as a mark, and the efficiency.
+func chartRows(runs []RunRecord) []fyne.CanvasObject {
+	scale := 1.0
+	for _, r := range runs {
+		if r.Speedup != nil {
+			scale = max(scale, *r.Speedup, idealSpeedup(r.Result))
+		}
+	}
+	var rows []fyne.CanvasObject
+	for _, r := range runs {
+		if r.Speedup == nil {
+			continue
+		}
+		ideal := idealSpeedup(r.Result)
+		name := widget.NewLabel(fmt.Sprintf("%s, %s ×%d: %.2f s", taskLabels[r.Task], modeLabels[r.Mode], r.Workers, r.WallSeconds))
+		name.Truncation = fyne.TextTruncateEllipsis
+		text := widget.NewLabel(fmt.Sprintf("%.2f× of %.0f× ideal (%.0f%%)", *r.Speedup, ideal, 100**r.Speedup/ideal))
+		track := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+		bar := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
+		mark := canvas.NewRectangle(color.NRGBA{0xee, 0x6c, 0x4d, 0xff})
+		bars := container.New(&barsLayout{frac: float32(*r.Speedup / scale), ideal: float32(ideal / scale)}, track, bar, mark)
+		rows = append(rows, container.NewGridWithColumns(3, name, container.NewPadded(bars), text))
+	}
+	return rows
+}
+
+func (l *Lab) buildChart() fyne.CanvasObject {
+	v := &l.results
+	v.chart = container.NewVBox()
+	save := func(name string, write func(io.Writer) error) func() {
+		return func() {
+			if l.win == nil {
+				return
+			}
+			d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+				if err != nil || w == nil {
+					return
+				}
+				defer w.Close()
+				if err := write(w); err != nil {
+					dialog.ShowError(err, l.win)
+				}
+			}, l.win)
+			d.SetFileName(name)
+			d.Show()
+		}
+	}
+	exports := container.NewHBox(
+		widget.NewButton("Results as CSV…", save("results.csv", l.writeResultsCSV)),
+		widget.NewButton("as JSON…", save("results.json", l.writeResultsJSON)),
+		widget.NewButton("Timeline as PNG…", save("timeline.png", l.writeTimelinePNG)),
+		widget.NewButton("Trace for Perfetto…", save("trace.json", l.writeTrace)),
+	)
+	title := widget.NewLabelWithStyle("Speed-up against the one-worker run of the same task (mark: ideal)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	return container.NewBorder(exports, nil, nil, nil, container.NewVScroll(container.NewVBox(title, v.chart)))
+}
+
+func (v *resultsView) refreshChart() {
+	if v.chart == nil {
+		return
+	}
+	v.chart.Objects = chartRows(v.runs)
+	v.chart.Refresh()
+}
+
+func (l *Lab) writeResultsCSV(w io.Writer) error {
+	res := make([]jobs.Result, len(l.results.runs))
+	for i, r := range l.results.runs {
+		res[i] = r.Result
+	}
+	return jobs.WriteCSV(w, res)
+}
+
+func (l *Lab) writeResultsJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(l.results.runs)
+}
+
+// timelineRuns are the kept runs with their heartbeat lanes.
+func (l *Lab) timelineRuns() []timeline.Run {
+	var runs []timeline.Run
+	for _, d := range l.timeline.done {
+		r := d.run
+		r.Lag = l.beat.lagWindow(d.start, d.end)
+		runs = append(runs, r)
+	}
+	return runs
+}
+
+func (l *Lab) writeTimelinePNG(w io.Writer) error {
+	return timeline.WritePNG(w, l.timelineRuns(), 1400)
+}
+
+func (l *Lab) writeTrace(w io.Writer) error { return timeline.WriteTrace(w, l.timelineRuns()) }

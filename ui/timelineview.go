@@ -1,0 +1,164 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"concurrencylab/jobs/timeline"
+)
+
+// keepRuns is how many finished runs the timeline keeps to compare.
+const keepRuns = 4
+
+// timelineView draws the runs' lanes. The picture is rendered off the UI
+// goroutine (timeline.Render), at most once in flight and about ten times a
+// second while a run goes on; the UI goroutine only swaps it in.
+type timelineView struct {
+	done      []doneRun
+	live      *timeline.Recorder
+	liveStart time.Time
+	area      *timelineArea
+	scroll    *container.Scroll
+	info      *widget.Label
+	rendering atomic.Bool
+	dirty     bool
+	lastMs    float64 // how long the last render took
+	maxMs     float64
+	visible   func() bool
+}
+
+// doneRun is a finished run and when it ran, for its heartbeat lane.
+type doneRun struct {
+	run        timeline.Run
+	start, end time.Time
+}
+
+// timelineArea is the picture, with hover and tap naming the bar under the pointer.
+type timelineArea struct {
+	widget.BaseWidget
+	img    *canvas.Image
+	runs   []timeline.Run // what the picture shows
+	layout timeline.Layout
+	onHit  func(string)
+}
+
+func newTimelineArea(onHit func(string)) *timelineArea {
+	a := &timelineArea{img: canvas.NewImageFromImage(image.NewRGBA(image.Rect(0, 0, 1, 1))), onHit: onHit}
+	a.img.FillMode = canvas.ImageFillStretch
+	a.img.ScaleMode = canvas.ImageScalePixels
+	a.ExtendBaseWidget(a)
+	return a
+}
+
+func (a *timelineArea) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(a.img) }
+
+func (a *timelineArea) MouseIn(e *desktop.MouseEvent)    { a.describe(e.Position) }
+func (a *timelineArea) MouseMoved(e *desktop.MouseEvent) { a.describe(e.Position) }
+func (a *timelineArea) MouseOut()                        {}
+func (a *timelineArea) Tapped(e *fyne.PointEvent)        { a.describe(e.Position) }
+
+// describe names what is under pos, in picture pixels.
+func (a *timelineArea) describe(pos fyne.Position) {
+	b := a.img.Image.Bounds()
+	size := a.Size()
+	if size.Width == 0 || size.Height == 0 {
+		return
+	}
+	pt := image.Pt(int(pos.X*float32(b.Dx())/size.Width), int(pos.Y*float32(b.Dy())/size.Height))
+	h, ok := a.layout.At(a.runs, pt)
+	if !ok {
+		return
+	}
+	w := a.runs[h.Run].Lanes[h.Lane].Worker
+	if h.Span == nil {
+		a.onHit(fmt.Sprintf("%s, %s: idle here", a.runs[h.Run].Title, w))
+		return
+	}
+	s := h.Span
+	var parts []string
+	for _, p := range s.Phases {
+		parts = append(parts, fmt.Sprintf("%s %.1f ms", p.Name, ms(p.Dur)))
+	}
+	text := fmt.Sprintf("%s: %s of %s on %s, %.2f–%.2f s", a.runs[h.Run].Title, s.Stage, s.Name, w, s.Start.Seconds(), s.End.Seconds())
+	if s.Failed != "" {
+		text += " — failed: " + s.Failed
+	} else if len(parts) > 0 {
+		text += " — " + strings.Join(parts, ", ")
+	}
+	a.onHit(text)
+}
+
+func (l *Lab) buildTimeline() fyne.CanvasObject {
+	v := &l.timeline
+	v.info = widget.NewLabel("Each lane is a worker; each bar an item, coloured by phase. Point at a bar.")
+	v.info.Truncation = fyne.TextTruncateEllipsis
+	v.area = newTimelineArea(v.info.SetText)
+	v.scroll = container.NewScroll(v.area)
+	return container.NewBorder(v.info, nil, nil, nil, v.scroll)
+}
+
+// startRun begins recording a run's timeline.
+func (v *timelineView) startRun(title string, start time.Time) *timeline.Recorder {
+	v.live = timeline.NewRecorder(title, os.Getpid())
+	v.liveStart = start
+	v.dirty = true
+	return v.live
+}
+
+// finishRun keeps the run among the last ones.
+func (v *timelineView) finishRun(start, end time.Time) {
+	if v.live == nil {
+		return
+	}
+	v.done = append(v.done, doneRun{v.live.Run(), start, end})
+	if len(v.done) > keepRuns {
+		v.done = v.done[len(v.done)-keepRuns:]
+	}
+	v.live = nil
+	v.dirty = true
+}
+
+// maybeRender starts a render off the UI goroutine when there is something
+// new and none is in flight. It runs on the UI goroutine.
+func (l *Lab) maybeRender() {
+	v := &l.timeline
+	if !v.dirty && v.live == nil || v.visible != nil && !v.visible() || !v.rendering.CompareAndSwap(false, true) {
+		return
+	}
+	v.dirty = v.live == nil && len(v.done) > 0 && time.Since(v.done[len(v.done)-1].end) < time.Second // until the last freeze's probe is in
+	runs := l.timelineRuns()
+	if v.live != nil {
+		r := v.live.Run()
+		r.Wall = time.Since(v.liveStart)
+		r.Lag = l.beat.lagWindow(v.liveStart, time.Now())
+		runs = append(runs, r)
+	}
+	// As wide as the visible area (not the last picture: that would feed back).
+	width := int(max(v.scroll.Size().Width-theme.Padding()*2, 600))
+	go func() {
+		t0 := time.Now()
+		img := timeline.Render(runs, width)
+		took := ms(time.Since(t0))
+		l.do(func() {
+			a := v.area
+			a.runs, a.layout = runs, timeline.NewLayout(runs, width)
+			a.img.Image = img
+			a.img.SetMinSize(fyne.NewSize(float32(img.Bounds().Dx()), float32(img.Bounds().Dy())))
+			a.img.Refresh()
+			a.Refresh()
+			v.lastMs, v.maxMs = took, max(v.maxMs, took)
+			v.rendering.Store(false)
+		})
+	}()
+}
