@@ -22,8 +22,9 @@ type traceEvent struct {
 
 // WriteTrace writes runs as one trace: each run's goroutine lanes are threads
 // of its process (real PID), each worker process lane a process of its own
-// (real PID); steps are slices and their phases nested slices. Runs follow one
-// another on the time axis, a second apart.
+// (real PID); steps are slices and their phases nested slices; the UI's lag,
+// when the run had a UI, a counter. Runs follow one another on the time
+// axis, a second apart.
 func WriteTrace(w io.Writer, runs []Run) error {
 	var evs []traceEvent
 	var offset float64
@@ -61,6 +62,11 @@ func WriteTrace(w io.Writer, runs []Run) error {
 					at += d
 				}
 			}
+		}
+		// The UI goroutine's heartbeat, as a counter track of this process.
+		for _, s := range run.Lag {
+			evs = append(evs, traceEvent{Name: "UI lag (ms)", Ph: "C", Ts: offset + us(s.At), PID: run.PID, TID: 0,
+				Args: map[string]any{"lag_ms": float64(s.Lag.Microseconds()) / 1000}})
 		}
 		offset += us(run.Wall) + 1e6
 	}
