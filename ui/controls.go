@@ -108,7 +108,7 @@ func (l *Lab) buildControls() fyne.CanvasObject {
 		modes = append(modes, modeLabels[m])
 	}
 	c.task = widget.NewRadioGroup(tasks, func(s string) { c.chosen.Task = keyFor(taskLabels, s) })
-	c.task.Horizontal = true
+	c.task.Horizontal = false // stacked: the window must fit 1024 pixels
 	c.task.Required = true
 	c.mode = widget.NewRadioGroup(modes, func(s string) {
 		c.chosen.Mode = keyFor(modeLabels, s)

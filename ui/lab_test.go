@@ -316,3 +316,12 @@ func TestChartShowsSpeedupAgainstIdeal(t *testing.T) {
 		t.Errorf("download ideal %v, want 8 (not capped by CPUs)", got)
 	}
 }
+
+func TestFitsA1024x700Screen(t *testing.T) {
+	l, _ := newTestLab(t)
+	min := l.win.Content().MinSize()
+	if min.Width > 1024 || min.Height > 700 {
+		t.Fatalf("the window needs at least %v", min)
+	}
+	t.Logf("minimum content size %v", min)
+}
