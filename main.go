@@ -9,6 +9,7 @@ import (
 
 	"concurrencylab/cli"
 	"concurrencylab/jobs"
+	"concurrencylab/ui"
 )
 
 func main() {
@@ -26,5 +27,5 @@ func main() {
 		fmt.Fprintln(os.Stderr, "concurrencylab worker: started by the process pool only")
 		os.Exit(2)
 	}
-	os.Exit(runWindow(os.Args[1:]))
+	os.Exit(ui.Main(os.Args[1:], os.Stderr))
 }

@@ -257,17 +257,18 @@ func (r *run) step(ctx context.Context, it *itemState, stage string, w Worker, d
 	return true
 }
 
-// finish marks an item complete unless it failed or was never finished.
+// finish marks an item complete unless it failed or its last stage's output
+// is missing (cancelled part-way).
 func (r *run) finish(it *itemState) {
 	if it.err != nil || it.done {
 		return
 	}
-	want := "download"
-	if r.spec.Task != Download {
-		want = "thumbnail"
+	out := it.info.Thumbnail
+	if r.spec.Task == Download {
+		out = it.info.Download
 	}
-	if (want == "download" && it.info.Download == "") || (want == "thumbnail" && it.info.Thumbnail == "") {
-		return // cancelled part-way
+	if out == "" {
+		return
 	}
 	it.done = true
 	r.emit(Event{Kind: ItemDone, Item: it.idx, Name: it.Name, Info: it.info})

@@ -105,11 +105,8 @@ type Spec struct {
 // up to the CPUs for Goroutines. Processes leaves this process alone (it only
 // waits) and runs each worker with GOMAXPROCS=1, so it is capped at Workers.
 func (s Spec) Cores() int {
-	switch s.Mode {
-	case Sequential, Blocking:
+	if s.Mode == Sequential || s.Mode == Blocking {
 		return 1
-	case Goroutines:
-		return min(s.Workers, runtime.NumCPU())
 	}
 	return min(s.Workers, runtime.NumCPU())
 }

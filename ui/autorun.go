@@ -111,16 +111,14 @@ func (l *Lab) Autorun(plan []Settings, shot, statsFile string) error {
 	setSpeedups(stats.Runs)
 	stats.UI.lagStats = l.beat.between(first, last)
 	stats.UI.PeakRSSMB = peakRSSMB()
-	l.do(func() { stats.UI.TimelineRenderMaxMs = l.timeline.maxMs })
-	l.waitFrames(1)
+	l.doWait(func() { stats.UI.TimelineRenderMaxMs = l.timeline.maxMs })
 	if shot != "" {
 		l.waitFrames(10) // the last results on screen
 		var err error
-		l.do(func() {
+		l.doWait(func() {
 			img := captureWindow(l.win)
 			err = atomicfile.Write(shot, func(w io.Writer) error { return png.Encode(w, img) })
 		})
-		l.waitFrames(1)
 		if err != nil {
 			return fmt.Errorf("screenshot: %w", err)
 		}
@@ -137,6 +135,13 @@ func (l *Lab) Autorun(plan []Settings, shot, statsFile string) error {
 		}
 	}
 	return nil
+}
+
+// doWait runs f on the UI goroutine and returns when it has.
+func (l *Lab) doWait(f func()) {
+	done := make(chan struct{})
+	l.do(func() { f(); close(done) })
+	<-done
 }
 
 // waitFrames returns after the UI goroutine has run n more frames, or after

@@ -52,19 +52,27 @@ type lagStats struct {
 	FrozenSeconds float64 `json:"frozen_seconds"`
 }
 
-// between summarises the probes that ran from start to end. A probe that ran
-// after end but was due before it (the first after a freeze) counts, and so
-// does the freeze up to end.
+// window returns the probes that ran after start and were due by end: the
+// one that waited out a freeze at the end of a run runs after it, and counts.
+// Probes are recorded in the order they run, so start is found by binary
+// search, and the first probe due after end ends the window (the ones after
+// it were ticked later still). The caller holds h.mu.
+func (h *heartbeat) window(start, end time.Time) []sample {
+	i, _ := slices.BinarySearchFunc(h.samples, start, func(s sample, t time.Time) int { return s.at.Compare(t) })
+	j := i
+	for j < len(h.samples) && !h.samples[j].at.Add(-h.samples[j].lag).After(end) {
+		j++
+	}
+	return h.samples[i:j]
+}
+
+// between summarises the probes of the window from start to end.
 func (h *heartbeat) between(start, end time.Time) lagStats {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	var lags []time.Duration
 	var st lagStats
-	for _, s := range h.samples {
-		due := s.at.Add(-s.lag)
-		if s.at.Before(start) || due.After(end) {
-			continue
-		}
+	for _, s := range h.window(start, end) {
 		lags = append(lags, s.lag)
 		if s.lag > frozenAfter {
 			st.FrozenSeconds += s.lag.Seconds()
@@ -81,20 +89,16 @@ func (h *heartbeat) between(start, end time.Time) lagStats {
 	return st
 }
 
-// lagWindow lists, as timeline samples timed from start, the probes that ran
-// after start and were due by end: the one that waited out a freeze at the
-// end of a run runs after it, and counts.
+// lagWindow lists the probes of the window from start to end as timeline
+// samples, timed from start.
 func (h *heartbeat) lagWindow(start, end time.Time) []timeline.LagSample {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	var out []timeline.LagSample
-	for i := len(h.samples) - 1; i >= 0 && !h.samples[i].at.Before(start); i-- {
-		s := h.samples[i]
-		if !s.at.Add(-s.lag).After(end) {
-			out = append(out, timeline.LagSample{At: s.at.Sub(start), Lag: s.lag})
-		}
+	w := h.window(start, end)
+	out := make([]timeline.LagSample, len(w))
+	for k, s := range w {
+		out[k] = timeline.LagSample{At: s.at.Sub(start), Lag: s.lag}
 	}
-	slices.Reverse(out)
 	return out
 }
 

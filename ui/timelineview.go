@@ -33,8 +33,7 @@ type timelineView struct {
 	info      *widget.Label
 	rendering atomic.Bool
 	dirty     bool
-	lastMs    float64 // how long the last render took
-	maxMs     float64
+	maxMs     float64 // the longest render so far
 	visible   func() bool
 }
 
@@ -157,7 +156,7 @@ func (l *Lab) maybeRender() {
 			a.img.SetMinSize(fyne.NewSize(float32(img.Bounds().Dx()), float32(img.Bounds().Dy())))
 			a.img.Refresh()
 			a.Refresh()
-			v.lastMs, v.maxMs = took, max(v.maxMs, took)
+			v.maxMs = max(v.maxMs, took)
 			v.rendering.Store(false)
 		})
 	}()

@@ -1,9 +1,0 @@
-package main
-
-import (
-	"os"
-
-	"concurrencylab/ui"
-)
-
-func runWindow(args []string) int { return ui.Main(args, os.Stderr) }
