@@ -1,11 +1,14 @@
 package thumb
 
 import (
+	"bytes"
 	"context"
 	"image"
+	"image/jpeg"
 	"math"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/disintegration/imaging"
 
@@ -54,9 +57,60 @@ func TestFastMatchesLanczos(t *testing.T) {
 		p := psnr(a, b)
 		t.Logf("%s: PSNR %.1f dB; decode+resize %v (std) vs %v (fast)", im.Name, p,
 			std.Timings.Decode+std.Timings.Resize, fast.Timings.Decode+fast.Timings.Resize)
-		if p < 32 {
+		if p < 38 {
 			t.Errorf("%s: fast thumbnail differs from Lanczos: PSNR %.1f dB", im.Name, p)
 		}
+	}
+}
+
+// zonePlate is a w×h grey JPEG of concentric rings whose frequency grows
+// with the radius up to maxFreq cycles a pixel in the corners: every
+// frequency a downscale must keep or remove, so aliasing shows as rings that
+// are not in the reference.
+func zonePlate(t *testing.T, w, h int, maxFreq float64) []byte {
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	rmax := math.Hypot(float64(w)/2, float64(h)/2)
+	k := math.Pi * maxFreq / rmax
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			dx, dy := float64(x)-float64(w)/2, float64(y)-float64(h)/2
+			img.Pix[y*img.Stride+x] = uint8(127.5 + 127*math.Cos(k*(dx*dx+dy*dy)))
+		}
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 95}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestFastDoesNotAlias fits a zone plate reaching four times the
+// thumbnail's Nyquist frequency both ways, before JPEG encoding. A filter
+// that aliases (imaging.Linear after the same reduction measured 27.6 dB on
+// a 4000x3000 plate, PIL's thumbnail() 34.9, this path 32.1) draws rings
+// the reference has not.
+func TestFastDoesNotAlias(t *testing.T) {
+	const w, h, box = 2000, 1500, 256
+	data := zonePlate(t, w, h, 4*0.5*box/w)
+	full, err := jpeg.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := imaging.Fit(full, box, box, imaging.Lanczos)
+	cfg, err := imagecheck.Default.Check(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info Info
+	fast, release, err := fastFit(data, cfg, box, &info, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	p := psnr(ref, fast)
+	t.Logf("zone plate %dx%d to %v: PSNR %.1f dB against full decode + Lanczos", w, h, fast.Bounds().Size(), p)
+	if p < 30 {
+		t.Errorf("the fast path aliases: PSNR %.1f dB", p)
 	}
 }
 

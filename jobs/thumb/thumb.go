@@ -14,6 +14,7 @@ import (
 	"image"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/disintegration/imaging"
@@ -53,15 +54,17 @@ const (
 	// Std decodes every format with Go's decoders at full size, and fits
 	// with Lanczos: the naive baseline.
 	Std Decoder = "std"
-	// Fast decodes JPEGs with libjpeg-turbo at the largest 1/2, 1/4 or 1/8
-	// reduction that keeps at least twice the thumbnail's size (PIL's draft
-	// mode), then fits with FastFilter. Other formats decode as with Std.
+	// Fast decodes JPEGs with libjpeg-turbo reduced in the DCT, fits them
+	// with FastFilter and encodes with libjpeg-turbo, as PIL's
+	// Image.thumbnail does (see fastFit). Other formats go as with Std.
 	Fast Decoder = "fast"
 )
 
-// FastFilter is the fast path's resampling filter. The reduced image is
-// still at least twice the thumbnail, so a cheaper filter than Lanczos
-// loses nothing visible (see TestFastMatchesLanczos for the PSNR).
+// FastFilter is the fast path's final resampling filter: Catmull-Rom, the
+// bicubic PIL's thumbnail uses, on a picture at most twice the thumbnail's
+// size. TestFastMatchesLanczos and TestFastDoesNotAlias measure what the
+// fast path gives against a full decode and Lanczos, on photos and on a zone
+// plate. (Lanczos here measured 1–2 dB closer and 10% slower.)
 var FastFilter = imaging.CatmullRom
 
 // ParseDecoder checks a decoder name given by a user.
@@ -79,7 +82,12 @@ func File(src, dst string, box int, lim imagecheck.Limits, dec Decoder) (Info, e
 		return Info{}, fmt.Errorf("thumbnail box %d is too small", box)
 	}
 	t0 := time.Now()
-	data, err := readLimited(src, lim.MaxBytes)
+	bufp := files.Get().(*[]byte)
+	defer files.Put(bufp)
+	data, err := readLimited(src, lim.MaxBytes, *bufp)
+	if data != nil {
+		*bufp = data[:0]
+	}
 	if err != nil {
 		return Info{}, err
 	}
@@ -89,8 +97,14 @@ func File(src, dst string, box int, lim imagecheck.Limits, dec Decoder) (Info, e
 	}
 	info := Info{Format: cfg.Format, SrcBytes: int64(len(data)), Path: dst}
 	var th image.Image
+	encode := encodeGo
 	if dec == Fast && cfg.Format == "jpeg" {
-		th, err = fastFit(data, cfg, box, &info, t0)
+		var release func()
+		th, release, err = fastFit(data, cfg, box, &info, t0)
+		if release != nil {
+			defer release()
+		}
+		encode = encodeTurbo
 	} else {
 		th, err = stdFit(data, cfg, box, &info, t0)
 	}
@@ -99,37 +113,70 @@ func File(src, dst string, box int, lim imagecheck.Limits, dec Decoder) (Info, e
 	}
 	t2 := time.Now()
 	info.Width, info.Height = th.Bounds().Dx(), th.Bounds().Dy()
-
-	var out bytes.Buffer
-	if err := imaging.Encode(&out, th, imaging.JPEG, imaging.JPEGQuality(Quality)); err != nil {
+	out, err := encode(th)
+	if err != nil {
 		return info, fmt.Errorf("encoding thumbnail: %w", err)
 	}
-	if err := atomicfile.WriteBytes(dst, out.Bytes()); err != nil {
+	if err := atomicfile.WriteBytes(dst, out); err != nil {
 		return info, err
 	}
-	info.Bytes = int64(out.Len())
+	info.Bytes = int64(len(out))
 	info.Timings.Encode = time.Since(t2)
 	return info, nil
 }
 
-// readLimited reads a whole file, failing (not truncating) past max bytes.
-func readLimited(path string, max int64) ([]byte, error) {
+func encodeGo(img image.Image) ([]byte, error) {
+	var out bytes.Buffer
+	err := imaging.Encode(&out, img, imaging.JPEG, imaging.JPEGQuality(Quality))
+	return out.Bytes(), err
+}
+
+// encodeTurbo encodes the fast path's thumbnails, opaque as decoded JPEGs
+// are, with libjpeg-turbo: 0.16 ms against image/jpeg's 1.4 for a 256×192
+// picture.
+func encodeTurbo(img image.Image) ([]byte, error) {
+	n, ok := img.(*image.NRGBA)
+	if !ok {
+		n = imaging.Clone(img)
+	}
+	return turbojpeg.Encode(n, Quality)
+}
+
+// readLimited reads a whole file into buf's memory (or a larger buffer when
+// it is too small), failing (not truncating) past max bytes when max > 0.
+func readLimited(path string, max int64, buf []byte) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if max <= 0 {
-		return io.ReadAll(f)
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
 	}
-	if fi, err := f.Stat(); err == nil && fi.Size() > max {
+	if max > 0 && fi.Size() > max {
 		return nil, fmt.Errorf("%s is %d bytes, over the %d byte limit", path, fi.Size(), max)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err == nil && int64(len(data)) > max {
-		err = fmt.Errorf("%s is over the %d byte limit", path, max)
+	if want := fi.Size() + 1; int64(cap(buf)) < want { // +1: room to see the end
+		buf = make([]byte, 0, want)
 	}
-	return data, err
+	buf = buf[:0]
+	for {
+		if len(buf) == cap(buf) { // the file grew since Stat
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if max > 0 && int64(len(buf)) > max {
+			return nil, fmt.Errorf("%s is over the %d byte limit", path, max)
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 // stdFit decodes with Go's decoders (imaging.Decode, which turns the image
@@ -151,15 +198,33 @@ func stdFit(data []byte, cfg imagecheck.Config, box int, info *Info, t0 time.Tim
 	return th, nil
 }
 
-// fastFit decodes a JPEG reduced by libjpeg-turbo to at least twice the
-// thumbnail's size, fits it with FastFilter, and turns the small result
-// upright (cheaper than turning the full image, and the same: the box is square).
-func fastFit(data []byte, cfg imagecheck.Config, box int, info *Info, t0 time.Time) (image.Image, error) {
-	tw, th := fitted(cfg.Width, cfg.Height, box)
-	img, err := turbojpeg.Decode(data, turbojpeg.Pick(cfg.Width, cfg.Height, 2*tw, 2*th))
+// fastFit makes a thumbnail the way PIL's Image.thumbnail does, in three
+// steps, each cheaper than the next would be on more pixels:
+//
+//  1. PIL's draft: libjpeg-turbo decodes at the largest DCT reduction that
+//     keeps at least twice the thumbnail's size; then PIL's Image.reduce
+//     averages 2×2 blocks while the picture stays at least the thumbnail's
+//     size. The DCT computes those block means itself (an 8×8 block's DC
+//     term is its mean), so where a further DCT scale exists we decode at it
+//     instead of decoding 4× the pixels and averaging them away: the
+//     decode picks the largest reduction keeping the thumbnail's size.
+//  2. halveTo averages 2×2 blocks for pictures still twice the thumbnail at
+//     1/8 (over about 8000 pixels a side).
+//  3. imaging fits what remains, at most a halving, with FastFilter.
+//
+// The small result is then turned upright (cheaper than turning the decoded
+// picture, and the same: the box is square). The caller calls release once
+// done with the image.
+func fastFit(data []byte, cfg imagecheck.Config, box int, info *Info, t0 time.Time) (image.Image, func(), error) {
+	tw, th := fitSize(cfg.Width, cfg.Height, box)
+	bufp := pixels.Get().(*[]byte)
+	release := func() { pixels.Put(bufp) }
+	img, err := turbojpeg.DecodeInto(*bufp, data, turbojpeg.Pick(cfg.Width, cfg.Height, tw, th))
 	if err != nil {
-		return nil, fmt.Errorf("decoding jpeg: %w", err)
+		release()
+		return nil, nil, fmt.Errorf("decoding jpeg: %w", err)
 	}
+	*bufp = img.Pix[:0]
 	o := orientation(data)
 	info.SrcWidth, info.SrcHeight = cfg.Width, cfg.Height
 	if o >= 5 { // a quarter turn: the upright picture is the other way round
@@ -169,22 +234,30 @@ func fastFit(data []byte, cfg imagecheck.Config, box int, info *Info, t0 time.Ti
 	info.Timings.Decode = t1.Sub(t0)
 	out := image.Image(img)
 	if cfg.Width > box || cfg.Height > box {
-		out = imaging.Fit(img, box, box, FastFilter)
+		out = imaging.Resize(halveTo(img, tw, th), tw, th, FastFilter)
 	}
 	out = upright(out, o)
 	info.Timings.Resize = time.Since(t1)
-	return out, nil
+	return out, release, nil
 }
 
-// fitted is the size imaging.Fit gives a w×h image in a box×box square.
-func fitted(w, h, box int) (int, int) {
+// files holds read buffers for reuse, for the same reason as pixels.
+var files = sync.Pool{New: func() any { return new([]byte) }}
+
+// pixels holds decode buffers for reuse: a fresh 3 MB buffer an image costs
+// its zeroing and page faults, a few percent of a thumbnail.
+var pixels = sync.Pool{New: func() any { return new([]byte) }}
+
+// fitSize is the size imaging.Fit gives a w×h image in a box×box square.
+func fitSize(w, h, box int) (int, int) {
 	if w <= box && h <= box {
 		return w, h
 	}
-	if w >= h {
-		return box, max(1, int(float64(h)*float64(box)/float64(w)+0.5))
+	aspect := float64(w) / float64(h)
+	if aspect > 1 {
+		return box, max(1, int(float64(box)/aspect))
 	}
-	return max(1, int(float64(w)*float64(box)/float64(h)+0.5)), box
+	return max(1, int(float64(box)*aspect)), box
 }
 
 // upright applies an EXIF orientation, as imaging.AutoOrientation does.

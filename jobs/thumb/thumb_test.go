@@ -102,3 +102,62 @@ func testFile(t *testing.T, dec Decoder) {
 		}
 	})
 }
+
+func TestReadLimited(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "f")
+	data := bytes.Repeat([]byte("0123456789"), 1000)
+	os.WriteFile(p, data, 0o644)
+	t.Run("reads the whole file into a large enough buffer", func(t *testing.T) {
+		buf := make([]byte, 0, 20000)
+		got, err := readLimited(p, 0, buf)
+		if err != nil || !bytes.Equal(got, data) || &got[0] != &buf[:1][0] {
+			t.Fatalf("%d bytes, %v", len(got), err)
+		}
+	})
+	t.Run("grows a small buffer", func(t *testing.T) {
+		got, err := readLimited(p, 10000, make([]byte, 0, 10))
+		if err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("%d bytes, %v", len(got), err)
+		}
+	})
+	t.Run("fails past the limit rather than truncating", func(t *testing.T) {
+		if got, err := readLimited(p, 9999, nil); err == nil {
+			t.Fatalf("read %d bytes", len(got))
+		}
+	})
+	t.Run("an empty file is empty", func(t *testing.T) {
+		e := filepath.Join(dir, "empty")
+		os.WriteFile(e, nil, 0o644)
+		if got, err := readLimited(e, 10, nil); err != nil || len(got) != 0 {
+			t.Fatalf("%q, %v", got, err)
+		}
+	})
+}
+
+func TestTransparentImagesKeepGoEncoding(t *testing.T) {
+	// The fast path encodes with libjpeg-turbo only what it decoded from a
+	// JPEG (opaque); a PNG with alpha goes through Go's encoder on both paths,
+	// so both decoders give the same thumbnail.
+	dir := t.TempDir()
+	img := image.NewNRGBA(image.Rect(0, 0, 300, 100))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i)
+	}
+	src := filepath.Join(dir, "a.png")
+	if err := imaging.Save(img, src); err != nil {
+		t.Fatal(err)
+	}
+	var outs [][]byte
+	for _, dec := range []Decoder{Std, Fast} {
+		info, err := File(src, filepath.Join(dir, string(dec)+".jpg"), 100, imagecheck.Default, dec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(info.Path)
+		outs = append(outs, b)
+	}
+	if !bytes.Equal(outs[0], outs[1]) {
+		t.Fatal("std and fast thumbnails of a PNG differ")
+	}
+}
