@@ -4,8 +4,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"runtime/trace"
 
 	"concurrencylab/cli"
 	"concurrencylab/jobs"
@@ -27,5 +31,32 @@ func main() {
 		fmt.Fprintln(os.Stderr, "concurrencylab worker: started by the process pool only")
 		os.Exit(2)
 	}
-	os.Exit(ui.Main(os.Args[1:], os.Stderr))
+	stop := profile(os.Getenv("CONCURRENCYLAB_PROFILE"))
+	code := ui.Main(os.Args[1:], os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// profile writes a CPU profile (cpu.pprof) and a Go execution trace
+// (trace.out) of the window's process into dir, when dir is set: what to
+// look at when the UI lags (`go tool trace -pprof=sched dir/trace.out`
+// shows where goroutines waited for a CPU).
+func profile(dir string) (stop func()) {
+	if dir == "" {
+		return func() {}
+	}
+	cpu, err1 := os.Create(filepath.Join(dir, "cpu.pprof"))
+	tr, err2 := os.Create(filepath.Join(dir, "trace.out"))
+	if err := errors.Join(err1, err2); err != nil {
+		fmt.Fprintln(os.Stderr, "profile:", err)
+		return func() {}
+	}
+	pprof.StartCPUProfile(cpu)
+	trace.Start(tr)
+	return func() {
+		trace.Stop()
+		pprof.StopCPUProfile()
+		cpu.Close()
+		tr.Close()
+	}
 }

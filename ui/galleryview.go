@@ -2,7 +2,10 @@ package ui
 
 import (
 	"fmt"
+	"image"
 	"image/color"
+	_ "image/jpeg" // thumbnails
+	"os"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -15,17 +18,26 @@ import (
 
 // galleryView shows finished items in a virtualised grid: only the visible
 // cells exist, and they load thumbnails only (never the full images).
+//
+// A canvas.Image given a File decodes it in Refresh, on the UI goroutine: a
+// screenful of new thumbnails would cost a frame tens of milliseconds. So
+// cells show thumbnails from a cache that a goroutine fills, and a cell whose
+// thumbnail is not decoded yet shows an icon until it is.
 type galleryView struct {
-	items      []galleryItem
-	grid       *widget.GridWrap
-	detailImg  *canvas.Image
-	detailText *widget.Label
-	selected   int
+	items         []galleryItem
+	grid          *widget.GridWrap
+	detailImg     *canvas.Image
+	detailText    *widget.Label
+	selected      int
+	thumbs        thumbCache
+	refreshQueued bool
+	do            func(func()) // runs a func on the UI goroutine
 }
 
 func (l *Lab) buildGallery() fyne.CanvasObject {
 	g := &l.gallery
 	g.selected = -1
+	g.do = l.do
 	g.grid = widget.NewGridWrap(
 		func() int { return len(g.items) },
 		func() fyne.CanvasObject {
@@ -42,16 +54,16 @@ func (l *Lab) buildGallery() fyne.CanvasObject {
 			it := g.items[id]
 			c := o.(*fyne.Container)
 			img := c.Objects[0].(*canvas.Image)
-			if it.Info.Thumbnail != "" {
-				if img.File != it.Info.Thumbnail {
-					img.Resource, img.File = nil, it.Info.Thumbnail
+			if pic := g.thumbnail(it.Info.Thumbnail); pic != nil {
+				if img.Image != pic {
+					img.File, img.Resource, img.Image = "", nil, pic
 					img.Refresh()
 				}
 			} else if img.Resource == nil {
-				img.File, img.Resource = "", theme.FileImageIcon()
+				img.File, img.Image, img.Resource = "", nil, theme.FileImageIcon()
 				img.Refresh()
 			}
-			c.Objects[1].(*widget.Label).SetText(it.Name)
+			setText(c.Objects[1].(*widget.Label), it.Name)
 		})
 	g.grid.OnSelected = func(id widget.GridWrapItemID) { g.selected = id; g.showDetail() }
 	g.detailImg = canvas.NewImageFromResource(nil)
@@ -65,8 +77,77 @@ func (l *Lab) buildGallery() fyne.CanvasObject {
 	return container.NewBorder(nil, nil, nil, detail, g.grid)
 }
 
+// thumbnail returns the decoded thumbnail at path, or nil while a goroutine
+// decodes it (the grid is refreshed when it is ready) or when there is none.
+func (g *galleryView) thumbnail(path string) image.Image {
+	if path == "" {
+		return nil
+	}
+	pic, known := g.thumbs.get(path)
+	if known {
+		return pic
+	}
+	g.thumbs.loading(path)
+	go func() {
+		pic := decodeFile(path)
+		g.do(func() {
+			g.thumbs.put(path, pic)
+			if pic != nil && !g.refreshQueued { // one refresh for a batch
+				g.refreshQueued = true
+				g.do(func() { g.refreshQueued = false; g.grid.Refresh() })
+			}
+		})
+	}()
+	return nil
+}
+
+// decodeFile decodes an image file, or returns nil (the cell keeps its icon).
+func decodeFile(path string) image.Image {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	pic, _, err := image.Decode(f)
+	if err != nil {
+		return nil
+	}
+	return pic
+}
+
+// thumbCache holds the last thumbCacheSize decoded thumbnails (a screenful
+// is a few dozen; 256×256 at most, 256 KiB each). Used on the UI goroutine.
+type thumbCache struct {
+	pics  map[string]image.Image // nil value: being decoded, or undecodable
+	order []string               // oldest first
+}
+
+const thumbCacheSize = 128
+
+func (c *thumbCache) get(path string) (image.Image, bool) {
+	pic, ok := c.pics[path]
+	return pic, ok
+}
+
+func (c *thumbCache) loading(path string) { c.put(path, nil) }
+
+func (c *thumbCache) put(path string, pic image.Image) {
+	if c.pics == nil {
+		c.pics = map[string]image.Image{}
+	}
+	if _, ok := c.pics[path]; !ok {
+		c.order = append(c.order, path)
+		if len(c.order) > thumbCacheSize {
+			delete(c.pics, c.order[0])
+			c.order = c.order[1:]
+		}
+	}
+	c.pics[path] = pic
+}
+
 func (g *galleryView) clear() {
 	g.items, g.selected = nil, -1
+	g.thumbs = thumbCache{}
 	g.grid.UnselectAll()
 	g.grid.Refresh()
 	g.detailImg.File, g.detailImg.Resource = "", nil

@@ -37,13 +37,13 @@ func (l *Lab) buildProgress() fyne.CanvasObject {
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			r := p.rows[id]
 			c := o.(*fyne.Container)
-			c.Objects[1].(*widget.Label).SetText(r.Worker.String())
-			c.Objects[2].(*widget.Label).SetText(fmt.Sprintf("%d done", r.Finished))
+			setText(c.Objects[1].(*widget.Label), r.Worker.String())
+			setText(c.Objects[2].(*widget.Label), fmt.Sprintf("%d done", r.Finished))
 			doing := "idle"
 			if r.Current != "" {
 				doing = r.Current
 			}
-			c.Objects[0].(*widget.Label).SetText(doing)
+			setText(c.Objects[0].(*widget.Label), doing)
 		})
 	head := container.NewVBox(p.bar, container.NewBorder(nil, nil, nil, p.elapsed, p.summary))
 	// Room for four worker rows; more scroll.
@@ -66,7 +66,7 @@ func (l *Lab) flush() {
 	s := l.bridge.take()
 	p := &l.prog
 	el := time.Since(s.started)
-	p.elapsed.SetText(fmt.Sprintf("%.1f s", el.Seconds()))
+	setText(p.elapsed, fmt.Sprintf("%.1f s", el.Seconds()))
 	if !s.changed {
 		return
 	}
@@ -86,7 +86,7 @@ func (l *Lab) flush() {
 			text += fmt.Sprintf(" · ETA %.0f s", float64(left)/rate)
 		}
 	}
-	p.summary.SetText(text)
+	setText(p.summary, text)
 	p.rows = s.lanes
 	p.lanes.Refresh()
 	l.gallery.add(s.newItems)
