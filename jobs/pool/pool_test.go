@@ -2,12 +2,15 @@ package pool
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -131,6 +134,29 @@ func TestPool(t *testing.T) {
 		p := startPool(t, cfg)
 		if got := p.Slot(0).Nice(); got != 7 {
 			t.Fatalf("worker niceness %d, want 7", got)
+		}
+		if runtime.GOOS != "linux" {
+			return
+		}
+		// Every thread, as the OS sees it: on Linux nice is per thread, and
+		// any of the runtime's threads may run the work.
+		var pid int
+		if err := p.Slot(0).Call(context.Background(), "pid", nil, &pid); err != nil {
+			t.Fatal(err)
+		}
+		tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/stat", pid))
+		if len(tasks) < 2 {
+			t.Fatalf("%d threads in the worker", len(tasks))
+		}
+		for _, f := range tasks {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fields := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:])) // fields 3… of proc(5)
+			if nice := fields[19-3]; nice != "7" {
+				t.Errorf("%s: nice %s, want 7", f, nice)
+			}
 		}
 	})
 
