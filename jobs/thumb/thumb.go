@@ -10,6 +10,7 @@ package thumb
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	"io"
@@ -98,14 +99,19 @@ func File(src, dst string, box int, lim imagecheck.Limits, dec Decoder) (Info, e
 	info := Info{Format: cfg.Format, SrcBytes: int64(len(data)), Path: dst}
 	var th image.Image
 	encode := encodeGo
-	if dec == Fast && cfg.Format == "jpeg" {
+	fast := dec == Fast && cfg.Format == "jpeg"
+	if fast {
 		var release func()
 		th, release, err = fastFit(data, cfg, box, &info, t0)
 		if release != nil {
 			defer release()
 		}
 		encode = encodeTurbo
-	} else {
+		if errors.Is(err, turbojpeg.ErrCMYK) { // Go's decoder converts CMYK
+			fast, encode = false, encodeGo
+		}
+	}
+	if !fast {
 		th, err = stdFit(data, cfg, box, &info, t0)
 	}
 	if err != nil {

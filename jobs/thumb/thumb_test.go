@@ -161,3 +161,29 @@ func TestTransparentImagesKeepGoEncoding(t *testing.T) {
 		t.Fatal("std and fast thumbnails of a PNG differ")
 	}
 }
+
+func TestCMYKJPEGsGoThroughGosDecoder(t *testing.T) {
+	// TurboJPEG cannot turn CMYK into RGB; the fast path hands such files to
+	// Go's decoder instead of failing them. testdata/cmyk.jpg: 64x48, red at
+	// the top to blue at the bottom (ImageMagick's gradient:red-blue).
+	dir := t.TempDir()
+	for _, dec := range []Decoder{Std, Fast} {
+		info, err := File("testdata/cmyk.jpg", filepath.Join(dir, string(dec)+".jpg"), 32, imagecheck.Default, dec)
+		if err != nil {
+			t.Fatalf("%s: %v", dec, err)
+		}
+		th, err := imaging.Open(info.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := th.Bounds(); b.Dx() != 32 || b.Dy() != 24 {
+			t.Fatalf("%s: %v", dec, b)
+		}
+		if r, _, b, _ := th.At(16, 1).RGBA(); r>>8 < 200 || b>>8 > 60 {
+			t.Errorf("%s: the top is r=%d b=%d, not red", dec, r>>8, b>>8)
+		}
+		if r, _, b, _ := th.At(16, 22).RGBA(); b>>8 < 200 || r>>8 > 60 {
+			t.Errorf("%s: the bottom is r=%d b=%d, not blue", dec, r>>8, b>>8)
+		}
+	}
+}

@@ -57,6 +57,10 @@ func Pick(w, h, minW, minH int) Scale {
 // ErrEmpty is returned for no data.
 var ErrEmpty = errors.New("turbojpeg: no data")
 
+// ErrCMYK is returned for CMYK and YCCK JPEGs (from print workflows), which
+// TurboJPEG cannot convert to RGB; Go's image/jpeg can.
+var ErrCMYK = errors.New("turbojpeg: a CMYK JPEG cannot be decoded to RGB")
+
 // DecodeHeader reads a JPEG's size without decoding it.
 func DecodeHeader(data []byte) (Header, error) {
 	if len(data) == 0 {
@@ -101,6 +105,9 @@ func DecodeInto(buf []byte, data []byte, s Scale) (*image.NRGBA, error) {
 	var w, ht, subsamp, cs C.int
 	if C.tjDecompressHeader3(h, src, n, &w, &ht, &subsamp, &cs) != 0 {
 		return nil, lastError(h)
+	}
+	if cs == C.TJCS_CMYK || cs == C.TJCS_YCCK {
+		return nil, ErrCMYK
 	}
 	sw, sh := s.Of(int(w)), s.Of(int(ht))
 	if sw < 1 || sh < 1 {
