@@ -145,7 +145,7 @@ func (r *run) goroutines(ctx context.Context) {
 // processes; a pipeline downloads on goroutines of this process, which only wait.
 func (r *run) processes(ctx context.Context) error {
 	n := r.spec.Workers
-	p, err := pool.Start(ctx, pool.Config{Workers: n, Command: r.spec.WorkerCommand, CallTimeout: r.spec.ItemTimeout, Nice: r.spec.WorkerNice})
+	p, err := pool.Start(ctx, pool.Config{Workers: n, Command: r.spec.WorkerCommand, CallTimeout: r.spec.ItemTimeout, Nice: r.spec.WorkerNice, Idle: r.spec.WorkerIdle})
 	if err != nil {
 		return err
 	}

@@ -96,6 +96,9 @@ type Spec struct {
 	WorkerCommand func() *exec.Cmd
 	// WorkerNice lowers worker processes' priority (see pool.Config.Nice).
 	WorkerNice int
+	// WorkerIdle runs worker processes under SCHED_IDLE on Linux (see
+	// pool.Config.Idle).
+	WorkerIdle bool
 	// Decoder is how thumbnails decode JPEGs; "" means thumb.Fast.
 	Decoder thumb.Decoder
 }

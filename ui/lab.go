@@ -236,7 +236,7 @@ func (l *Lab) execute(ctx context.Context, s Settings, out string, rec jobs.Repo
 	// Worker processes run below the window's priority: a desktop app keeps
 	// its UI first when background work fills every core.
 	spec := jobs.Spec{Task: s.Task, Mode: s.Mode, Workers: s.Workers, Size: 256, OutDir: out, Items: src.Items,
-		WorkerNice: 10, Decoder: s.Decoder}
+		WorkerNice: 10, WorkerIdle: true, Decoder: s.Decoder}
 	return jobs.Run(ctx, spec, jobs.Reporters(l.bridge, rec))
 }
 

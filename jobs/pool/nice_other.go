@@ -2,6 +2,8 @@
 
 package pool
 
-func renice(int) {}
+func lower(int, bool) {}
 
 func niceness() int { return 0 }
+
+func idle() bool { return false }

@@ -2,23 +2,19 @@
 
 package pool
 
-import (
-	"runtime"
-	"syscall"
-)
+import "syscall"
 
-// renice lowers this process's priority; failure leaves it as it was.
-func renice(n int) { syscall.Setpriority(syscall.PRIO_PROCESS, 0, n) }
+// lower lowers this process's priority (nice n); there is no SCHED_IDLE
+// here, so idle is ignored. Failure leaves it as it was.
+func lower(n int, _ bool) { syscall.Setpriority(syscall.PRIO_PROCESS, 0, n) }
 
 // niceness is this process's nice value.
 func niceness() int {
-	// The raw getpriority system call returns 20 - nice on Linux.
 	p, err := syscall.Getpriority(syscall.PRIO_PROCESS, 0)
 	if err != nil {
 		return 0
 	}
-	if runtime.GOOS == "linux" {
-		return 20 - p
-	}
 	return p
 }
+
+func idle() bool { return false }

@@ -28,6 +28,10 @@ type Config struct {
 	// that an interactive parent, such as a window, keeps getting the CPU
 	// when the workers saturate every core.
 	Nice int
+	// Idle runs the workers under Linux's SCHED_IDLE policy as well: the OS
+	// gives them the CPU only when nothing else wants it, and takes it back
+	// as soon as something does. Ignored elsewhere.
+	Idle bool
 }
 
 // Pool is a set of supervised worker processes, one Slot each.
@@ -151,6 +155,10 @@ func (s *Slot) GOMAXPROCS() int { return s.hello().GOMAXPROCS }
 
 // Nice is what the current worker said its niceness is.
 func (s *Slot) Nice() int { return s.hello().Nice }
+
+// Idle is whether the current worker said all its threads run under
+// SCHED_IDLE.
+func (s *Slot) Idle() bool { return s.hello().Idle }
 
 // hello is what the current worker said when it started; zero without one.
 func (s *Slot) hello() hello {

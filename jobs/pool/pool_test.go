@@ -160,6 +160,33 @@ func TestPool(t *testing.T) {
 		}
 	})
 
+	t.Run("workers can run under SCHED_IDLE", func(t *testing.T) {
+		if runtime.GOOS != "linux" {
+			t.Skip("SCHED_IDLE is Linux's")
+		}
+		cfg := testConfig(1)
+		cfg.Nice, cfg.Idle = 10, true
+		p := startPool(t, cfg)
+		if !p.Slot(0).Idle() || p.Slot(0).Nice() != 10 {
+			t.Fatalf("worker says idle %v, nice %d", p.Slot(0).Idle(), p.Slot(0).Nice())
+		}
+		var pid int
+		if err := p.Slot(0).Call(context.Background(), "pid", nil, &pid); err != nil {
+			t.Fatal(err)
+		}
+		tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/stat", pid))
+		for _, f := range tasks {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fields := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+			if policy := fields[41-3]; policy != "5" { // SCHED_IDLE
+				t.Errorf("%s: policy %s, want 5 (SCHED_IDLE)", f, policy)
+			}
+		}
+	})
+
 	t.Run("results come back despite stdout noise", func(t *testing.T) {
 		p := startPool(t, testConfig(1))
 		for i := range 3 {

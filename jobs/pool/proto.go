@@ -12,10 +12,11 @@ import (
 )
 
 // EnvWorker is set to "1" in a worker's environment; EnvNice to the niceness
-// it should give itself.
+// it should give itself; EnvIdle to "1" for SCHED_IDLE.
 const (
 	EnvWorker = "CONCURRENCYLAB_WORKER"
 	EnvNice   = "CONCURRENCYLAB_WORKER_NICE"
+	EnvIdle   = "CONCURRENCYLAB_WORKER_IDLE"
 )
 
 // IsWorker reports whether this process was started as a pool worker.
@@ -39,4 +40,5 @@ type hello struct {
 	Ops        []string `json:"ops"`
 	GOMAXPROCS int      `json:"gomaxprocs"`
 	Nice       int      `json:"nice"`
+	Idle       bool     `json:"idle,omitempty"`
 }

@@ -20,8 +20,9 @@ type Handler func(args json.RawMessage) (any, error)
 // parent closes the pool or dies. It runs on one core.
 func Serve(handlers map[string]Handler) error {
 	runtime.GOMAXPROCS(1)
-	if n, err := strconv.Atoi(os.Getenv(EnvNice)); err == nil && n > 0 {
-		renice(min(n, 19))
+	n, _ := strconv.Atoi(os.Getenv(EnvNice))
+	if idle := os.Getenv(EnvIdle) == "1"; n > 0 || idle {
+		lower(min(n, 19), idle)
 	}
 	in := os.NewFile(3, "pool-requests")
 	out := os.NewFile(4, "pool-responses")
@@ -36,7 +37,7 @@ func Serve(handlers map[string]Handler) error {
 		ops = append(ops, op)
 	}
 	slices.Sort(ops)
-	if err := enc.Encode(hello{PID: os.Getpid(), Ops: ops, GOMAXPROCS: runtime.GOMAXPROCS(0), Nice: niceness()}); err != nil {
+	if err := enc.Encode(hello{PID: os.Getpid(), Ops: ops, GOMAXPROCS: runtime.GOMAXPROCS(0), Nice: niceness(), Idle: idle()}); err != nil {
 		return err
 	}
 	sc := bufio.NewScanner(in)
