@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/jpeg"
 	"math"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 
 	"concurrencylab/jobs/gallery"
 	"concurrencylab/jobs/imagecheck"
+	"concurrencylab/jobs/turbojpeg"
 )
 
 // psnr compares two images of one size, in dB over the RGB channels.
@@ -128,5 +130,38 @@ func TestOrientationNeverPanics(t *testing.T) {
 		if o := orientation(b); o < 1 || o > 8 {
 			t.Fatalf("orientation %d", o)
 		}
+	}
+}
+
+// TestFastHalvesVeryWidePictures takes the path where even 1/8 leaves twice
+// the thumbnail, so halve runs before the final fit.
+func TestFastHalvesVeryWidePictures(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "wide.jpg")
+	if err := os.WriteFile(src, zonePlate(t, 4400, 300, 0.005), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := imagecheck.Config{Format: "jpeg", Width: 4400, Height: 300}
+	tw, th := fitSize(cfg.Width, cfg.Height, 256)
+	if s := turbojpeg.Pick(cfg.Width, cfg.Height, tw, th); s.Of(cfg.Width)/2 < tw || s.Of(cfg.Height)/2 < th {
+		t.Fatalf("the test picture is not wide enough to be halved at %v", s)
+	}
+	std, err := File(src, filepath.Join(dir, "std.jpg"), 256, imagecheck.Default, Std)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast, err := File(src, filepath.Join(dir, "fast.jpg"), 256, imagecheck.Default, Fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fast.Width != std.Width || fast.Height != std.Height {
+		t.Fatalf("fast %dx%d, std %dx%d", fast.Width, fast.Height, std.Width, std.Height)
+	}
+	a, _ := imaging.Open(std.Path)
+	b, _ := imaging.Open(fast.Path)
+	p := psnr(a, b)
+	t.Logf("4400x300 to %dx%d through halve: PSNR %.1f dB against std", fast.Width, fast.Height, p)
+	if p < 30 {
+		t.Errorf("PSNR %.1f dB", p)
 	}
 }

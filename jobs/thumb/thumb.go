@@ -215,7 +215,7 @@ func stdFit(data []byte, cfg imagecheck.Config, box int, info *Info, t0 time.Tim
 //     instead of decoding 4× the pixels and averaging them away: the
 //     decode picks the largest reduction keeping the thumbnail's size.
 //  2. halveTo averages 2×2 blocks for pictures still twice the thumbnail at
-//     1/8 (over about 8000 pixels a side).
+//     1/8 (16 times the thumbnail a side: 4096 pixels for 256).
 //  3. imaging fits what remains, at most a halving, with FastFilter.
 //
 // The small result is then turned upright (cheaper than turning the decoded
