@@ -87,13 +87,40 @@ func startPool(t *testing.T, cfg Config) *Pool {
 	return p
 }
 
+// procStat reads a /proc stat file: its fields from the third on (proc(5)
+// counts from 1, after the command name in parentheses), so field N is at N-3.
+func procStat(path string) ([]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:])), nil
+}
+
+// threadStats is procStat of every thread of pid, by file.
+func threadStats(t *testing.T, pid int) map[string][]string {
+	t.Helper()
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/stat", pid))
+	if len(tasks) < 2 {
+		t.Fatalf("%d threads in process %d", len(tasks), pid)
+	}
+	stats := map[string][]string{}
+	for _, f := range tasks {
+		fields, err := procStat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stats[f] = fields
+	}
+	return stats
+}
+
 // gone reports whether pid has exited (a zombie counts: it runs no more).
 func gone(pid int) bool {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	f, err := procStat("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
 		return errors.Is(err, os.ErrNotExist)
 	}
-	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
 	return len(f) > 0 && (f[0] == "Z" || f[0] == "X")
 }
 
@@ -144,16 +171,7 @@ func TestPool(t *testing.T) {
 		if err := p.Slot(0).Call(context.Background(), "pid", nil, &pid); err != nil {
 			t.Fatal(err)
 		}
-		tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/stat", pid))
-		if len(tasks) < 2 {
-			t.Fatalf("%d threads in the worker", len(tasks))
-		}
-		for _, f := range tasks {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fields := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:])) // fields 3… of proc(5)
+		for f, fields := range threadStats(t, pid) {
 			if nice := fields[19-3]; nice != "7" {
 				t.Errorf("%s: nice %s, want 7", f, nice)
 			}
@@ -174,13 +192,7 @@ func TestPool(t *testing.T) {
 		if err := p.Slot(0).Call(context.Background(), "pid", nil, &pid); err != nil {
 			t.Fatal(err)
 		}
-		tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/stat", pid))
-		for _, f := range tasks {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fields := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+		for f, fields := range threadStats(t, pid) {
 			if policy := fields[41-3]; policy != "5" { // SCHED_IDLE
 				t.Errorf("%s: policy %s, want 5 (SCHED_IDLE)", f, policy)
 			}

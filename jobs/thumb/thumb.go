@@ -98,21 +98,16 @@ func File(src, dst string, box int, lim imagecheck.Limits, dec Decoder) (Info, e
 	}
 	info := Info{Format: cfg.Format, SrcBytes: int64(len(data)), Path: dst}
 	var th image.Image
-	encode := encodeGo
+	encode := encodeTurbo
 	fast := dec == Fast && cfg.Format == "jpeg"
 	if fast {
 		var release func()
 		th, release, err = fastFit(data, cfg, box, &info, t0)
-		if release != nil {
-			defer release()
-		}
-		encode = encodeTurbo
-		if errors.Is(err, turbojpeg.ErrCMYK) { // Go's decoder converts CMYK
-			fast, encode = false, encodeGo
-		}
+		defer release()
 	}
-	if !fast {
+	if !fast || errors.Is(err, turbojpeg.ErrCMYK) { // Go's decoder converts CMYK
 		th, err = stdFit(data, cfg, box, &info, t0)
+		encode = encodeGo
 	}
 	if err != nil {
 		return Info{}, err
@@ -219,8 +214,8 @@ func stdFit(data []byte, cfg imagecheck.Config, box int, info *Info, t0 time.Tim
 //  3. imaging fits what remains, at most a halving, with FastFilter.
 //
 // The small result is then turned upright (cheaper than turning the decoded
-// picture, and the same: the box is square). The caller calls release once
-// done with the image.
+// picture, and the same: the box is square). The caller calls release,
+// never nil, once done with the image.
 func fastFit(data []byte, cfg imagecheck.Config, box int, info *Info, t0 time.Time) (image.Image, func(), error) {
 	tw, th := fitSize(cfg.Width, cfg.Height, box)
 	bufp := pixels.Get().(*[]byte)
@@ -228,7 +223,7 @@ func fastFit(data []byte, cfg imagecheck.Config, box int, info *Info, t0 time.Ti
 	img, err := turbojpeg.DecodeInto(*bufp, data, turbojpeg.Pick(cfg.Width, cfg.Height, tw, th))
 	if err != nil {
 		release()
-		return nil, nil, fmt.Errorf("decoding jpeg: %w", err)
+		return nil, func() {}, fmt.Errorf("decoding jpeg: %w", err)
 	}
 	*bufp = img.Pix[:0]
 	o := orientation(data)
