@@ -4,6 +4,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -65,21 +69,57 @@ func Main(args []string, stderr io.Writer) int {
 			l.Cancel()
 		}
 	})
-	w.SetOnClosed(l.Close)
-	code := 0
+	var code atomic.Int32
+	ended := make(chan struct{}) // closed when ShowAndRun returns
+	var watch sync.Once
+	quitting := func() {
+		watch.Do(func() {
+			go exitIfStuck(ended, quitGrace, func() {
+				fmt.Fprintf(stderr, "concurrencylab: the window did not finish closing within %v; exiting anyway\n", quitGrace)
+				l.Close()
+				os.Exit(int(code.Load()))
+			})
+		})
+	}
+	w.SetOnClosed(func() {
+		l.Close()
+		quitting()
+	})
 	a.Lifecycle().SetOnStarted(func() {
 		l.Start()
 		if len(plan) > 0 {
 			go func() {
 				if err := l.Autorun(plan, *shot, *stats); err != nil {
 					fmt.Fprintln(stderr, "concurrencylab: autorun:", err)
-					code = 1
+					code.Store(1)
 				}
+				quitting()
 				fyne.Do(a.Quit)
 			}()
 		}
 	})
 	w.ShowAndRun()
+	close(ended)
 	l.Close()
-	return code
+	return int(code.Load())
+}
+
+// quitGrace is how long the app gives Fyne to finish quitting once the
+// window has closed: Fyne 2.7.1 can hang there for good. Its loop drains the
+// queue of functions waiting for the UI goroutine and then marks it closed,
+// while the lifecycle goroutine may put the "stopped" callback into it in
+// between and wait for it; ShowAndRun then waits for that goroutine forever
+// (seen here once in a few dozen launches, with every goroutine's stack).
+// Nothing is left to do by then: runs are cancelled and files written.
+const quitGrace = 5 * time.Second
+
+// exitIfStuck calls exit unless ended is closed within grace.
+func exitIfStuck(ended <-chan struct{}, grace time.Duration, exit func()) {
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-ended:
+	case <-t.C:
+		exit()
+	}
 }
