@@ -6,6 +6,9 @@ import (
 	"image/color"
 	_ "image/jpeg" // thumbnails
 	"os"
+	"sync"
+
+	xdraw "golang.org/x/image/draw"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -21,8 +24,10 @@ import (
 //
 // A canvas.Image given a File decodes it in Refresh, on the UI goroutine: a
 // screenful of new thumbnails would cost a frame tens of milliseconds. So
-// cells show thumbnails from a cache that a goroutine fills, and a cell whose
-// thumbnail is not decoded yet shows an icon until it is.
+// cells show thumbnails from a cache that one loader goroutine fills, already
+// scaled to the cell and in the pixel format textures are made of; a cell
+// whose thumbnail is not loaded yet stays empty until it is. Items without a
+// thumbnail (a download-only run) show an icon.
 type galleryView struct {
 	items         []galleryItem
 	grid          *widget.GridWrap
@@ -30,21 +35,32 @@ type galleryView struct {
 	detailText    *widget.Label
 	selected      int
 	thumbs        thumbCache
+	loader        thumbLoader
 	refreshQueued bool
-	do            func(func()) // runs a func on the UI goroutine
+	do            func(func())   // runs a func on the UI goroutine
+	scale         func() float32 // the canvas's pixels per unit
 }
+
+// cellPicture is the size of a cell's picture, in canvas units.
+var cellPicture = fyne.NewSize(120, 96)
 
 func (l *Lab) buildGallery() fyne.CanvasObject {
 	g := &l.gallery
 	g.selected = -1
 	g.do = l.do
+	g.scale = func() float32 {
+		if l.win == nil {
+			return 1
+		}
+		return l.win.Canvas().Scale()
+	}
 	g.grid = widget.NewGridWrap(
 		func() int { return len(g.items) },
 		func() fyne.CanvasObject {
-			img := canvas.NewImageFromResource(theme.FileImageIcon())
+			img := canvas.NewImageFromImage(nil)
 			img.FillMode = canvas.ImageFillContain
-			img.ScaleMode = canvas.ImageScaleFastest
-			img.SetMinSize(fyne.NewSize(120, 96))
+			img.ScaleMode = canvas.ImageScaleFastest // the picture is made at the cell's size
+			img.SetMinSize(cellPicture)
 			name := widget.NewLabel("")
 			name.Truncation = fyne.TextTruncateEllipsis
 			name.Alignment = fyne.TextAlignCenter
@@ -54,13 +70,19 @@ func (l *Lab) buildGallery() fyne.CanvasObject {
 			it := g.items[id]
 			c := o.(*fyne.Container)
 			img := c.Objects[0].(*canvas.Image)
-			if pic := g.thumbnail(it.Info.Thumbnail); pic != nil {
+			switch pic := g.thumbnail(it.Info.Thumbnail); {
+			case pic != nil:
 				if img.Image != pic {
-					img.File, img.Resource, img.Image = "", nil, pic
+					img.Resource, img.Image = nil, pic
 					img.Refresh()
 				}
-			} else if img.Resource == nil {
-				img.File, img.Image, img.Resource = "", nil, theme.FileImageIcon()
+			case it.Info.Thumbnail == "":
+				if img.Resource == nil {
+					img.Image, img.Resource = nil, theme.FileImageIcon()
+					img.Refresh()
+				}
+			case img.Image != nil || img.Resource != nil: // loading: empty until it is
+				img.Image, img.Resource = nil, nil
 				img.Refresh()
 			}
 			setText(c.Objects[1].(*widget.Label), it.Name)
@@ -77,8 +99,9 @@ func (l *Lab) buildGallery() fyne.CanvasObject {
 	return container.NewBorder(nil, nil, nil, detail, g.grid)
 }
 
-// thumbnail returns the decoded thumbnail at path, or nil while a goroutine
-// decodes it (the grid is refreshed when it is ready) or when there is none.
+// thumbnail returns the cell picture of the thumbnail at path, or nil while
+// the loader makes it (the grid is refreshed when it is ready) or when there
+// is none.
 func (g *galleryView) thumbnail(path string) image.Image {
 	if path == "" {
 		return nil
@@ -88,8 +111,9 @@ func (g *galleryView) thumbnail(path string) image.Image {
 		return pic
 	}
 	g.thumbs.loading(path)
-	go func() {
-		pic := decodeFile(path)
+	s := g.scale()
+	box := image.Pt(int(cellPicture.Width*s+0.5), int(cellPicture.Height*s+0.5))
+	g.loader.load(path, box, func(pic image.Image) {
 		g.do(func() {
 			g.thumbs.put(path, pic)
 			if pic != nil && !g.refreshQueued { // one refresh for a batch
@@ -97,22 +121,78 @@ func (g *galleryView) thumbnail(path string) image.Image {
 				g.do(func() { g.refreshQueued = false; g.grid.Refresh() })
 			}
 		})
-	}()
+	})
 	return nil
 }
 
-// decodeFile decodes an image file, or returns nil (the cell keeps its icon).
-func decodeFile(path string) image.Image {
+// thumbLoader makes cell pictures on one goroutine at a time, started when
+// there is work and ending when there is none: several decoding at once
+// would take every core from the UI goroutine when a screenful of cells appears.
+type thumbLoader struct {
+	mu      sync.Mutex
+	queue   []thumbJob
+	running bool
+}
+
+type thumbJob struct {
+	path string
+	box  image.Point
+	done func(image.Image)
+}
+
+func (t *thumbLoader) load(path string, box image.Point, done func(image.Image)) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.queue = append(t.queue, thumbJob{path, box, done})
+	if !t.running {
+		t.running = true
+		go t.run()
+	}
+}
+
+func (t *thumbLoader) run() {
+	for {
+		t.mu.Lock()
+		if len(t.queue) == 0 {
+			t.running = false
+			t.mu.Unlock()
+			return
+		}
+		j := t.queue[0]
+		t.queue = t.queue[1:]
+		t.mu.Unlock()
+		j.done(cellImage(j.path, j.box))
+	}
+}
+
+// cellImage decodes the image file at path and scales it to fit box (in
+// pixels) as an *image.RGBA, the format Fyne makes textures from without a
+// conversion; nil if it cannot be read (the cell stays empty).
+func cellImage(path string, box image.Point) image.Image {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil
 	}
 	defer f.Close()
-	pic, _, err := image.Decode(f)
+	src, _, err := image.Decode(f)
 	if err != nil {
 		return nil
 	}
-	return pic
+	sb := src.Bounds()
+	if sb.Empty() || box.X < 1 || box.Y < 1 {
+		return nil
+	}
+	w, h := sb.Dx(), sb.Dy()
+	if w > box.X || h > box.Y { // fit inside the box, keeping the shape
+		w, h = box.X, sb.Dy()*box.X/sb.Dx()
+		if h > box.Y {
+			w, h = sb.Dx()*box.Y/sb.Dy(), box.Y
+		}
+		w, h = max(w, 1), max(h, 1)
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	xdraw.CatmullRom.Scale(dst, dst.Rect, src, sb, xdraw.Src, nil)
+	return dst
 }
 
 // thumbCache holds the last thumbCacheSize decoded thumbnails (a screenful

@@ -14,6 +14,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/jobs"
@@ -81,10 +82,11 @@ func New(a fyne.App, w fyne.Window, do func(func())) *Lab {
 // Content builds the widgets.
 func (l *Lab) Content() fyne.CanvasObject {
 	left := container.NewVScroll(container.NewVBox(
-		widget.NewCard("", "Run", l.buildControls()),
-		widget.NewCard("", "Responsiveness", l.buildMeter()),
+		section("Run", l.buildControls()),
+		widget.NewSeparator(),
+		section("Responsiveness", l.buildMeter()),
 	))
-	progress := widget.NewCard("", "Progress", l.buildProgress())
+	progress := section("Progress", l.buildProgress())
 	l.tabs = container.NewAppTabs(
 		container.NewTabItem("Gallery", l.buildGallery()),
 		container.NewTabItem("Timeline", l.buildTimeline()),
@@ -101,6 +103,16 @@ func (l *Lab) Content() fyne.CanvasObject {
 		l.show(DefaultSettings())
 	}
 	return split
+}
+
+// section is a titled group of widgets. It is not a widget.Card: a card's
+// shadow is eight gradients and its background a filled shape, and every
+// repaint draws the whole window again, which with a software renderer costs
+// about as much per shape as per pixel.
+func section(title string, content fyne.CanvasObject) fyne.CanvasObject {
+	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head.SizeName = theme.SizeNameSubHeadingText
+	return container.NewBorder(head, nil, nil, nil, content)
 }
 
 // ShowTab selects the tab called name (case-insensitive prefix of its title).

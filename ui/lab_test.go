@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"image"
 	"image/png"
 	"os"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -117,13 +119,24 @@ func TestRunShowsProgressResultsAndThumbnails(t *testing.T) {
 				t.Errorf("no %s lane in %+v", wantKind, l.prog.rows)
 			}
 
-			// The grid's cells show the thumbnails, decoded off the UI goroutine.
+			// The grid's cells show the thumbnails, decoded off the UI
+			// goroutine and made at the cell's size in the format Fyne makes
+			// textures of without converting.
 			cellImages := func() (n int) {
 				test.WidgetRenderer(l.gallery.grid).Layout(l.gallery.grid.Size())
 				for _, o := range test.LaidOutObjects(l.gallery.grid) {
-					if img, ok := o.(*canvas.Image); ok && img.Resource == nil && img.File == "" && img.Image != nil && img.Image.Bounds().Dx() > 0 {
-						n++
+					img, ok := o.(*canvas.Image)
+					if !ok || img.Resource != nil || img.File != "" || img.Image == nil {
+						continue
 					}
+					pic, ok := img.Image.(*image.RGBA)
+					if b := img.Image.Bounds(); !ok || b.Dx() < 1 || b.Dx() > 120 || b.Dy() > 96 {
+						t.Fatalf("cell picture %T %v, want an *image.RGBA within 120×96", img.Image, b)
+					}
+					if pic.Rect.Dx() != 120 && pic.Rect.Dy() != 96 {
+						t.Fatalf("cell picture %v does not fill the 120×96 cell on either side", pic.Rect)
+					}
+					n++
 				}
 				return n
 			}
@@ -344,4 +357,105 @@ func TestFitsA1024x700Screen(t *testing.T) {
 		t.Fatalf("the window needs at least %v", min)
 	}
 	t.Logf("minimum content size %v", min)
+}
+
+func TestCellImageFitsTheCell(t *testing.T) {
+	dir := t.TempDir()
+	save := func(name string, w, h int) string {
+		pic := image.NewRGBA(image.Rect(0, 0, w, h))
+		for i := range pic.Pix {
+			pic.Pix[i] = byte(i)
+		}
+		path := dir + "/" + name
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := png.Encode(f, pic); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	for _, c := range []struct {
+		w, h, box    int
+		wantW, wantH int
+	}{
+		{256, 192, 120, 120, 90},  // wide: fills the width
+		{192, 256, 120, 72, 96},   // tall: fills the height
+		{60, 40, 120, 60, 40},     // small: never enlarged
+		{1000, 10, 120, 120, 1},   // a sliver keeps a pixel
+		{256, 192, 240, 240, 180}, // a 2× canvas gets twice the pixels
+	} {
+		box := image.Pt(c.box, c.box*96/120)
+		got := cellImage(save(fmt.Sprintf("%dx%d.png", c.w, c.h), c.w, c.h), box)
+		pic, ok := got.(*image.RGBA)
+		if !ok || pic.Rect.Dx() != c.wantW || pic.Rect.Dy() != c.wantH {
+			t.Errorf("%d×%d in %v: got %T %v, want *image.RGBA %d×%d", c.w, c.h, box, got, got.Bounds(), c.wantW, c.wantH)
+		}
+	}
+	bad := dir + "/bad.jpg"
+	os.WriteFile(bad, []byte("not a picture"), 0o644)
+	for _, path := range []string{bad, dir + "/missing.jpg"} {
+		if got := cellImage(path, image.Pt(120, 96)); got != nil {
+			t.Errorf("%s: got %v, want nil (the cell stays empty)", path, got.Bounds())
+		}
+	}
+}
+
+func TestThumbLoaderRunsOneJobAtATimeAndEnds(t *testing.T) {
+	var ld thumbLoader
+	var mu sync.Mutex
+	running, most := 0, 0
+	done := make(chan struct{}, 20)
+	for i := 0; i < 20; i++ {
+		ld.load("/does/not/exist", image.Pt(120, 96), func(image.Image) {
+			mu.Lock()
+			running++
+			most = max(most, running)
+			mu.Unlock()
+			time.Sleep(time.Millisecond) // overlap, if there were a second loader
+			mu.Lock()
+			running--
+			mu.Unlock()
+			done <- struct{}{}
+		})
+	}
+	for i := 0; i < 20; i++ {
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d of 20 jobs done", i)
+		}
+	}
+	if most != 1 {
+		t.Errorf("%d jobs ran at once, want 1", most)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		ld.mu.Lock()
+		r := ld.running
+		ld.mu.Unlock()
+		if !r {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the loader goroutine did not end with its queue empty")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestExitIfStuck(t *testing.T) {
+	ended := make(chan struct{})
+	close(ended)
+	exitIfStuck(ended, time.Hour, func() { t.Error("exit called although the window ended") })
+
+	called := make(chan struct{})
+	go exitIfStuck(make(chan struct{}), 10*time.Millisecond, func() { close(called) })
+	select {
+	case <-called:
+	case <-time.After(10 * time.Second):
+		t.Fatal("exit not called for a window that never ended")
+	}
 }

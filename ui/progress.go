@@ -87,10 +87,26 @@ func (l *Lab) flush() {
 		}
 	}
 	setText(p.summary, text)
-	p.rows = s.lanes
-	p.lanes.Refresh()
+	p.setRows(s.lanes)
 	l.gallery.add(s.newItems)
 	l.results.addErrors(s.newErrs)
+}
+
+// setRows shows rows, refreshing only the rows that changed: refreshing the
+// whole list lays every row out again, a millisecond or two on every update.
+func (p *progressView) setRows(rows []lane) {
+	if len(rows) != len(p.rows) {
+		p.rows = rows
+		p.lanes.Refresh()
+		return
+	}
+	old := p.rows
+	p.rows = rows
+	for i := range rows {
+		if rows[i] != old[i] {
+			p.lanes.RefreshItem(i)
+		}
+	}
 }
 
 // meterView is the always-moving bar and the lag readout.
@@ -130,14 +146,20 @@ func (l *Lab) moveIndicator(t time.Time) {
 
 func (l *Lab) updateMeter() {
 	last, recent := l.beat.now()
-	l.meter.lag.SetText(fmt.Sprintf("UI lag now %.0f ms · max over the last second %.0f ms", ms(last), ms(recent)))
+	imp := widget.MediumImportance
 	switch {
 	case recent > frozenAfter:
-		l.meter.lag.Importance = widget.DangerImportance
+		imp = widget.DangerImportance
 	case recent > 33*time.Millisecond:
-		l.meter.lag.Importance = widget.WarningImportance
-	default:
-		l.meter.lag.Importance = widget.MediumImportance
+		imp = widget.WarningImportance
 	}
-	l.meter.lag.Refresh()
+	lbl := l.meter.lag
+	text := fmt.Sprintf("UI lag now %.0f ms · max over the last second %.0f ms", ms(last), ms(recent))
+	if lbl.Importance != imp {
+		lbl.Importance = imp
+		lbl.Text = text
+		lbl.Refresh()
+		return
+	}
+	setText(lbl, text)
 }
