@@ -195,8 +195,8 @@ func cellImage(path string, box image.Point) image.Image {
 	return dst
 }
 
-// thumbCache holds the last thumbCacheSize decoded thumbnails (a screenful
-// is a few dozen; 256×256 at most, 256 KiB each). Used on the UI goroutine.
+// thumbCache holds the last thumbCacheSize cell pictures (a screenful is a
+// few dozen; 120×96 pixels on a 1× canvas, 45 KiB each). Used on the UI goroutine.
 type thumbCache struct {
 	pics  map[string]image.Image // nil value: being decoded, or undecodable
 	order []string               // oldest first
