@@ -145,7 +145,10 @@ func (c *Client) get(ctx context.Context, url string) ([]byte, error) {
 		return nil, fmt.Errorf("body is %d bytes, over the %d byte limit", resp.ContentLength, max)
 	}
 	buf := make([]byte, 0, max64(resp.ContentLength, 0))
-	data, err := readAll(resp.Body, buf, max)
+	data, err := imagecheck.ReadAll(resp.Body, buf, max)
+	if errors.Is(err, ErrTooLarge) {
+		return nil, fmt.Errorf("reading body: body %w (%d bytes)", err, max)
+	}
 	if err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, fmt.Errorf("body cut short after %d of %d bytes: %w", len(data), resp.ContentLength, err)
@@ -155,28 +158,8 @@ func (c *Client) get(ctx context.Context, url string) ([]byte, error) {
 	return data, nil
 }
 
-// ErrTooLarge is returned by readAll for a body over its limit. Unlike
-// io.LimitReader, which ends with a silent EOF, it tells a cut-off from a whole.
-var ErrTooLarge = errors.New("body over the size limit")
-
-func readAll(r io.Reader, buf []byte, max int64) ([]byte, error) {
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if max > 0 && int64(len(buf)) > max {
-			return buf, fmt.Errorf("%w (%d bytes)", ErrTooLarge, max)
-		}
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
-}
+// ErrTooLarge is returned (wrapped) for a body over the size limit.
+var ErrTooLarge = imagecheck.ErrTooLarge
 
 // transient reports whether trying again may help: connection failures, server
 // errors other than 501, and 429 Too Many Requests. A 404 never gets better.

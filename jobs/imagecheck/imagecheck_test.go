@@ -2,6 +2,7 @@ package imagecheck
 
 import (
 	"bytes"
+	"errors"
 	"image"
 	"image/jpeg"
 	"strings"
@@ -37,5 +38,23 @@ func TestCheck(t *testing.T) {
 		if _, err := tc.lim.Check(tc.data); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want %q", name, err, tc.want)
 		}
+	}
+}
+
+func TestReadAll(t *testing.T) {
+	data := bytes.Repeat([]byte("abc"), 1000)
+	buf := make([]byte, 0, len(data)+1)
+	got, err := ReadAll(bytes.NewReader(data), buf, 0)
+	if err != nil || !bytes.Equal(got, data) || &got[0] != &buf[:1][0] {
+		t.Errorf("whole read into buf's memory: err %v, equal %v", err, bytes.Equal(got, data))
+	}
+	if got, err := ReadAll(bytes.NewReader(data), nil, 0); err != nil || !bytes.Equal(got, data) {
+		t.Errorf("growing from nil: err %v, %d bytes", err, len(got))
+	}
+	if _, err := ReadAll(bytes.NewReader(data), nil, int64(len(data))); err != nil {
+		t.Errorf("exactly at the limit: %v", err)
+	}
+	if _, err := ReadAll(bytes.NewReader(data), nil, int64(len(data)-1)); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("one byte over the limit: %v, want ErrTooLarge", err)
 	}
 }

@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"io"
 	"os"
 	"sync"
 	"time"
@@ -161,23 +160,14 @@ func readLimited(path string, max int64, buf []byte) ([]byte, error) {
 	if want := fi.Size() + 1; int64(cap(buf)) < want { // +1: room to see the end
 		buf = make([]byte, 0, want)
 	}
-	buf = buf[:0]
-	for {
-		if len(buf) == cap(buf) { // the file grew since Stat
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if max > 0 && int64(len(buf)) > max {
-			return nil, fmt.Errorf("%s is over the %d byte limit", path, max)
-		}
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return nil, err
-		}
+	data, err := imagecheck.ReadAll(f, buf, max) // the file may have grown since Stat
+	if errors.Is(err, imagecheck.ErrTooLarge) {
+		return nil, fmt.Errorf("%s is over the %d byte limit", path, max)
 	}
+	if err != nil {
+		return nil, err
+	}
+	return data, nil
 }
 
 // stdFit decodes with Go's decoders (imaging.Decode, which turns the image
