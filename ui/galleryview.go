@@ -29,16 +29,15 @@ import (
 // whose thumbnail is not loaded yet stays empty until it is. Items without a
 // thumbnail (a download-only run) show an icon.
 type galleryView struct {
-	items         []galleryItem
-	grid          *widget.GridWrap
-	detailImg     *canvas.Image
-	detailText    *widget.Label
-	selected      int
-	thumbs        thumbCache
-	loader        thumbLoader
-	refreshQueued bool
-	do            func(func())   // runs a func on the UI goroutine
-	scale         func() float32 // the canvas's pixels per unit
+	items      []galleryItem
+	grid       *widget.GridWrap
+	detailImg  *canvas.Image
+	detailText *widget.Label
+	selected   int
+	thumbs     thumbCache
+	loader     thumbLoader
+	ready      readyPics      // made by the loader, for applyReady
+	scale      func() float32 // the canvas's pixels per unit
 }
 
 // cellPicture is the size of a cell's picture, in canvas units.
@@ -47,7 +46,6 @@ var cellPicture = fyne.NewSize(120, 96)
 func (l *Lab) buildGallery() fyne.CanvasObject {
 	g := &l.gallery
 	g.selected = -1
-	g.do = l.do
 	g.scale = func() float32 {
 		if l.win == nil {
 			return 1
@@ -113,16 +111,50 @@ func (g *galleryView) thumbnail(path string) image.Image {
 	g.thumbs.loading(path)
 	s := g.scale()
 	box := image.Pt(int(cellPicture.Width*s+0.5), int(cellPicture.Height*s+0.5))
-	g.loader.load(path, box, func(pic image.Image) {
-		g.do(func() {
-			g.thumbs.put(path, pic)
-			if pic != nil && !g.refreshQueued { // one refresh for a batch
-				g.refreshQueued = true
-				g.do(func() { g.refreshQueued = false; g.grid.Refresh() })
-			}
-		})
-	})
+	g.loader.load(path, box, func(pic image.Image) { g.ready.add(path, pic) })
 	return nil
+}
+
+// applyReady puts the pictures the loader made since the last call into the
+// cache and refreshes the grid once if there were any. The lab calls it on
+// the UI goroutine in its frame, with its other updates: a change made
+// between frames would ask for a repaint of its own, and with a software
+// renderer a repaint costs about a frame.
+func (g *galleryView) applyReady() {
+	ready := g.ready.take()
+	shown := false
+	for _, r := range ready {
+		g.thumbs.put(r.path, r.pic)
+		shown = shown || r.pic != nil
+	}
+	if shown {
+		g.grid.Refresh()
+	}
+}
+
+// readyPics are pictures the loader made, waiting for the UI goroutine.
+type readyPics struct {
+	mu   sync.Mutex
+	pics []readyPic
+}
+
+type readyPic struct {
+	path string
+	pic  image.Image // nil: the file could not be read
+}
+
+func (r *readyPics) add(path string, pic image.Image) {
+	r.mu.Lock()
+	r.pics = append(r.pics, readyPic{path, pic})
+	r.mu.Unlock()
+}
+
+func (r *readyPics) take() []readyPic {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	p := r.pics
+	r.pics = nil
+	return p
 }
 
 // thumbLoader makes cell pictures on one goroutine at a time, started when

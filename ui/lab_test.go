@@ -459,3 +459,74 @@ func TestExitIfStuck(t *testing.T) {
 		t.Fatal("exit not called for a window that never ended")
 	}
 }
+
+// layoutCounter is a window whose canvas counts the layout passes asked of it.
+type layoutCounter struct {
+	fyne.Window
+	canvas *countingCanvas
+}
+
+type countingCanvas struct {
+	fyne.Canvas
+	calls int
+}
+
+func (c *countingCanvas) EnsureMinSize() bool { c.calls++; return false }
+func (w *layoutCounter) Canvas() fyne.Canvas  { return w.canvas }
+
+func TestFrameSettlesLayoutBeforeTheRepaint(t *testing.T) {
+	l, _ := newTestLab(t)
+	w := &layoutCounter{Window: l.win, canvas: &countingCanvas{Canvas: l.win.Canvas()}}
+	l.win = w
+	for i := 0; i < 12; i++ {
+		l.frame(time.Now())
+	}
+	// Every frame that can change the window (the moving bar's, every
+	// second one) lays it out at once, so the repaint after it has nothing
+	// left to lay out.
+	if w.canvas.calls != 6 {
+		t.Errorf("12 frames asked for %d layout passes, want 6", w.canvas.calls)
+	}
+}
+
+func TestLoadedPicturesWaitForTheFrame(t *testing.T) {
+	l, q := newTestLab(t)
+	dir := t.TempDir()
+	path := dir + "/a.png"
+	var buf bytes.Buffer
+	png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 40, 30)))
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	close(l.stop) // no more frames but the test's own
+	for len(q) > 0 {
+		(<-q)()
+	}
+	g := &l.gallery
+	if g.thumbnail(path) != nil {
+		t.Fatal("a picture before it was loaded")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		g.ready.mu.Lock()
+		n := len(g.ready.pics)
+		g.ready.mu.Unlock()
+		if n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the loader did not make the picture")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	// Made, but not shown: the loader asks nothing of the UI goroutine (each
+	// request would be a repaint of its own); a frame takes the picture.
+	if len(q) != 0 {
+		t.Fatalf("the loader posted %d functions to the UI goroutine", len(q))
+	}
+	l.frame(time.Now())
+	l.frame(time.Now())
+	if pic, _ := g.thumbs.get(path); pic == nil || pic.Bounds().Dx() != 40 {
+		t.Fatalf("after two frames the cache holds %v", pic)
+	}
+}
