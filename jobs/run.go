@@ -14,6 +14,7 @@ import (
 
 	"concurrencylab/jobs/fetch"
 	"concurrencylab/jobs/pool"
+	"concurrencylab/jobs/priority"
 )
 
 // running is held while a run has GOMAXPROCS set for it: runs in one process
@@ -52,7 +53,7 @@ func Run(ctx context.Context, spec Spec, rep Reporter) (Result, error) {
 
 	cores := spec.Cores()
 	if spec.Mode != Processes {
-		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(cores))
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(spec.procs()))
 	}
 	cpu0 := cpuTime()
 	r.start = time.Now()
@@ -141,6 +142,15 @@ func (r *run) goroutines(ctx context.Context) {
 	})
 }
 
+// lowerLane lowers the goroutine of a goroutine pool's lane to a thread of its
+// own under SCHED_IDLE when the spec asks for idle workers (see
+// Spec.WorkerIdle); a process pool's lanes only wait on its workers.
+func (r *run) lowerLane() {
+	if r.spec.Mode == Goroutines && r.spec.WorkerIdle {
+		priority.LowerThread(r.spec.WorkerNice, true)
+	}
+}
+
 // processes runs the CPU stage (and a lone download stage) in worker
 // processes; a pipeline downloads on goroutines of this process, which only wait.
 func (r *run) processes(ctx context.Context) error {
@@ -186,6 +196,7 @@ func (r *run) stagesOn(ctx context.Context, lane func(stage string, i int) (func
 		for i := range r.spec.Workers {
 			who, do := lane(stage, i)
 			wg.Go(func() {
+				r.lowerLane()
 				for it := range src {
 					if ctx.Err() != nil {
 						continue // drain: what is left is counted as cancelled

@@ -94,10 +94,14 @@ type Spec struct {
 	// WorkerCommand overrides how worker processes are started (tests); nil
 	// re-executes this program as "PROGRAM worker".
 	WorkerCommand func() *exec.Cmd
-	// WorkerNice lowers worker processes' priority (see pool.Config.Nice).
+	// WorkerNice lowers worker processes' priority (see pool.Config.Nice),
+	// and with WorkerIdle a goroutine pool's threads'.
 	WorkerNice int
-	// WorkerIdle runs worker processes under SCHED_IDLE on Linux (see
-	// pool.Config.Idle).
+	// WorkerIdle runs workers under SCHED_IDLE on Linux, for a process
+	// with a UI to keep smooth: worker processes (see pool.Config.Idle), or
+	// a goroutine pool's goroutines, each on a thread of its own (see
+	// priority.LowerThread). A goroutine pool that uses every core then
+	// also gets one P more than its workers (see procs).
 	WorkerIdle bool
 	// Decoder is how thumbnails decode JPEGs; "" means thumb.Fast.
 	Decoder thumb.Decoder
@@ -112,6 +116,22 @@ func (s Spec) Cores() int {
 		return 1
 	}
 	return min(s.Workers, runtime.NumCPU())
+}
+
+// procs is what an in-process run sets GOMAXPROCS to: its Cores, and one
+// more for an idle goroutine pool that uses every core. Each of that pool's
+// goroutines holds a P even while the kernel runs its thread last, so without
+// a P to spare the process's other goroutines (a UI's) would wait for one,
+// up to the runtime's 10 ms time slice, every time they woke. The spare P
+// cannot lend a run more cores than the machine has, so its Cores stay true;
+// with fewer workers than cores it could (imaging spreads each resize over
+// GOMAXPROCS goroutines), and there is none.
+func (s Spec) procs() int {
+	c := s.Cores()
+	if s.Mode == Goroutines && s.WorkerIdle && c == runtime.NumCPU() {
+		return c + 1
+	}
+	return c
 }
 
 func (s *Spec) check() error {

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package priority
+
+func lower(int, bool) bool { return false }
+
+func current() (int, bool) { return 0, false }

@@ -1,0 +1,87 @@
+package jobs_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"concurrencylab/jobs"
+)
+
+func TestIdleGoroutinePoolGivesWayToTheUI(t *testing.T) {
+	_, items := serveGallery(t)
+	for _, workers := range []int{1, runtime.NumCPU()} {
+		t.Run(fmt.Sprint(workers, " workers"), func(t *testing.T) {
+			s := spec(t, jobs.Thumbnail, jobs.Goroutines, items)
+			s.Workers, s.WorkerNice, s.WorkerIdle = workers, 10, true
+			type seen struct {
+				procs int
+				idle  bool
+				nice  int32
+			}
+			var steps sync.Map
+			rec := &recorder{on: func(e jobs.Event) {
+				if e.Kind == jobs.StepStarted { // reported by the lane's own goroutine
+					a, err := unix.SchedGetAttr(0, 0)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					steps.Store(seen{runtime.GOMAXPROCS(0), a.Policy == unix.SCHED_IDLE, a.Nice}, true)
+				}
+			}}
+			res, err := jobs.Run(context.Background(), s, rec)
+			if err != nil || res.OK != len(items) {
+				t.Fatalf("ok %d of %d, %v", res.OK, len(items), err)
+			}
+			// A spare P for the UI only when the pool uses every core: with
+			// fewer workers, imaging would spread a resize over it.
+			want := seen{workers, true, 10}
+			if workers == runtime.NumCPU() {
+				want.procs++
+			}
+			steps.Range(func(k, _ any) bool {
+				if k.(seen) != want {
+					t.Errorf("a step ran with %+v, want %+v", k, want)
+				}
+				return true
+			})
+			if res.Cores != min(workers, runtime.NumCPU()) {
+				t.Errorf("cores %d", res.Cores)
+			}
+			// The lowered threads end with their goroutines (just after
+			// them), but for the main thread: a lane may run on it here (in
+			// the app the UI holds it), and Go parks it for good instead.
+			deadline := time.Now().Add(5 * time.Second)
+			for idle := idleThreads(); len(idle) > 0; idle = idleThreads() {
+				if time.Now().After(deadline) {
+					t.Fatalf("threads %v still run under SCHED_IDLE after the run", idle)
+				}
+				time.Sleep(time.Millisecond)
+			}
+		})
+	}
+}
+
+// idleThreads lists this process's threads that run under SCHED_IDLE.
+func idleThreads() []int {
+	var tids []int
+	tasks, _ := os.ReadDir("/proc/self/task")
+	for _, e := range tasks {
+		tid, _ := strconv.Atoi(e.Name())
+		if tid == os.Getpid() {
+			continue
+		}
+		if a, err := unix.SchedGetAttr(tid, 0); err == nil && a.Policy == unix.SCHED_IDLE {
+			tids = append(tids, tid)
+		}
+	}
+	return tids
+}
