@@ -524,9 +524,10 @@ func TestLoadedPicturesWaitForTheFrame(t *testing.T) {
 	if len(q) != 0 {
 		t.Fatalf("the loader posted %d functions to the UI goroutine", len(q))
 	}
-	l.frame(time.Now())
-	l.frame(time.Now())
+	for range 6 { // a tenth of a second of frames
+		l.frame(time.Now())
+	}
 	if pic, _ := g.thumbs.get(path); pic == nil || pic.Bounds().Dx() != 40 {
-		t.Fatalf("after two frames the cache holds %v", pic)
+		t.Fatalf("after six frames the cache holds %v", pic)
 	}
 }
