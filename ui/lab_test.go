@@ -118,6 +118,21 @@ func TestRunShowsProgressResultsAndThumbnails(t *testing.T) {
 			if !found {
 				t.Errorf("no %s lane in %+v", wantKind, l.prog.rows)
 			}
+			// Each worker has a row of widgets saying who it is and what it did.
+			if len(l.prog.rowViews) != len(l.prog.rows) || len(l.prog.rowBox.Objects) != len(l.prog.rows) {
+				t.Fatalf("%d row views, %d rows in the box, for %d lanes", len(l.prog.rowViews), len(l.prog.rowBox.Objects), len(l.prog.rows))
+			}
+			total := 0
+			for i, ln := range l.prog.rows {
+				v := l.prog.rowViews[i]
+				if v.name.Text != ln.Worker.String() || v.done.Text != fmt.Sprintf("%d done", ln.Finished) || v.doing.Text != "idle" {
+					t.Errorf("row %d shows %q %q %q for %+v", i, v.name.Text, v.doing.Text, v.done.Text, ln)
+				}
+				total += ln.Finished
+			}
+			if total < 3 {
+				t.Errorf("rows count %d items done, want at least 3", total)
+			}
 
 			// The grid's cells show the thumbnails, decoded off the UI
 			// goroutine and made at the cell's size in the format Fyne makes
