@@ -177,18 +177,20 @@ func (l *Lab) frame(tick time.Time) {
 		return
 	}
 	l.moveIndicator(tick)
+	changed := false
 	switch n % 6 {
 	case 0:
-		if l.running {
-			l.flush()
-		}
+		changed = l.running && l.flush()
 	case 2:
-		l.updateMeter()
+		changed = l.updateMeter()
+		changed = l.applyRender() || changed
 		l.maybeRender()
 	case 4:
-		l.gallery.applyReady()
+		changed = l.gallery.applyReady()
 	}
-	l.settleLayout()
+	if changed { // the moving bar alone resizes nothing
+		l.settleLayout()
+	}
 }
 
 // settleLayout lays out again, now, whatever this frame's changes resized.
@@ -359,8 +361,11 @@ func firstErr(errs ...error) error {
 // setText changes a label only when its text changes: SetText lays the text
 // out again (shaping it, and for a truncated label measuring it), a few
 // milliseconds for a screenful of labels.
-func setText(l *widget.Label, s string) {
-	if l.Text != s {
-		l.SetText(s)
+// setText sets l's text if it differs, and reports whether it did.
+func setText(l *widget.Label, s string) bool {
+	if l.Text == s {
+		return false
 	}
+	l.SetText(s)
+	return true
 }

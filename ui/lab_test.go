@@ -491,16 +491,29 @@ func (w *layoutCounter) Canvas() fyne.Canvas  { return w.canvas }
 
 func TestFrameSettlesLayoutBeforeTheRepaint(t *testing.T) {
 	l, _ := newTestLab(t)
+	close(l.stop) // no frames but the test's own
 	w := &layoutCounter{Window: l.win, canvas: &countingCanvas{Canvas: l.win.Canvas()}}
 	l.win = w
-	for i := 0; i < 12; i++ {
+	galleryFrame := func() { // the frame that shows the gallery's new pictures
+		l.frames.Store(3)
 		l.frame(time.Now())
 	}
-	// Every frame that can change the window (the moving bar's, every
-	// second one) lays it out at once, so the repaint after it has nothing
-	// left to lay out.
-	if w.canvas.calls != 6 {
-		t.Errorf("12 frames asked for %d layout passes, want 6", w.canvas.calls)
+	galleryFrame()
+	if w.canvas.calls != 0 {
+		t.Errorf("a frame that moved only the bar asked for %d layout passes", w.canvas.calls)
+	}
+	// A frame that changes the window lays it out at once, so the repaint
+	// after it has nothing left to lay out.
+	l.gallery.ready.add("a.png", image.NewRGBA(image.Rect(0, 0, 4, 4)))
+	galleryFrame()
+	if w.canvas.calls != 1 {
+		t.Errorf("a frame that showed a picture asked for %d layout passes, want 1", w.canvas.calls)
+	}
+	for range 11 { // odd frames change nothing; the window follows the others
+		l.frame(time.Now())
+	}
+	if w.canvas.calls > 6 {
+		t.Errorf("%d layout passes in 12 frames, want at most one per bar frame", w.canvas.calls)
 	}
 }
 

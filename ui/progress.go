@@ -73,14 +73,15 @@ func (l *Lab) resetProgress() {
 	p.elapsed.SetText("0.0 s")
 }
 
-// flush applies what the engine reported since the last frame.
-func (l *Lab) flush() {
+// flush applies what the engine reported since the last frame, and reports
+// whether it changed anything on screen.
+func (l *Lab) flush() bool {
 	s := l.bridge.take()
 	p := &l.prog
 	el := time.Since(s.started)
-	setText(p.elapsed, fmt.Sprintf("%.1f s", el.Seconds()))
+	ticked := setText(p.elapsed, fmt.Sprintf("%.1f s", el.Seconds()))
 	if !s.changed {
-		return
+		return ticked
 	}
 	finished := s.done + s.failed
 	if s.total > 0 {
@@ -102,6 +103,7 @@ func (l *Lab) flush() {
 	p.setRows(s.lanes)
 	l.gallery.add(s.newItems)
 	l.results.addErrors(s.newErrs)
+	return true
 }
 
 // setRows shows rows, adding or removing row widgets when their number
@@ -158,7 +160,8 @@ func (l *Lab) moveIndicator(t time.Time) {
 	m.dot.Move(fyne.NewPos(4+f*max(w, 0), 4))
 }
 
-func (l *Lab) updateMeter() {
+// updateMeter shows the lag readout and reports whether it changed.
+func (l *Lab) updateMeter() bool {
 	last, recent := l.beat.now()
 	imp := widget.MediumImportance
 	switch {
@@ -173,7 +176,7 @@ func (l *Lab) updateMeter() {
 		lbl.Importance = imp
 		lbl.Text = text
 		lbl.Refresh()
-		return
+		return true
 	}
-	setText(lbl, text)
+	return setText(lbl, text)
 }

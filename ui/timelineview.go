@@ -23,7 +23,7 @@ const keepRuns = 4
 
 // timelineView draws the runs' lanes. The picture is rendered off the UI
 // goroutine (timeline.Render), at most once in flight and about ten times a
-// second while a run goes on; the UI goroutine only swaps it in.
+// second while a run goes on; the UI goroutine only swaps it in, in a frame.
 type timelineView struct {
 	done      []doneRun
 	live      *timeline.Recorder
@@ -31,7 +31,8 @@ type timelineView struct {
 	area      *timelineArea
 	scroll    *container.Scroll
 	info      *widget.Label
-	rendering atomic.Bool
+	rendering atomic.Bool // a render is in flight or waits in ready
+	ready     atomic.Pointer[rendered]
 	dirty     bool
 	maxMs     float64 // the longest render so far
 	visible   func() bool
@@ -148,16 +149,35 @@ func (l *Lab) maybeRender() {
 	go func() {
 		t0 := time.Now()
 		img := timeline.Render(runs, width)
-		took := ms(time.Since(t0))
-		l.do(func() {
-			a := v.area
-			a.runs, a.layout = runs, timeline.NewLayout(runs, width)
-			a.img.Image = img
-			a.img.SetMinSize(fyne.NewSize(float32(img.Bounds().Dx()), float32(img.Bounds().Dy())))
-			a.img.Refresh()
-			a.Refresh()
-			v.maxMs = max(v.maxMs, took)
-			v.rendering.Store(false)
-		})
+		v.ready.Store(&rendered{runs, width, img, ms(time.Since(t0))})
 	}()
+}
+
+// rendered is a timeline picture waiting for applyRender.
+type rendered struct {
+	runs  []timeline.Run
+	width int
+	img   image.Image
+	took  float64 // ms
+}
+
+// applyRender shows the picture the last render made, if there is one, and
+// reports whether there was. The frame calls it with its other updates: the
+// render goroutine asks nothing of the UI goroutine, which would cost a
+// repaint of its own.
+func (l *Lab) applyRender() bool {
+	v := &l.timeline
+	r := v.ready.Swap(nil)
+	if r == nil {
+		return false
+	}
+	a := v.area
+	a.runs, a.layout = r.runs, timeline.NewLayout(r.runs, r.width)
+	a.img.Image = r.img
+	a.img.SetMinSize(fyne.NewSize(float32(r.img.Bounds().Dx()), float32(r.img.Bounds().Dy())))
+	a.img.Refresh()
+	a.Refresh()
+	v.maxMs = max(v.maxMs, r.took)
+	v.rendering.Store(false)
+	return true
 }
