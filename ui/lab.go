@@ -251,6 +251,7 @@ func (l *Lab) Run() {
 		return
 	}
 	l.setBanner(fmt.Sprintf("Running: %s, %s…", taskLabels[s.Task], modeLabels[s.Mode]), widget.MediumImportance)
+	l.settleLayout() // as a frame does: one repaint for all of the above
 	start := l.runStart
 	go func() {
 		res, err := l.execute(ctx, s, out, rec)
@@ -332,6 +333,7 @@ func (l *Lab) finish(s Settings, res jobs.Result, err error, wall time.Duration)
 	if l.OnRunFinished != nil {
 		l.OnRunFinished(rec)
 	}
+	l.settleLayout()
 }
 
 func workersText(r jobs.Result) string {
