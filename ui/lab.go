@@ -167,12 +167,13 @@ func (l *Lab) frame(tick time.Time) {
 	n := l.frames.Add(1)
 	// The moving bar changes at 30 Hz: smooth to the eye, and half the
 	// repaints of 60 (a repaint redraws the whole window). Progress, whose
-	// text must be laid out again at every change, the readout and the
-	// gallery's new pictures change ten times a second each, in turn, so
-	// that no repaint carries all of them. The heartbeat above still probes
-	// every frame. Nothing else changes the window between frames (the
-	// gallery's loader leaves its pictures for applyReady), so each change
-	// costs one repaint, right after the probe that made it.
+	// text must be laid out again at every change, the readout with the
+	// timeline's picture, and the gallery's new pictures change ten times a
+	// second each, in turn, so that no repaint carries all of them. The
+	// heartbeat above still probes every frame. Nothing else changes the
+	// window between frames (the gallery's loader and the timeline's
+	// renderer leave their pictures for applyReady and applyRender), so each
+	// change costs one repaint, right after the probe that made it.
 	if n%2 != 0 {
 		return
 	}
