@@ -8,6 +8,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"concurrencylab/jobs/priority"
 )
 
 // lower lowers the priority of every thread of this process to nice n and,
@@ -24,14 +26,7 @@ func lower(n int, idle bool) {
 	for range 10 {
 		changed := false
 		for _, tid := range threads() {
-			if p, err := syscall.Getpriority(syscall.PRIO_PROCESS, tid); err == nil && 20-p != n {
-				syscall.Setpriority(syscall.PRIO_PROCESS, tid, n)
-				changed = true
-			}
-			if a, err := unix.SchedGetAttr(tid, 0); idle && err == nil && a.Policy != unix.SCHED_IDLE {
-				unix.SchedSetAttr(tid, &unix.SchedAttr{Size: unix.SizeofSchedAttr, Policy: unix.SCHED_IDLE, Nice: int32(n)}, 0)
-				changed = true
-			}
+			changed = priority.SetThread(tid, n, idle) || changed
 		}
 		if !changed {
 			return
