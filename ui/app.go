@@ -53,6 +53,7 @@ func Main(args []string, stderr io.Writer) int {
 	icon := fyne.NewStaticResource("icon.png", assets.Icon)
 	a.SetIcon(icon)
 	w := a.NewWindow("Concurrency Lab")
+	withoutDepthBuffer()
 	w.SetIcon(icon)
 	l := New(a, w, fyne.Do)
 	l.Persist = len(plan) == 0 // scripted runs leave the user's choices alone
