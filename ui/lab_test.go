@@ -98,8 +98,12 @@ func TestRunShowsProgressResultsAndThumbnails(t *testing.T) {
 			if len(l.gallery.items) != 3 || l.gallery.grid.Length() != 3 {
 				t.Fatalf("gallery has %d items", len(l.gallery.items))
 			}
-			if got := l.prog.summary.Text; !strings.HasPrefix(got, "3 / 3 done") {
+			if got := l.prog.summary.Text; got != "3 / 3 done" {
 				t.Errorf("summary %q", got)
+			}
+			// The rate ends as the run's, and no ETA is left for a run that has ended.
+			if got := l.prog.rate.Text; !strings.HasSuffix(got, " img/s") || l.prog.eta.Text != "" {
+				t.Errorf("rate %q, ETA %q", got, l.prog.eta.Text)
 			}
 			if l.prog.bar.Value != 3 {
 				t.Errorf("progress bar at %v", l.prog.bar.Value)
@@ -557,5 +561,30 @@ func TestLoadedPicturesWaitForTheFrame(t *testing.T) {
 	}
 	if pic, _ := g.thumbs.get(path); pic == nil || pic.Bounds().Dx() != 40 {
 		t.Fatalf("after six frames the cache holds %v", pic)
+	}
+}
+
+func TestLagReadoutComesInTwoParts(t *testing.T) {
+	l, q := newTestLab(t)
+	close(l.stop) // no frames but the test's own
+	for len(q) > 0 {
+		(<-q)()
+	}
+	now := time.Now()
+	l.beat.samples, l.beat.last = nil, 0
+	l.beat.record(now.Add(-300*time.Millisecond), now.Add(-240*time.Millisecond)) // 60 ms late
+	l.beat.record(now.Add(-2*time.Millisecond), now)
+	if !l.updateMeter() {
+		t.Fatal("the readout did not change")
+	}
+	m := l.meter
+	if m.lag.Text != "UI lag now 2 ms" || m.peak.Text != "max over the last second 60 ms" {
+		t.Errorf("readout %q + %q", m.lag.Text, m.peak.Text)
+	}
+	if m.lag.Importance != widget.WarningImportance || m.peak.Importance != widget.WarningImportance {
+		t.Errorf("a 60 ms lag shown as %v, %v", m.lag.Importance, m.peak.Importance)
+	}
+	if l.updateMeter() {
+		t.Error("the same figures changed the readout again")
 	}
 }
