@@ -189,19 +189,17 @@ func (l *Lab) updateMeter() bool {
 	case recent > 33*time.Millisecond:
 		imp = widget.WarningImportance
 	}
-	changed := false
-	for lbl, text := range map[*widget.Label]string{
-		l.meter.lag:  fmt.Sprintf("UI lag now %.0f ms", ms(last)),
-		l.meter.peak: fmt.Sprintf("max over the last second %.0f ms", ms(recent)),
-	} {
-		if lbl.Importance != imp {
-			lbl.Importance = imp
-			lbl.Text = text
-			lbl.Refresh()
-			changed = true
-			continue
-		}
-		changed = setText(lbl, text) || changed
+	changed := setStyled(l.meter.lag, fmt.Sprintf("UI lag now %.0f ms", ms(last)), imp)
+	return setStyled(l.meter.peak, fmt.Sprintf("max over the last second %.0f ms", ms(recent)), imp) || changed
+}
+
+// setStyled sets lbl's text and importance, refreshing it once if either
+// changed, and reports whether one did.
+func setStyled(lbl *widget.Label, text string, imp widget.Importance) bool {
+	if lbl.Importance == imp {
+		return setText(lbl, text)
 	}
-	return changed
+	lbl.Importance, lbl.Text = imp, text
+	lbl.Refresh()
+	return true
 }
