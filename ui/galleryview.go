@@ -4,11 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	_ "image/jpeg" // thumbnails
-	"os"
 	"sync"
-
-	xdraw "golang.org/x/image/draw"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -17,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/jobs"
+	"concurrencylab/jobs/imagecheck"
+	"concurrencylab/jobs/thumb"
 )
 
 // galleryView shows finished items in a virtualised grid: only the visible
@@ -198,34 +196,14 @@ func (t *thumbLoader) run() {
 	}
 }
 
-// cellImage decodes the image file at path and scales it to fit box (in
-// pixels) as an *image.RGBA, the format Fyne makes textures from without a
-// conversion; nil if it cannot be read (the cell stays empty).
+// cellImage is the cell picture of the thumbnail at path, fitted inside box
+// (in pixels), or nil if it cannot be read (the cell stays empty).
 func cellImage(path string, box image.Point) image.Image {
-	f, err := os.Open(path)
+	pic, err := thumb.Preview(path, box, imagecheck.Default)
 	if err != nil {
-		return nil
+		return nil // not a nil *image.RGBA in an image.Image
 	}
-	defer f.Close()
-	src, _, err := image.Decode(f)
-	if err != nil {
-		return nil
-	}
-	sb := src.Bounds()
-	if sb.Empty() || box.X < 1 || box.Y < 1 {
-		return nil
-	}
-	w, h := sb.Dx(), sb.Dy()
-	if w > box.X || h > box.Y { // fit inside the box, keeping the shape
-		w, h = box.X, sb.Dy()*box.X/sb.Dx()
-		if h > box.Y {
-			w, h = sb.Dx()*box.Y/sb.Dy(), box.Y
-		}
-		w, h = max(w, 1), max(h, 1)
-	}
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	xdraw.CatmullRom.Scale(dst, dst.Rect, src, sb, xdraw.Src, nil)
-	return dst
+	return pic
 }
 
 // thumbCache holds the last thumbCacheSize cell pictures (a screenful is a

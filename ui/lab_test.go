@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
+	"image/jpeg"
 	"image/png"
 	"os"
 	"runtime"
@@ -378,39 +379,23 @@ func TestFitsA1024x700Screen(t *testing.T) {
 	t.Logf("minimum content size %v", min)
 }
 
+// TestCellImageFitsTheCell checks the loader's side of thumb.Preview (tested
+// in jobs/thumb): a picture for the cell, or a nil image.Image, not a nil
+// *image.RGBA in one, when there is none.
 func TestCellImageFitsTheCell(t *testing.T) {
 	dir := t.TempDir()
-	save := func(name string, w, h int) string {
-		pic := image.NewRGBA(image.Rect(0, 0, w, h))
-		for i := range pic.Pix {
-			pic.Pix[i] = byte(i)
-		}
-		path := dir + "/" + name
-		f, err := os.Create(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		if err := png.Encode(f, pic); err != nil {
-			t.Fatal(err)
-		}
-		return path
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 256, 192)), nil); err != nil {
+		t.Fatal(err)
 	}
-	for _, c := range []struct {
-		w, h, box    int
-		wantW, wantH int
-	}{
-		{256, 192, 120, 120, 90},  // wide: fills the width
-		{192, 256, 120, 72, 96},   // tall: fills the height
-		{60, 40, 120, 60, 40},     // small: never enlarged
-		{1000, 10, 120, 120, 1},   // a sliver keeps a pixel
-		{256, 192, 240, 240, 180}, // a 2× canvas gets twice the pixels
+	ok := dir + "/ok.jpg"
+	os.WriteFile(ok, buf.Bytes(), 0o644)
+	for box, want := range map[image.Point]image.Rectangle{
+		image.Pt(120, 96):  image.Rect(0, 0, 120, 90),
+		image.Pt(240, 192): image.Rect(0, 0, 240, 180), // a 2× canvas
 	} {
-		box := image.Pt(c.box, c.box*96/120)
-		got := cellImage(save(fmt.Sprintf("%dx%d.png", c.w, c.h), c.w, c.h), box)
-		pic, ok := got.(*image.RGBA)
-		if !ok || pic.Rect.Dx() != c.wantW || pic.Rect.Dy() != c.wantH {
-			t.Errorf("%d×%d in %v: got %T %v, want *image.RGBA %d×%d", c.w, c.h, box, got, got.Bounds(), c.wantW, c.wantH)
+		if pic, isRGBA := cellImage(ok, box).(*image.RGBA); !isRGBA || pic.Rect != want {
+			t.Errorf("in %v: got %T, want an *image.RGBA %v", box, cellImage(ok, box), want)
 		}
 	}
 	bad := dir + "/bad.jpg"
