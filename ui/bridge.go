@@ -33,7 +33,8 @@ type laneKey struct {
 // lane is one worker's row in the progress panel.
 type lane struct {
 	Worker   jobs.Worker
-	Current  string // item name and stage, "" when idle
+	Current  string // the item's name, "" when idle
+	Stage    string // what it does to it: "download" or "thumbnail"
 	Finished int
 }
 
@@ -79,10 +80,10 @@ func (b *bridge) Report(e jobs.Event) {
 	case jobs.StepStarted:
 		l := b.lane(e.Worker)
 		l.Worker = e.Worker // a replaced process has a new PID
-		l.Current = e.Name + " (" + e.Stage + ")"
+		l.Current, l.Stage = e.Name, e.Stage
 	case jobs.StepFinished:
 		l := b.lane(e.Worker)
-		l.Current = ""
+		l.Current, l.Stage = "", ""
 		l.Finished++
 		b.madeBy[e.Item] = e.Worker
 	case jobs.ItemDone:
@@ -91,7 +92,8 @@ func (b *bridge) Report(e jobs.Event) {
 	case jobs.ItemFailed:
 		b.failed++
 		if e.Worker.Kind != "" {
-			b.lane(e.Worker).Current = ""
+			l := b.lane(e.Worker)
+			l.Current, l.Stage = "", ""
 		}
 		b.errs = append(b.errs, jobs.ItemError{Item: e.Item, Name: e.Name, Stage: e.Stage, Error: e.Err.Error()})
 	}

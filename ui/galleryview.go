@@ -28,6 +28,7 @@ import (
 // thumbnail (a download-only run) show an icon.
 type galleryView struct {
 	items      []galleryItem
+	pending    []galleryItem // finished, shown at the next applyReady
 	grid       *widget.GridWrap
 	detailImg  *canvas.Image
 	detailText *widget.Label
@@ -113,14 +114,14 @@ func (g *galleryView) thumbnail(path string) image.Image {
 	return nil
 }
 
-// applyReady puts the pictures the loader made since the last call into the
-// cache, refreshes the grid once if there were any, and reports whether it
-// did. The lab calls it on the UI goroutine in its frame, with its other
+// applyReady puts the items finished and the pictures the loader made since
+// the last call into the grid and its cache, refreshes the grid once if there
+// were any, and reports whether it did. The lab calls it on the UI goroutine in its frame, with its other
 // updates: a change made between frames would ask for a repaint of its own,
 // and with a software renderer a repaint costs about a frame.
 func (g *galleryView) applyReady() bool {
 	ready := g.ready.take()
-	shown := false
+	shown := g.addPending()
 	for _, r := range ready {
 		g.thumbs.put(r.path, r.pic)
 		shown = shown || r.pic != nil
@@ -237,7 +238,7 @@ func (c *thumbCache) put(path string, pic image.Image) {
 }
 
 func (g *galleryView) clear() {
-	g.items, g.selected = nil, -1
+	g.items, g.pending, g.selected = nil, nil, -1
 	g.thumbs = thumbCache{}
 	g.grid.UnselectAll()
 	g.grid.Refresh()
@@ -246,12 +247,23 @@ func (g *galleryView) clear() {
 	g.detailText.SetText("Select a thumbnail to see where its time went.")
 }
 
+// add queues finished items for the grid. They join it at the next
+// applyReady, on another frame than the progress texts: in a launch's first
+// run each new cell's caption is a new text, which Fyne draws glyph by glyph
+// (about 0.6 ms each), and the worker rows' are new too.
 func (g *galleryView) add(items []galleryItem) {
-	if len(items) == 0 {
-		return
+	g.pending = append(g.pending, items...)
+}
+
+// addPending puts the queued items in the grid, without refreshing it, and
+// reports whether there were any.
+func (g *galleryView) addPending() bool {
+	if len(g.pending) == 0 {
+		return false
 	}
-	g.items = append(g.items, items...)
-	g.grid.Refresh()
+	g.items = append(g.items, g.pending...)
+	g.pending = nil
+	return true
 }
 
 func (g *galleryView) showDetail() {

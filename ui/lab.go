@@ -168,8 +168,8 @@ func (l *Lab) frame(tick time.Time) {
 	// The moving bar changes at 30 Hz: smooth to the eye, and half the
 	// repaints of 60 (a repaint redraws the whole window). Progress, whose
 	// text must be laid out again at every change, the readout with the
-	// timeline's picture, and the gallery's new pictures change ten times a
-	// second each, in turn, so that no repaint carries all of them. The
+	// timeline's picture, and the gallery's new cells and pictures change ten
+	// times a second each, in turn, so that no repaint carries all of them. The
 	// heartbeat above still probes every frame. Nothing else changes the
 	// window between frames (the gallery's loader and the timeline's
 	// renderer leave their pictures for applyReady and applyRender), so each
@@ -298,6 +298,9 @@ func runTitle(s Settings) string {
 // finish shows a run's outcome; it runs on the UI goroutine.
 func (l *Lab) finish(s Settings, res jobs.Result, err error, wall time.Duration) {
 	l.flush()
+	if l.gallery.addPending() {
+		l.gallery.grid.Refresh()
+	}
 	l.running = false
 	l.cancel = nil
 	l.setRunning(false)

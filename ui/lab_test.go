@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -76,6 +77,18 @@ func newTestLab(t *testing.T) (*Lab, mainLoop) {
 	return l, q
 }
 
+// newFramelessLab is newTestLab without its frame loop: the test calls
+// l.frame itself, and nothing else is queued for the UI goroutine.
+func newFramelessLab(t *testing.T) *Lab {
+	t.Helper()
+	l, q := newTestLab(t)
+	close(l.stop)
+	for len(q) > 0 {
+		(<-q)()
+	}
+	return l
+}
+
 func TestRunShowsProgressResultsAndThumbnails(t *testing.T) {
 	for _, mode := range []jobs.Mode{jobs.Sequential, jobs.Goroutines, jobs.Processes} {
 		t.Run(string(mode), func(t *testing.T) {
@@ -130,8 +143,8 @@ func TestRunShowsProgressResultsAndThumbnails(t *testing.T) {
 			total := 0
 			for i, ln := range l.prog.rows {
 				v := l.prog.rowViews[i]
-				if v.name.Text != ln.Worker.String() || v.done.Text != fmt.Sprintf("%d done", ln.Finished) || v.doing.Text != "idle" {
-					t.Errorf("row %d shows %q %q %q for %+v", i, v.name.Text, v.doing.Text, v.done.Text, ln)
+				if v.name.Text != ln.Worker.String() || v.done.Text != fmt.Sprintf("%d done", ln.Finished) || v.stage.Text != "idle" || v.item.Text != "" {
+					t.Errorf("row %d shows %q %q %q %q for %+v", i, v.name.Text, v.stage.Text, v.item.Text, v.done.Text, ln)
 				}
 				total += ln.Finished
 			}
@@ -550,11 +563,7 @@ func TestLoadedPicturesWaitForTheFrame(t *testing.T) {
 }
 
 func TestLagReadoutComesInTwoParts(t *testing.T) {
-	l, q := newTestLab(t)
-	close(l.stop) // no frames but the test's own
-	for len(q) > 0 {
-		(<-q)()
-	}
+	l := newFramelessLab(t)
 	now := time.Now()
 	l.beat.samples, l.beat.last = nil, 0
 	l.beat.record(now.Add(-300*time.Millisecond), now.Add(-240*time.Millisecond)) // 60 ms late
@@ -571,5 +580,68 @@ func TestLagReadoutComesInTwoParts(t *testing.T) {
 	}
 	if l.updateMeter() {
 		t.Error("the same figures changed the readout again")
+	}
+}
+
+// TestNewCellsComeOnTheirOwnFrame checks that finished items join the grid
+// on another frame than the progress texts (their captions are new texts
+// too), and all of them at the end of a run.
+func TestNewCellsComeOnTheirOwnFrame(t *testing.T) {
+	l := newFramelessLab(t)
+	l.running = true
+	l.bridge.reset(time.Now())
+	for i, name := range []string{"a.jpg", "b.jpg"} {
+		l.bridge.Report(jobs.Event{Kind: jobs.ItemDone, Item: i, Name: name})
+	}
+	var summaryAt, cellsAt []int64
+	for range 12 { // a flush, then the gallery's turn, whatever the frame count
+
+		before := len(l.gallery.items)
+		l.frame(time.Now())
+		n := l.frames.Load()
+		if l.prog.summary.Text == "2 / 0 done" && summaryAt == nil {
+			summaryAt = append(summaryAt, n)
+		}
+		if len(l.gallery.items) != before {
+			cellsAt = append(cellsAt, n)
+		}
+	}
+	if len(summaryAt) != 1 || len(cellsAt) != 1 || summaryAt[0] == cellsAt[0] {
+		t.Fatalf("summary shown at frames %v, cells added at %v: want one frame each, not the same", summaryAt, cellsAt)
+	}
+	if len(l.gallery.items) != 2 {
+		t.Fatalf("%d cells, want 2", len(l.gallery.items))
+	}
+
+	// At the end of a run the last items are in the grid at once.
+	l.bridge.Report(jobs.Event{Kind: jobs.ItemDone, Item: 2, Name: "c.jpg"})
+	l.finish(DefaultSettings(), jobs.Result{}, nil, time.Second)
+	if len(l.gallery.items) != 3 {
+		t.Fatalf("after the run %d cells, want 3", len(l.gallery.items))
+	}
+}
+
+func TestWorkerRowSaysStageAndItem(t *testing.T) {
+	l := newFramelessLab(t)
+	l.running = true
+	l.bridge.reset(time.Now())
+	w := jobs.Worker{Kind: "process", Index: 1, PID: 42}
+	row := func() string {
+		l.flush()
+		v := l.prog.rowViews[0]
+		return v.name.Text + " | " + v.stage.Text + " | " + v.item.Text + " | " + v.done.Text
+	}
+	l.bridge.Report(jobs.Event{Kind: jobs.StepStarted, Item: 0, Name: "a.jpg", Stage: "thumbnail", Worker: w})
+	if got, want := row(), "process 1 (pid 42) | thumbnail | a.jpg | 0 done"; got != want {
+		t.Errorf("working: %q, want %q", got, want)
+	}
+	l.bridge.Report(jobs.Event{Kind: jobs.StepFinished, Item: 0, Name: "a.jpg", Stage: "thumbnail", Worker: w})
+	if got, want := row(), "process 1 (pid 42) | idle |  | 1 done"; got != want {
+		t.Errorf("idle: %q, want %q", got, want)
+	}
+	l.bridge.Report(jobs.Event{Kind: jobs.StepStarted, Item: 1, Name: "b.jpg", Stage: "download", Worker: w})
+	l.bridge.Report(jobs.Event{Kind: jobs.ItemFailed, Item: 1, Name: "b.jpg", Stage: "download", Worker: w, Err: errors.New("404")})
+	if got, want := row(), "process 1 (pid 42) | idle |  | 1 done"; got != want {
+		t.Errorf("after a failure: %q, want %q", got, want)
 	}
 }

@@ -33,31 +33,35 @@ type progressView struct {
 // rowView is a worker row's widgets. A pool has at most 2×CPUs workers, so
 // the rows are plain widgets in a scrolled box, not a widget.List: a List
 // sets up every visible row again at each RefreshItem, and a row's texts
-// change at every update.
+// change at every update. What a worker does is two labels, the stage
+// ("thumbnail", which comes back drawn) and the item's name, for the same
+// reason as the summary's parts.
 type rowView struct {
-	name, doing, done *widget.Label
+	name, stage, item, done *widget.Label
 }
 
 func newRowView() rowView {
 	v := rowView{
 		name:  widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		doing: widget.NewLabel(""),
+		stage: widget.NewLabel(""),
+		item:  widget.NewLabel(""),
 		done:  widget.NewLabel(""),
 	}
 	// Clipped, not ellipsised: a label that ellipsises shapes its text
 	// with a new HarfBuzz font at every change, 0.4 ms more each.
-	v.doing.Truncation = fyne.TextTruncateClip
+	v.item.Truncation = fyne.TextTruncateClip
 	return v
 }
 
 func (v rowView) show(r lane) {
 	setText(v.name, r.Worker.String())
 	setText(v.done, fmt.Sprintf("%d done", r.Finished))
-	doing := "idle"
+	stage := "idle"
 	if r.Current != "" {
-		doing = r.Current
+		stage = r.Stage
 	}
-	setText(v.doing, doing)
+	setText(v.stage, stage)
+	setText(v.item, r.Current)
 }
 
 func (l *Lab) buildProgress() fyne.CanvasObject {
@@ -129,7 +133,7 @@ func (p *progressView) setRows(rows []lane) {
 		for len(p.rowViews) < len(rows) {
 			v := newRowView()
 			p.rowViews = append(p.rowViews, v)
-			p.rowBox.Add(container.NewBorder(nil, nil, v.name, v.done, v.doing))
+			p.rowBox.Add(container.NewBorder(nil, nil, container.NewHBox(v.name, v.stage), v.done, v.item))
 		}
 		p.rowViews = p.rowViews[:len(rows)]
 		p.rowBox.Objects = p.rowBox.Objects[:len(rows)]
