@@ -138,7 +138,7 @@ func (l *Lab) buildControls() fyne.CanvasObject {
 		widget.NewFormItem("Workers", container.NewBorder(nil, nil, nil, c.workersLbl, c.workers)),
 		widget.NewFormItem("JPEG decoder", c.decoder),
 	)
-	hint := widget.NewLabel("Ctrl+R runs · Esc cancels")
+	hint := widget.NewLabel("Ctrl+R runs · Esc cancels\nChanges apply to the next run")
 	hint.Importance = widget.LowImportance
 	return container.NewVBox(form, container.NewGridWithColumns(2, c.run, c.cancel), hint)
 }
@@ -232,20 +232,19 @@ func (l *Lab) updateWorkersEnabled() {
 	c.workersLbl.SetText(strconv.Itoa(int(c.workers.Value)))
 }
 
-// setRunning switches the controls between choosing and running.
+// setRunning switches Run and Cancel between choosing and running. The other
+// controls stay live during a run: they choose the next one (Run reads them
+// when pressed), so a workshop can set up the next comparison while watching
+// this one. Disabled, they would also cost the run's first repaint every
+// control's text and icon drawn anew in the disabled colour: 16 texts and 17
+// icons, 13–28 ms in a launch's first run (measured in an instrumented Fyne).
 func (l *Lab) setRunning(on bool) {
 	c := &l.ctl
-	for _, w := range []fyne.Disableable{c.source, c.images, c.latency, c.task, c.mode, c.workers, c.decoder, c.run} {
-		if on {
-			w.Disable()
-		} else {
-			w.Enable()
-		}
-	}
 	if on {
+		c.run.Disable()
 		c.cancel.Enable()
 	} else {
+		c.run.Enable()
 		c.cancel.Disable()
-		l.show(c.chosen) // re-applies which controls the source and mode allow
 	}
 }

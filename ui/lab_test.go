@@ -645,3 +645,32 @@ func TestWorkerRowSaysStageAndItem(t *testing.T) {
 		t.Errorf("after a failure: %q, want %q", got, want)
 	}
 }
+
+// TestChangesDuringARunChooseTheNext checks that the settings stay live while
+// a run goes on, and that what is chosen then is the next run's, not this one's.
+func TestChangesDuringARunChooseTheNext(t *testing.T) {
+	l, q := newTestLab(t)
+	s := DefaultSettings()
+	s.Images, s.Latency, s.Task, s.Mode, s.Workers = 4, 50*time.Millisecond, jobs.Download, jobs.Goroutines, 2
+	l.show(s)
+	var finished []RunRecord
+	l.OnRunFinished = func(r RunRecord) { finished = append(finished, r) }
+	test.Tap(l.ctl.run)
+	for _, w := range []fyne.Disableable{l.ctl.source, l.ctl.images, l.ctl.latency, l.ctl.task, l.ctl.mode, l.ctl.workers, l.ctl.decoder} {
+		if w.Disabled() {
+			t.Fatalf("%T disabled during a run", w)
+		}
+	}
+	l.ctl.mode.SetSelected(modeLabels[jobs.Sequential])
+	l.ctl.images.SetText("2")
+	test.Tap(l.ctl.run) // Run is disabled: nothing happens
+	q.until(t, "the first run to finish", time.Minute, func() bool { return len(finished) == 1 })
+	if r := finished[0]; r.Mode != jobs.Goroutines || r.Workers != 2 || r.OK != 4 {
+		t.Fatalf("the first run changed under its feet: %+v", r)
+	}
+	test.Tap(l.ctl.run)
+	q.until(t, "the second run to finish", time.Minute, func() bool { return len(finished) == 2 })
+	if r := finished[1]; r.Mode != jobs.Sequential || r.Workers != 1 || r.OK != 2 {
+		t.Fatalf("the second run is not what was chosen during the first: %+v", r)
+	}
+}
