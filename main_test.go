@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/app"
+
 	"concurrencylab/jobs"
 	"concurrencylab/ui"
 )
@@ -100,5 +102,19 @@ func TestWindowUnderXvfb(t *testing.T) {
 	}
 	if len(colours) < 50 {
 		t.Fatalf("screenshot has only %d colours", len(colours))
+	}
+}
+
+// TestFyneHasWhatTheWorkaroundsUse checks, on the real app Fyne makes, the two
+// methods of Fyne's internal types the window relies on (see
+// withoutStoppedHook and saveSettings in ui/): without them a Fyne upgrade
+// would bring back the race at quit, silently.
+func TestFyneHasWhatTheWorkaroundsUse(t *testing.T) {
+	a := app.NewWithID(ui.AppID + ".test")
+	if _, ok := a.Lifecycle().(interface{ SetOnStoppedHookExecuted(func()) }); !ok {
+		t.Errorf("Fyne's lifecycle %T cannot drop its stopped hook", a.Lifecycle())
+	}
+	if _, ok := a.Preferences().(interface{ WriteValues(func(map[string]any)) }); !ok {
+		t.Errorf("Fyne's preferences %T cannot write several values as one change", a.Preferences())
 	}
 }

@@ -52,6 +52,7 @@ func Main(args []string, stderr io.Writer) int {
 
 	spareP()
 	a := app.NewWithID(AppID)
+	withoutStoppedHook(a)
 	icon := fyne.NewStaticResource("icon.png", assets.Icon)
 	a.SetIcon(icon)
 	w := a.NewWindow("Concurrency Lab")
@@ -97,7 +98,12 @@ func Main(args []string, stderr io.Writer) int {
 					code.Store(1)
 				}
 				quitting()
-				fyne.Do(a.Quit)
+				// No frame may be posted to the UI goroutine's queue once
+				// Fyne has closed it: stop them first.
+				fyne.Do(func() {
+					l.Close()
+					a.Quit()
+				})
 			}()
 		}
 	})
@@ -119,6 +125,22 @@ func Main(args []string, stderr io.Writer) int {
 func spareP() {
 	if os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + 1)
+	}
+}
+
+// withoutStoppedHook removes Fyne 2.7.1's own "stopped" hook, which saves the
+// preferences, to keep its shutdown from racing. When its loop ends, Fyne
+// hands the hook to its lifecycle goroutine and then drains and closes the
+// queue of functions for the UI goroutine; that goroutine posts the hook to
+// the queue, and if it does so after the close the process panics ("send on
+// closed channel", exit 2: 2 of about 80 autorun launches here), just before
+// it, it waits forever (see quitGrace). With no hook, nothing is posted. The
+// preferences lose nothing: Fyne writes them at every change, and
+// saveSettings makes all of them one change. The method belongs to Fyne's
+// internal lifecycle type; without it, nothing changes.
+func withoutStoppedHook(a fyne.App) {
+	if lc, ok := a.Lifecycle().(interface{ SetOnStoppedHookExecuted(func()) }); ok {
+		lc.SetOnStoppedHookExecuted(nil)
 	}
 }
 

@@ -674,3 +674,19 @@ func TestChangesDuringARunChooseTheNext(t *testing.T) {
 		t.Fatalf("the second run is not what was chosen during the first: %+v", r)
 	}
 }
+
+func TestNoStoppedHookToRaceFynesShutdown(t *testing.T) {
+	a := test.NewTempApp(t)
+	lc, ok := a.Lifecycle().(interface {
+		SetOnStoppedHookExecuted(func())
+		OnStopped() func()
+	})
+	if !ok {
+		t.Fatalf("Fyne's lifecycle %T has no stopped hook to remove", a.Lifecycle())
+	}
+	lc.SetOnStoppedHookExecuted(func() {}) // as app.New does
+	withoutStoppedHook(a)
+	if lc.OnStopped() != nil {
+		t.Fatal("a stopped hook is left for Fyne's shutdown to post")
+	}
+}
