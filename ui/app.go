@@ -133,11 +133,12 @@ func spareP() {
 // hands the hook to its lifecycle goroutine and then drains and closes the
 // queue of functions for the UI goroutine; that goroutine posts the hook to
 // the queue, and if it does so after the close the process panics ("send on
-// closed channel", exit 2: 2 of about 80 autorun launches here), just before
-// it, it waits forever (see quitGrace). With no hook, nothing is posted. The
-// preferences lose nothing: Fyne writes them at every change, and
-// saveSettings makes all of them one change. The method belongs to Fyne's
-// internal lifecycle type; without it, nothing changes.
+// closed channel", exit 2: twice in about 70 autorun launches here, none in
+// 150 since), and just before it, waits forever (see quitGrace). With no
+// hook, nothing is posted. The preferences lose nothing: Fyne writes them at
+// every change, and saveSettings makes all of them one change. The method
+// belongs to Fyne's internal lifecycle type; without it, nothing changes
+// (TestFyneHasWhatTheWorkaroundsUse fails then).
 func withoutStoppedHook(a fyne.App) {
 	if lc, ok := a.Lifecycle().(interface{ SetOnStoppedHookExecuted(func()) }); ok {
 		lc.SetOnStoppedHookExecuted(nil)

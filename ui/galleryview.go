@@ -116,9 +116,10 @@ func (g *galleryView) thumbnail(path string) image.Image {
 
 // applyReady puts the items finished and the pictures the loader made since
 // the last call into the grid and its cache, refreshes the grid once if there
-// were any, and reports whether it did. The lab calls it on the UI goroutine in its frame, with its other
-// updates: a change made between frames would ask for a repaint of its own,
-// and with a software renderer a repaint costs about a frame.
+// were any, and reports whether it did. The lab calls it on the UI goroutine
+// in its frame, with its other updates: a change made between frames would
+// ask for a repaint of its own, and with a software renderer a repaint costs
+// about a frame.
 func (g *galleryView) applyReady() bool {
 	ready := g.ready.take()
 	shown := g.addPending()
