@@ -151,7 +151,9 @@ func withoutStoppedHook(a fyne.App) {
 // while the lifecycle goroutine may put the "stopped" callback into it in
 // between and wait for it; ShowAndRun then waits for that goroutine forever
 // (seen here once in a few dozen launches, with every goroutine's stack).
-// Nothing is left to do by then: runs are cancelled and files written.
+// withoutStoppedHook removes the callback, the one cause known; this stays
+// as the backstop. Nothing is left to do by then: runs are cancelled and
+// files written.
 const quitGrace = 5 * time.Second
 
 // exitIfStuck calls exit unless ended is closed within grace.
