@@ -142,7 +142,7 @@ func TestFastHalvesVeryWidePictures(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := imagecheck.Config{Format: "jpeg", Width: 4400, Height: 300}
-	tw, th := fitSize(cfg.Width, cfg.Height, 256)
+	tw, th := fitSize(cfg.Width, cfg.Height, 256, 256)
 	if s := turbojpeg.Pick(cfg.Width, cfg.Height, tw, th); s.Of(cfg.Width)/2 < tw || s.Of(cfg.Height)/2 < th {
 		t.Fatalf("the test picture is not wide enough to be halved at %v", s)
 	}

@@ -35,7 +35,7 @@ func Preview(path string, box image.Point, lim imagecheck.Limits) (*image.RGBA, 
 	if err != nil {
 		return nil, err
 	}
-	w, h := fitIn(cfg.Width, cfg.Height, box)
+	w, h := fitSize(cfg.Width, cfg.Height, box.X, box.Y)
 	var src image.Image
 	if cfg.Format == "jpeg" {
 		img, err := turbojpeg.Decode(data, turbojpeg.Pick(cfg.Width, cfg.Height, w, h))
@@ -57,17 +57,4 @@ func Preview(path string, box image.Point, lim imagecheck.Limits) (*image.RGBA, 
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	xdraw.CatmullRom.Scale(dst, dst.Rect, src, src.Bounds(), xdraw.Src, nil)
 	return dst, nil
-}
-
-// fitIn is the size of a w×h picture fitted inside box keeping its shape,
-// never enlarged, and at least a pixel a side.
-func fitIn(w, h int, box image.Point) (int, int) {
-	if w <= box.X && h <= box.Y {
-		return w, h
-	}
-	fw, fh := box.X, h*box.X/w
-	if fh > box.Y {
-		fw, fh = w*box.Y/h, box.Y
-	}
-	return max(fw, 1), max(fh, 1)
 }

@@ -207,7 +207,7 @@ func stdFit(data []byte, cfg imagecheck.Config, box int, info *Info, t0 time.Tim
 // picture, and the same: the box is square). The caller calls release,
 // never nil, once done with the image.
 func fastFit(data []byte, cfg imagecheck.Config, box int, info *Info, t0 time.Time) (image.Image, func(), error) {
-	tw, th := fitSize(cfg.Width, cfg.Height, box)
+	tw, th := fitSize(cfg.Width, cfg.Height, box, box)
 	bufp := pixels.Get().(*[]byte)
 	release := func() { pixels.Put(bufp) }
 	img, err := turbojpeg.DecodeInto(*bufp, data, turbojpeg.Pick(cfg.Width, cfg.Height, tw, th))
@@ -239,16 +239,17 @@ var files = sync.Pool{New: func() any { return new([]byte) }}
 // its zeroing and page faults, a few percent of a thumbnail.
 var pixels = sync.Pool{New: func() any { return new([]byte) }}
 
-// fitSize is the size imaging.Fit gives a w×h image in a box×box square.
-func fitSize(w, h, box int) (int, int) {
-	if w <= box && h <= box {
+// fitSize is the size imaging.Fit gives a w×h image in a bw×bh box: the
+// largest of the same shape that fits, never enlarged, at least a pixel a side.
+func fitSize(w, h, bw, bh int) (int, int) {
+	if w <= bw && h <= bh {
 		return w, h
 	}
 	aspect := float64(w) / float64(h)
-	if aspect > 1 {
-		return box, max(1, int(float64(box)/aspect))
+	if aspect > float64(bw)/float64(bh) {
+		return bw, max(1, int(float64(bw)/aspect))
 	}
-	return max(1, int(float64(box)*aspect)), box
+	return max(1, int(float64(bh)*aspect)), bh
 }
 
 // upright applies an EXIF orientation, as imaging.AutoOrientation does.
