@@ -117,9 +117,10 @@ func Main(args []string, stderr io.Writer) int {
 // it may use), unless GOMAXPROCS is set. Its UI goroutine spends most of
 // each repaint in a cgo call and needs a P again when it returns, as does
 // every probe and update handed to it; meanwhile the gallery's loader, the
-// GC and a process pool's supervisors may hold every P. The work itself is unaffected: a process
-// pool's workers run with GOMAXPROCS=1 each, and jobs.Run sets GOMAXPROCS for
-// an in-process run and puts this value back after it. Measured with
+// GC and a process pool's supervisors may hold every P. The work itself is
+// unaffected: a process pool's workers run with GOMAXPROCS=1 each, and
+// jobs.Run sets GOMAXPROCS for an in-process run and puts this value back
+// after it. Measured with
 // scripts/lag_ab.py, process pool, 2 workers: median p99 17 against 18, 17
 // against 19, 21 against 23 ms in three series of 36 to 48 runs.
 func spareP() {

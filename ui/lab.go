@@ -298,9 +298,7 @@ func runTitle(s Settings) string {
 // finish shows a run's outcome; it runs on the UI goroutine.
 func (l *Lab) finish(s Settings, res jobs.Result, err error, wall time.Duration) {
 	l.flush()
-	if l.gallery.addPending() {
-		l.gallery.grid.Refresh()
-	}
+	l.gallery.applyReady() // the last cells now, not a frame later
 	l.running = false
 	l.cancel = nil
 	l.setRunning(false)

@@ -83,10 +83,10 @@ func loadSettings(p fyne.Preferences) Settings {
 }
 
 // saveSettings stores s as one change where the preferences allow it (Fyne's
-// do: WriteValues), so that Fyne writes them to disk at once, in one go. Key
-// by key, each change within 100 ms of Fyne's last write is only written
-// 100 ms later, which a quit in between loses now that the app does without
-// Fyne's save at shutdown (see withoutStoppedHook).
+// have WriteValues), which Fyne writes to disk at once. Key by key, Fyne's
+// code writes a change that comes within 100 ms of its last write only
+// 100 ms later, which a quit in between would lose now that the app does
+// without Fyne's save at shutdown (see withoutStoppedHook).
 func saveSettings(p fyne.Preferences, s Settings) {
 	vals := map[string]any{
 		prefSource:  s.Source,
