@@ -53,6 +53,7 @@ func Main(args []string, stderr io.Writer) int {
 	spareP()
 	a := app.NewWithID(AppID)
 	withoutStoppedHook(a)
+	a.Settings().SetTheme(newLabTheme())
 	icon := fyne.NewStaticResource("icon.png", assets.Icon)
 	a.SetIcon(icon)
 	w := a.NewWindow("Concurrency Lab")

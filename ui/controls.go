@@ -50,8 +50,8 @@ type controls struct {
 	sourcePath *widget.Label
 	images     *widget.Entry
 	latency    *widget.Select
-	task       *widget.RadioGroup
-	mode       *widget.RadioGroup
+	task       *widget.Select
+	mode       *widget.Select
 	workers    *widget.Slider
 	workersLbl *widget.Label
 	decoder    *widget.Select
@@ -107,14 +107,14 @@ func (l *Lab) buildControls() fyne.CanvasObject {
 	for _, m := range jobs.Modes {
 		modes = append(modes, modeLabels[m])
 	}
-	c.task = widget.NewRadioGroup(tasks, func(s string) { c.chosen.Task = keyFor(taskLabels, s) })
-	c.task.Horizontal = false // stacked: the window must fit 1024 pixels
-	c.task.Required = true
-	c.mode = widget.NewRadioGroup(modes, func(s string) {
+	// Menus rather than radio buttons: a radio button is an icon, its
+	// selected overlay and a text, three draws each repaint, and a repaint
+	// redraws the whole window (see galleryView for the cost of a draw).
+	c.task = widget.NewSelect(tasks, func(s string) { c.chosen.Task = keyFor(taskLabels, s) })
+	c.mode = widget.NewSelect(modes, func(s string) {
 		c.chosen.Mode = keyFor(modeLabels, s)
 		l.updateWorkersEnabled()
 	})
-	c.mode.Required = true
 	c.workers = widget.NewSlider(1, float64(MaxWorkers()))
 	c.workers.Step = 1
 	c.workersLbl = widget.NewLabel("")

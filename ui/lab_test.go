@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/jobs"
@@ -688,5 +689,26 @@ func TestNoStoppedHookToRaceFynesShutdown(t *testing.T) {
 	withoutStoppedHook(a)
 	if lc.OnStopped() != nil {
 		t.Fatal("a stopped hook is left for Fyne's shutdown to post")
+	}
+}
+
+func TestLabThemeIsTheDefaultWithSquareCorners(t *testing.T) {
+	lab, def := newLabTheme(), theme.DefaultTheme()
+	for _, n := range []fyne.ThemeSizeName{theme.SizeNameInputRadius, theme.SizeNameSelectionRadius} {
+		if lab.Size(n) != 0 || def.Size(n) == 0 {
+			t.Errorf("%s: %v, default %v", n, lab.Size(n), def.Size(n))
+		}
+	}
+	if lab.Size(theme.SizeNamePadding) != def.Size(theme.SizeNamePadding) {
+		t.Error("other sizes differ from the default theme's")
+	}
+	// Light or dark as the system says: the variant reaches the default theme.
+	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
+		if lab.Color(theme.ColorNameBackground, v) != def.Color(theme.ColorNameBackground, v) {
+			t.Errorf("variant %d: background %v, default %v", v, lab.Color(theme.ColorNameBackground, v), def.Color(theme.ColorNameBackground, v))
+		}
+	}
+	if lab.Color(theme.ColorNameBackground, theme.VariantLight) == lab.Color(theme.ColorNameBackground, theme.VariantDark) {
+		t.Error("light and dark backgrounds are the same")
 	}
 }

@@ -157,12 +157,8 @@ type meterView struct {
 func (l *Lab) buildMeter() fyne.CanvasObject {
 	m := &l.meter
 	m.dot = canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
-	m.dot.CornerRadius = 4
 	m.dot.Resize(fyne.NewSize(40, 12))
-	bg := canvas.NewRectangle(color.Transparent)
-	bg.StrokeColor = theme.Color(theme.ColorNameSeparator)
-	bg.StrokeWidth = 1
-	bg.CornerRadius = 6
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 	bg.SetMinSize(fyne.NewSize(200, 20))
 	m.track = container.NewStack(bg, container.NewWithoutLayout(m.dot))
 	m.lag = widget.NewLabel("UI lag: measuring…")
