@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -25,7 +26,14 @@ import (
 // cells show thumbnails from a cache that one loader goroutine fills, already
 // scaled to the cell and in the pixel format textures are made of; a cell
 // whose thumbnail is not loaded yet stays empty until it is. Items without a
-// thumbnail (a download-only run) show an icon.
+// thumbnail (a download-only run) show their name instead.
+//
+// Cells have no captions: the detail beside the grid names the one selected.
+// Every repaint draws the whole window again, and with a software renderer
+// each draw costs its pixels and a fixed part besides (Mesa's llvmpipe: about
+// 18 ns a pixel, and a text's texture made again whenever it changes); the
+// captions were a third of the window's texts, and each new cell's a new
+// text in its first repaint.
 type galleryView struct {
 	items      []galleryItem
 	pending    []galleryItem // finished, shown at the next applyReady
@@ -61,28 +69,32 @@ func (l *Lab) buildGallery() fyne.CanvasObject {
 			name := widget.NewLabel("")
 			name.Truncation = fyne.TextTruncateEllipsis
 			name.Alignment = fyne.TextAlignCenter
-			return container.NewBorder(nil, name, nil, nil, img)
+			name.Hide()
+			return container.NewStack(img, container.NewVBox(layout.NewSpacer(), name, layout.NewSpacer()))
 		},
 		func(id widget.GridWrapItemID, o fyne.CanvasObject) {
 			it := g.items[id]
 			c := o.(*fyne.Container)
 			img := c.Objects[0].(*canvas.Image)
+			name := c.Objects[1].(*fyne.Container).Objects[1].(*widget.Label)
+			if it.Info.Thumbnail == "" { // nothing to picture: the name instead
+				img.Hide()
+				setText(name, it.Name)
+				name.Show()
+				return
+			}
+			name.Hide()
+			img.Show()
 			switch pic := g.thumbnail(it.Info.Thumbnail); {
 			case pic != nil:
 				if img.Image != pic {
 					img.Resource, img.Image = nil, pic
 					img.Refresh()
 				}
-			case it.Info.Thumbnail == "":
-				if img.Resource == nil {
-					img.Image, img.Resource = nil, theme.FileImageIcon()
-					img.Refresh()
-				}
-			case img.Image != nil || img.Resource != nil: // loading: empty until it is
-				img.Image, img.Resource = nil, nil
+			case img.Image != nil: // loading: empty until it is
+				img.Image = nil
 				img.Refresh()
 			}
-			setText(c.Objects[1].(*widget.Label), it.Name)
 		})
 	g.grid.OnSelected = func(id widget.GridWrapItemID) { g.selected = id; g.showDetail() }
 	g.detailImg = canvas.NewImageFromResource(nil)
@@ -249,9 +261,8 @@ func (g *galleryView) clear() {
 }
 
 // add queues finished items for the grid. They join it at the next
-// applyReady, on another frame than the progress texts: in a launch's first
-// run each new cell's caption is a new text, which Fyne draws glyph by glyph
-// (about 0.6 ms each), and the worker rows' are new too.
+// applyReady, on another frame than the progress texts: each new cell is a
+// new picture to upload, and the progress texts' are new texts.
 func (g *galleryView) add(items []galleryItem) {
 	g.pending = append(g.pending, items...)
 }

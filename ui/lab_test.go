@@ -692,6 +692,62 @@ func TestNoStoppedHookToRaceFynesShutdown(t *testing.T) {
 	}
 }
 
+// cells returns the grid's laid-out cells: each its picture and its name.
+func cells(t *testing.T, g *galleryView) (imgs []*canvas.Image, names []*widget.Label) {
+	t.Helper()
+	test.WidgetRenderer(g.grid).Layout(g.grid.Size())
+	for _, o := range test.LaidOutObjects(g.grid) {
+		c, ok := o.(*fyne.Container)
+		if !ok || len(c.Objects) != 2 {
+			continue
+		}
+		img, ok1 := c.Objects[0].(*canvas.Image)
+		box, ok2 := c.Objects[1].(*fyne.Container)
+		if !ok1 || !ok2 || len(box.Objects) != 3 {
+			continue
+		}
+		if name, ok := box.Objects[1].(*widget.Label); ok {
+			imgs, names = append(imgs, img), append(names, name)
+		}
+	}
+	return imgs, names
+}
+
+func TestCellsShowPicturesWithoutCaptionsAndNamesWithoutPictures(t *testing.T) {
+	l, _ := newTestLab(t)
+	close(l.stop) // no frames but the test's own
+	g := &l.gallery
+	g.grid.Resize(fyne.NewSize(400, 300))
+	g.thumbs.put("a.png", image.NewRGBA(image.Rect(0, 0, 120, 90)))
+	g.add([]galleryItem{
+		{Index: 0, Name: "a.jpg", Info: jobs.Info{Thumbnail: "a.png"}},
+		{Index: 1, Name: "b.jpg"}, // downloaded only: no thumbnail
+	})
+	g.applyReady()
+	imgs, names := cells(t, g)
+	if len(imgs) != 2 {
+		t.Fatalf("%d cells laid out, want 2", len(imgs))
+	}
+	if !imgs[0].Visible() || imgs[0].Image == nil || names[0].Visible() {
+		t.Errorf("a thumbnail's cell: picture shown %v (%v), caption shown %v", imgs[0].Visible(), imgs[0].Image != nil, names[0].Visible())
+	}
+	if imgs[1].Visible() || !names[1].Visible() || names[1].Text != "b.jpg" {
+		t.Errorf("a download's cell: picture shown %v, name shown %v %q", imgs[1].Visible(), names[1].Visible(), names[1].Text)
+	}
+	// Cells are reused as the grid scrolls: a cell that showed a name shows
+	// a picture, and no name, when it is given a thumbnail's item.
+	cell := g.grid.CreateItem().(*fyne.Container)
+	img, name := cell.Objects[0].(*canvas.Image), cell.Objects[1].(*fyne.Container).Objects[1].(*widget.Label)
+	g.grid.UpdateItem(1, cell)
+	if img.Visible() || !name.Visible() {
+		t.Fatalf("a download's cell: picture shown %v, name shown %v", img.Visible(), name.Visible())
+	}
+	g.grid.UpdateItem(0, cell)
+	if !img.Visible() || img.Image == nil || name.Visible() {
+		t.Errorf("the same cell given a thumbnail: picture shown %v (%v), name shown %v", img.Visible(), img.Image != nil, name.Visible())
+	}
+}
+
 func TestLabThemeIsTheDefaultWithSquareCorners(t *testing.T) {
 	lab, def := newLabTheme(), theme.DefaultTheme()
 	for _, n := range []fyne.ThemeSizeName{theme.SizeNameInputRadius, theme.SizeNameSelectionRadius} {
