@@ -32,7 +32,7 @@ import (
 // Every repaint draws the whole window again, and with a software renderer
 // each draw costs its pixels and a fixed part besides (Mesa's llvmpipe: about
 // 18 ns a pixel, and a text's texture made again whenever it changes); the
-// captions were a third of the window's texts, and each new cell's a new
+// captions were a quarter of the window's texts, and each new cell's a new
 // text in its first repaint.
 type galleryView struct {
 	items      []galleryItem
@@ -88,7 +88,7 @@ func (l *Lab) buildGallery() fyne.CanvasObject {
 			switch pic := g.thumbnail(it.Info.Thumbnail); {
 			case pic != nil:
 				if img.Image != pic {
-					img.Resource, img.Image = nil, pic
+					img.Image = pic
 					img.Refresh()
 				}
 			case img.Image != nil: // loading: empty until it is
