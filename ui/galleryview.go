@@ -30,8 +30,8 @@ import (
 //
 // Cells have no captions: the detail beside the grid names the one selected.
 // Every repaint draws the whole window again, and with a software renderer
-// each draw costs its pixels and a fixed part besides (Mesa's llvmpipe: about
-// 18 ns a pixel, and a text's texture made again whenever it changes); the
+// each draw costs its pixels and a fixed part besides (Mesa's llvmpipe: 16–18
+// ns a pixel, and a text's texture made again whenever it changes); the
 // captions were a quarter of the window's texts, and each new cell's a new
 // text in its first repaint.
 type galleryView struct {

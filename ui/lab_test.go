@@ -585,8 +585,8 @@ func TestLagReadoutComesInTwoParts(t *testing.T) {
 }
 
 // TestNewCellsComeOnTheirOwnFrame checks that finished items join the grid
-// on another frame than the progress texts (their captions are new texts
-// too), and all of them at the end of a run.
+// on another frame than the progress texts (each a new picture to upload),
+// and all of them at the end of a run.
 func TestNewCellsComeOnTheirOwnFrame(t *testing.T) {
 	l := newFramelessLab(t)
 	l.running = true
