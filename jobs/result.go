@@ -26,6 +26,8 @@ type Result struct {
 	// PhaseSeconds sums each phase over the items that finished.
 	PhaseSeconds map[string]float64 `json:"phase_seconds"`
 	Errors       []ItemError        `json:"errors"`
+	// Queue is what the queue between a pipeline's stages saw.
+	Queue *QueueStats `json:"queue,omitempty"`
 }
 
 // ItemError is one item that failed.

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"concurrencylab/jobs/cpuset"
 	"concurrencylab/jobs/fetch"
 	"concurrencylab/jobs/pool"
 	"concurrencylab/jobs/priority"
@@ -51,7 +52,10 @@ func Run(ctx context.Context, spec Spec, rep Reporter) (Result, error) {
 		r.items[i] = itemState{idx: i, Item: it}
 	}
 
-	cores := spec.Cores()
+	cores := spec.CoreCount()
+	if spec.capped() {
+		r.pinned = cpuset.Pick(cores)
+	}
 	if spec.Mode != Processes {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(spec.procs()))
 	}
@@ -73,6 +77,7 @@ func Run(ctx context.Context, spec Spec, rep Reporter) (Result, error) {
 		err = r.processes(ctx)
 	}
 	res := r.result(time.Since(r.start), cpuTime()-cpu0, cores)
+	res.Queue = r.queue.stats()
 	if err == nil {
 		err = ctx.Err()
 	}
@@ -87,6 +92,8 @@ type run struct {
 	items             []itemState
 	downloads, thumbs string
 	client            *fetch.Client // in-process downloads
+	pinned            []int         // the CPUs a capped goroutine pool runs on
+	queue             *queueMeter   // between a pipeline's stages
 }
 
 // itemState is owned by one goroutine at a time; channels hand it over.
@@ -142,11 +149,18 @@ func (r *run) goroutines(ctx context.Context) {
 	})
 }
 
-// lowerLane lowers the goroutine of a goroutine pool's lane to a thread of its
-// own under SCHED_IDLE when the spec asks for idle workers (see
-// Spec.WorkerIdle); a process pool's lanes only wait on its workers.
-func (r *run) lowerLane() {
-	if r.spec.Mode == Goroutines && r.spec.WorkerIdle {
+// setLane readies the goroutine of a goroutine pool's lane: on a thread pinned
+// to the pool's cores when they are capped (see Spec.CoreCount), and lowered
+// under SCHED_IDLE when the spec asks for idle workers (see Spec.WorkerIdle).
+// A process pool's lanes only wait on its workers.
+func (r *run) setLane() {
+	if r.spec.Mode != Goroutines {
+		return
+	}
+	if r.pinned != nil {
+		cpuset.PinThread(r.pinned)
+	}
+	if r.spec.WorkerIdle {
 		priority.LowerThread(r.spec.WorkerNice, true)
 	}
 }
@@ -192,12 +206,21 @@ func (r *run) stagesOn(ctx context.Context, lane func(stage string, i int) (func
 	for si, stage := range stages {
 		last := si == len(stages)-1
 		src, out := in, make(chan *itemState, len(r.items))
+		q := (*queueMeter)(nil)
+		if !last {
+			q = r.newQueue()
+			out = make(chan *itemState, q.capacity)
+		}
 		var wg sync.WaitGroup
 		for i := range r.spec.Workers {
 			who, do := lane(stage, i)
 			wg.Go(func() {
-				r.lowerLane()
-				for it := range src {
+				r.setLane()
+				for {
+					it, ok := r.queue.take(src, si > 0)
+					if !ok {
+						return
+					}
 					if ctx.Err() != nil {
 						continue // drain: what is left is counted as cancelled
 					}
@@ -205,7 +228,7 @@ func (r *run) stagesOn(ctx context.Context, lane func(stage string, i int) (func
 						r.finish(it)
 						continue
 					}
-					out <- it
+					q.put(out, it)
 				}
 			})
 		}

@@ -24,6 +24,7 @@ import (
 	"go.uber.org/goleak"
 
 	"concurrencylab/jobs"
+	"concurrencylab/jobs/cpuset"
 	"concurrencylab/jobs/gallery"
 )
 
@@ -408,6 +409,9 @@ func TestRunRejectsBadSpecs(t *testing.T) {
 		{Task: jobs.Download, Mode: "threads", OutDir: t.TempDir()},
 		{Task: jobs.Download, Mode: jobs.Goroutines, Workers: 0, OutDir: t.TempDir()},
 		{Task: jobs.Download, Mode: jobs.Goroutines, Workers: 1},
+		{Task: jobs.Download, Mode: jobs.Goroutines, Workers: 2, Cores: -1, OutDir: t.TempDir()},
+		{Task: jobs.Download, Mode: jobs.Processes, Workers: 2, Cores: 1, OutDir: t.TempDir()},
+		{Task: jobs.Pipeline, Mode: jobs.Goroutines, Workers: 2, Queue: -1, OutDir: t.TempDir()},
 	} {
 		if _, err := jobs.Run(context.Background(), s, nil); err == nil {
 			t.Errorf("%+v accepted", s)
@@ -445,5 +449,61 @@ func TestPoolsTakeLargestFirstWhenSizesAreKnown(t *testing.T) {
 		if want := len(sized) - 1 - i; e.Item != want {
 			t.Fatalf("step %d took item %d, want %d", i, e.Item, want)
 		}
+	}
+}
+
+// TestCappedGoroutinePool: Spec.Cores runs many goroutines on fewer cores,
+// GOMAXPROCS and pinned threads both, and says so in the result.
+func TestCappedGoroutinePool(t *testing.T) {
+	_, items := serveGallery(t)
+	s := spec(t, jobs.Thumbnail, jobs.Goroutines, items)
+	s.Workers, s.Cores = 4, 1
+	if s.CoreCount() != 1 {
+		t.Fatalf("CoreCount %d", s.CoreCount())
+	}
+	var mu sync.Mutex
+	var bad []string
+	rec := &recorder{on: func(e jobs.Event) {
+		if e.Kind != jobs.StepStarted {
+			return
+		}
+		// Reported on the lane's goroutine, so from its thread.
+		if n, cpus := runtime.GOMAXPROCS(0), cpuset.Current(); n != 1 || (runtime.GOOS == "linux" && len(cpus) != 1) {
+			mu.Lock()
+			bad = append(bad, fmt.Sprintf("GOMAXPROCS %d on CPUs %v", n, cpus))
+			mu.Unlock()
+		}
+	}}
+	res, err := jobs.Run(context.Background(), s, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Cores != 1 || res.Workers != 4 || res.OK != len(items) || len(bad) > 0 {
+		t.Fatalf("cores %d workers %d ok %d; steps ran with %v", res.Cores, res.Workers, res.OK, bad)
+	}
+	if len(rec.of(jobs.StepStarted)) != len(items) {
+		t.Fatal("missing steps")
+	}
+}
+
+// TestPipelineQueueIsBoundedAndMeasured: Spec.Queue bounds the channel
+// between a pipeline's stages, and the result says how full it got.
+func TestPipelineQueueIsBoundedAndMeasured(t *testing.T) {
+	_, items := serveGallery(t)
+	for _, mode := range []jobs.Mode{jobs.Goroutines, jobs.Processes} {
+		s := spec(t, jobs.Pipeline, mode, items)
+		s.Queue = 1
+		res, err := jobs.Run(context.Background(), s, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := res.Queue
+		if q == nil || q.Capacity != 1 || q.MaxDepth > 1 || len(q.Depth) != 2*len(items) || res.OK != len(items) {
+			t.Fatalf("%s: queue %+v, ok %d", mode, q, res.OK)
+		}
+	}
+	s := spec(t, jobs.Thumbnail, jobs.Goroutines, items)
+	if res, err := jobs.Run(context.Background(), s, nil); err != nil || res.Queue != nil {
+		t.Fatalf("a one-stage run has a queue: %+v, %v", res.Queue, err)
 	}
 }

@@ -105,21 +105,47 @@ type Spec struct {
 	WorkerIdle bool
 	// Decoder is how thumbnails decode JPEGs; "" means thumb.Fast.
 	Decoder thumb.Decoder
+	// Cores caps the cores a goroutine pool may use, below one per worker up
+	// to the CPUs; 0 means no cap. Cores 1 with many workers is concurrency
+	// without parallelism: what Python threads under the GIL, or asyncio, are.
+	// See CoreCount for how the cap is kept.
+	Cores int
+	// Queue is the capacity of the queue between a pipeline's download and
+	// thumbnail stages; 0 means room for every item (no back-pressure).
+	Queue int
 }
 
-// Cores is how many cores a run of this spec may use in this process, which is
-// what Run sets GOMAXPROCS to: one for Sequential and Blocking, one per worker
-// up to the CPUs for Goroutines. Processes leaves this process alone (it only
-// waits) and runs each worker with GOMAXPROCS=1, so it is capped at Workers.
-func (s Spec) Cores() int {
+// CoreCount is how many cores a run of this spec may use in this process,
+// which is what Run sets GOMAXPROCS to: one for Sequential and Blocking, one
+// per worker up to the CPUs (or up to Cores when set) for Goroutines.
+// Processes leaves this process alone (it only waits) and runs each worker
+// with GOMAXPROCS=1, so it is capped at Workers.
+//
+// GOMAXPROCS alone does not keep a capped pool on its cores: a goroutine in a
+// cgo call (the libjpeg-turbo decoder) gives up its P, and another goroutine
+// then runs on another core beside it. So a capped pool's goroutines also
+// run on threads pinned to CoreCount CPUs (see jobs/cpuset), where the
+// system allows it.
+func (s Spec) CoreCount() int {
 	if s.Mode == Sequential || s.Mode == Blocking {
 		return 1
 	}
-	return min(s.Workers, runtime.NumCPU())
+	c := min(s.Workers, runtime.NumCPU())
+	if s.Mode == Goroutines && s.Cores > 0 {
+		c = min(c, s.Cores)
+	}
+	return c
 }
 
-// procs is what an in-process run sets GOMAXPROCS to: its Cores, and one
-// more for an idle goroutine pool that uses every core. Each of that pool's
+// capped reports whether a goroutine pool runs on fewer cores than it would
+// without Spec.Cores.
+func (s Spec) capped() bool {
+	return s.Mode == Goroutines && s.Cores > 0 && s.Cores < min(s.Workers, runtime.NumCPU())
+}
+
+// procs is what an in-process run sets GOMAXPROCS to: its CoreCount, and one
+// more for an idle goroutine pool that uses every core, or whose goroutines
+// are pinned to fewer cores (the spare P cannot move them off those). Each of that pool's
 // goroutines holds a P even while the kernel runs its thread last, so without
 // a P to spare the process's other goroutines (a UI's) would wait for one,
 // up to the runtime's 10 ms time slice, every time they woke. The spare P
@@ -127,8 +153,8 @@ func (s Spec) Cores() int {
 // with fewer workers than cores it could (imaging spreads each resize over
 // GOMAXPROCS goroutines), and there is none.
 func (s Spec) procs() int {
-	c := s.Cores()
-	if s.Mode == Goroutines && s.WorkerIdle && c == runtime.NumCPU() {
+	c := s.CoreCount()
+	if s.Mode == Goroutines && s.WorkerIdle && (c == runtime.NumCPU() || s.capped()) {
 		return c + 1
 	}
 	return c
@@ -146,6 +172,15 @@ func (s *Spec) check() error {
 	}
 	if s.Workers < 1 {
 		return fmt.Errorf("workers must be at least 1, not %d", s.Workers)
+	}
+	if s.Cores < 0 {
+		return fmt.Errorf("cores must be 0 (no cap) or more, not %d", s.Cores)
+	}
+	if s.Cores > 0 && s.Mode == Processes {
+		return fmt.Errorf("cores caps a goroutine pool; a process pool's workers use one core each, so choose fewer workers")
+	}
+	if s.Queue < 0 {
+		return fmt.Errorf("queue capacity must be 0 (unbounded) or more, not %d", s.Queue)
 	}
 	if s.Size == 0 {
 		s.Size = 256

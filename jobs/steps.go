@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"time"
 
@@ -125,11 +126,26 @@ func ServeIfWorker() {
 	os.Exit(0)
 }
 
+// workerOps are the operations other packages add to worker processes (see
+// RegisterWorkerOp).
+var workerOps = map[string]pool.Handler{}
+
+// RegisterWorkerOp adds an operation that worker processes serve, for
+// experiments that need a process of their own (the lessons' counters and
+// crashes). Call it from an init function, so the worker, which is the same
+// program, has it too.
+func RegisterWorkerOp(op string, h pool.Handler) {
+	if _, dup := workerOps[op]; dup || op == "thumbnail" || op == "download" {
+		panic("jobs: worker operation " + op + " registered twice")
+	}
+	workerOps[op] = h
+}
+
 // ServeWorker is the main loop of `concurrencylab worker`, the process that a
 // Processes run starts Workers of. It serves until its parent goes away.
 func ServeWorker() error {
 	var client *fetch.Client
-	return pool.Serve(map[string]pool.Handler{
+	ops := map[string]pool.Handler{
 		"thumbnail": func(raw json.RawMessage) (any, error) {
 			var a thumbArgs
 			if err := json.Unmarshal(raw, &a); err != nil {
@@ -148,5 +164,7 @@ func ServeWorker() error {
 			client.Limits, client.ItemTimeout = a.Limits, a.Timeout
 			return client.Download(context.Background(), a.URL, a.Dir)
 		},
-	})
+	}
+	maps.Copy(ops, workerOps)
+	return pool.Serve(ops)
 }

@@ -52,6 +52,7 @@ type WorkerError struct {
 	Slot, PID int
 	Hung      bool
 	Exit      string // how the process ended
+	ExitCode  int    // its exit status; -1 when a signal ended it or it is unknown
 	Stderr    string // the end of what it wrote
 	Restart   error  // non-nil when no replacement could be started
 }
@@ -216,7 +217,7 @@ func (s *Slot) replace(ctx context.Context, callErr error) error {
 		return ctx.Err()
 	}
 	we := &WorkerError{Slot: s.index, PID: old.hello.PID, Hung: errors.Is(callErr, errHung),
-		Exit: old.exitStatus(), Stderr: old.stderr.String()}
+		Exit: old.exitStatus(), ExitCode: old.exitCode(), Stderr: old.stderr.String()}
 	if !we.Hung && we.Exit == "" {
 		we.Exit = callErr.Error()
 	}

@@ -161,6 +161,15 @@ func (w *worker) exitStatus() string {
 	return w.waitErr.Error()
 }
 
+// exitCode is the process's exit status once it has ended, -1 while it runs
+// or when a signal ended it.
+func (w *worker) exitCode() int {
+	if w.exitStatus() == "" {
+		return -1
+	}
+	return w.cmd.ProcessState.ExitCode()
+}
+
 // tail keeps the last max bytes written to it.
 type tail struct {
 	mu  sync.Mutex

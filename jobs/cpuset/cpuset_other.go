@@ -1,0 +1,7 @@
+//go:build !linux
+
+package cpuset
+
+func pick(int) []int { return nil }
+func pin([]int) bool { return false }
+func current() []int { return nil }
