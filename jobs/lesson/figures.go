@@ -1,0 +1,92 @@
+package lesson
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Figures lists a lesson's measured figures as name and value, in the order
+// its type declares them, named as in its JSON form: what a table or a
+// terminal shows. Series (the queue's depth over time) are left to charts.
+func Figures(measured any) [][2]string {
+	v := reflect.ValueOf(measured)
+	if v.Kind() != reflect.Struct {
+		return nil
+	}
+	var out [][2]string
+	for i := range v.NumField() {
+		f := v.Type().Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		if s, ok := figure(v.Field(i)); ok {
+			out = append(out, [2]string{name, s})
+		}
+	}
+	return out
+}
+
+func figure(v reflect.Value) (string, bool) {
+	switch v.Kind() {
+	case reflect.Int, reflect.Int64:
+		return strconv.FormatInt(v.Int(), 10), true
+	case reflect.Float64:
+		return strconv.FormatFloat(v.Float(), 'f', decimals(v.Float()), 64), true
+	case reflect.Bool:
+		return strconv.FormatBool(v.Bool()), true
+	case reflect.String:
+		return v.String(), true
+	case reflect.Slice:
+		if v.Type().Elem().Kind() != reflect.Int {
+			return "", false
+		}
+		parts := make([]string, v.Len())
+		for i := range parts {
+			parts[i] = strconv.FormatInt(v.Index(i).Int(), 10)
+		}
+		return strings.Join(parts, " "), true
+	case reflect.Map:
+		keys := v.MapKeys()
+		slices.SortFunc(keys, func(a, b reflect.Value) int { return cmpKeys(a.String(), b.String()) })
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			s, _ := figure(v.MapIndex(k))
+			parts[i] = fmt.Sprintf("%s: %s", k.String(), s)
+		}
+		return strings.Join(parts, ", "), true
+	}
+	return "", false
+}
+
+// cmpKeys orders numbers as numbers ("2" before "16"), then names.
+func cmpKeys(a, b string) int {
+	x, errA := strconv.Atoi(a)
+	y, errB := strconv.Atoi(b)
+	if errA == nil && errB == nil {
+		return x - y
+	}
+	return strings.Compare(a, b)
+}
+
+// decimals shows small figures with more digits: 0.004, 1.23, 412.
+func decimals(f float64) int {
+	switch a := max(f, -f); {
+	case a == 0 || a >= 100:
+		return 0
+	case a >= 1:
+		return 2
+	}
+	return 3
+}
+
+// Secs formats a duration in seconds with the digits a short run needs.
+func Secs(v float64) string {
+	if v < 1 {
+		return strconv.FormatFloat(v, 'f', 3, 64)
+	}
+	return strconv.FormatFloat(v, 'f', 2, 64)
+}

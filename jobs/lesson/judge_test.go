@@ -1,0 +1,174 @@
+package lesson
+
+import (
+	"strings"
+	"testing"
+
+	"concurrencylab/jobs"
+)
+
+// The rules are pure functions of the figures: fed figures, they give the
+// verdict without running anything.
+
+func TestIORule(t *testing.T) {
+	for _, c := range []struct {
+		m    IOMeasured
+		want bool
+		why  string
+	}{
+		{IOMeasured{8, 6.5, 7.0, 6.0}, true, "Holds"},
+		{IOMeasured{8, 3.0, 3.1, 3.0}, false, "only 3.00×"},
+		{IOMeasured{8, 5.0, 7.5, 7.0}, false, "cores mattered"},
+	} {
+		if got, why := c.m.judge(2); got != c.want || !strings.Contains(why, c.why) {
+			t.Errorf("%+v: %v %q", c.m, got, why)
+		}
+	}
+}
+
+func TestCPURuleDependsOnCores(t *testing.T) {
+	if parallelFloor(2) != 1.6 || parallelFloor(8) != 5.2 {
+		t.Errorf("floors %v %v", parallelFloor(2), parallelFloor(8))
+	}
+	for _, c := range []struct {
+		m     CPUMeasured
+		cores int
+		want  bool
+		why   string
+	}{
+		{CPUMeasured{4, 2, 1.0, 1.9, 1.8}, 2, true, "Holds"},
+		{CPUMeasured{16, 8, 1.0, 1.9, 1.8}, 8, false, "under 5.20×"},
+		{CPUMeasured{16, 8, 1.02, 6.1, 6.4}, 8, true, "Holds"},
+		{CPUMeasured{4, 2, 1.4, 1.9, 1.8}, 2, false, "1.40× faster"},
+		{CPUMeasured{4, 2, 0.7, 1.9, 1.8}, 2, false, "slower"},
+		{CPUMeasured{2, 1, 1.0, 1.0, 0.9}, 1, true, "one core"},
+	} {
+		if got, why := c.m.judge(c.cores); got != c.want || !strings.Contains(why, c.why) {
+			t.Errorf("%+v on %d: %v %q", c.m, c.cores, got, why)
+		}
+	}
+}
+
+func TestScalingRule(t *testing.T) {
+	ws := sweep(2)
+	if len(ws) != 5 || ws[4] != 16 || sweepTop(8) != 32 {
+		t.Fatalf("sweep %v, top for 8 cores %d", ws, sweepTop(8))
+	}
+	mk := func(d, th []float64) ScalingMeasured {
+		m := ScalingMeasured{Workers: ws, Download: map[string]float64{}, Thumbnail: map[string]float64{}}
+		for i, w := range []string{"1", "2", "4", "8", "16"} {
+			m.Download[w], m.Thumbnail[w] = d[i], th[i]
+		}
+		return m
+	}
+	good := []float64{1, 2, 3.9, 7.6, 14}
+	for _, c := range []struct {
+		m    ScalingMeasured
+		want bool
+		why  string
+	}{
+		{mk(good, []float64{1, 1.8, 1.8, 1.9, 1.8}), true, "Holds"},
+		{mk([]float64{1, 2, 2.5, 2.6, 2.6}, []float64{1, 1.8, 1.8, 1.9, 1.8}), false, "network was the limit"},
+		{mk(good, []float64{1, 1.2, 1.2, 1.2, 1.2}), false, "only 1.20×"},
+		{mk(good, []float64{1, 1.8, 2.5, 2.5, 2.5}), false, "past the core count"},
+	} {
+		if got, why := c.m.judge(2); got != c.want || !strings.Contains(why, c.why) {
+			t.Errorf("%v: %v %q", c.m.Thumbnail, got, why)
+		}
+	}
+}
+
+func TestRaceRule(t *testing.T) {
+	ok := RaceMeasured{Goroutines: 4, Increments: 10, Expected: 40, Unsynchronized: 25, Mutex: 40, Atomic: 40, Sharded: 40,
+		Processes: 2, ProcessesParent: 0, ProcessesSentBack: 40, Seconds: map[string]float64{"mutex": 2, "atomic": 1, "sharded": 0.5}}
+	if holds, why := ok.judge(2); !holds || !strings.Contains(why, "15 of 40") || !strings.Contains(why, "slowest") {
+		t.Errorf("%v %q", holds, why)
+	}
+	for _, bad := range []func(*RaceMeasured){
+		func(m *RaceMeasured) { m.Unsynchronized = 40 },
+		func(m *RaceMeasured) { m.Mutex = 39 },
+		func(m *RaceMeasured) { m.ProcessesParent = 40 },
+		func(m *RaceMeasured) { m.ProcessesSentBack = 20 },
+	} {
+		m := ok
+		bad(&m)
+		if holds, _ := m.judge(2); holds {
+			t.Errorf("%+v holds", m)
+		}
+	}
+}
+
+func TestStartupRule(t *testing.T) {
+	m := StartupMeasured{GoroutineStartUS: 0.5, ProcessStartMS: 5, TinyItems: 60, TinyGoroutines: 1.7, TinyProcesses: 0.8}
+	if holds, why := m.judge(2); !holds || !strings.Contains(why, "10000 times") {
+		t.Errorf("%v %q", holds, why)
+	}
+	m.TinyProcesses = 1.9
+	if holds, _ := m.judge(2); holds {
+		t.Error("processes faster than goroutines on tiny items holds")
+	}
+	m = StartupMeasured{GoroutineStartUS: 100, ProcessStartMS: 5}
+	if holds, _ := m.judge(2); holds {
+		t.Error("a process start of 50 goroutine starts holds")
+	}
+}
+
+func TestIsolationRule(t *testing.T) {
+	ok := IsolationMeasured{Items: 9, OKItems: 8, KilledFailedItems: 1, KilledPIDs: []int{42}, Replaced: true,
+		PanicExitCode: 2, PanicMessage: "panic: boom", ParentAlive: true}
+	if holds, why := ok.judge(2); !holds || !strings.Contains(why, "8 of 9") {
+		t.Errorf("%v %q", holds, why)
+	}
+	for _, bad := range []func(*IsolationMeasured){
+		func(m *IsolationMeasured) { m.KilledPIDs = nil },
+		func(m *IsolationMeasured) { m.OKItems = 5 },
+		func(m *IsolationMeasured) { m.Replaced = false },
+		func(m *IsolationMeasured) { m.PanicExitCode = 0 },
+		func(m *IsolationMeasured) { m.ParentAlive = false },
+	} {
+		m := ok
+		bad(&m)
+		if holds, _ := m.judge(2); holds {
+			t.Errorf("%+v holds", m)
+		}
+	}
+}
+
+func TestPipelineRule(t *testing.T) {
+	ok := PipelineMeasured{Workers: 2, QueueCapacity: 4, MaxQueueDepth: 4, ProducerWait: 3, ConsumerWait: 0.2, UnboundedMaxDepth: 20}
+	if holds, why := ok.judge(2); !holds || !strings.Contains(why, "grew to 20") {
+		t.Errorf("%v %q", holds, why)
+	}
+	for _, bad := range []func(*PipelineMeasured){
+		func(m *PipelineMeasured) { m.MaxQueueDepth = 5 },
+		func(m *PipelineMeasured) { m.ProducerWait = 0.1 },
+		func(m *PipelineMeasured) { m.UnboundedMaxDepth = 3 },
+	} {
+		m := ok
+		bad(&m)
+		if holds, _ := m.judge(2); holds {
+			t.Errorf("%+v holds", m)
+		}
+	}
+}
+
+func TestFiguresAndNames(t *testing.T) {
+	f := Figures(ScalingMeasured{Workers: []int{1, 2, 16}, Download: map[string]float64{"16": 12, "2": 1.96, "1": 1}})
+	if len(f) != 3 || f[0] != [2]string{"workers", "1 2 16"} || f[1][1] != "1: 1.00, 2: 1.96, 16: 12.00" {
+		t.Errorf("figures %q", f)
+	}
+	for _, c := range []struct {
+		r    jobs.Result
+		want string
+	}{
+		{jobs.Result{Mode: jobs.Sequential, Workers: 1, Cores: 1}, "one goroutine (sequential)"},
+		{jobs.Result{Mode: jobs.Goroutines, Workers: 8, Cores: 1}, "8 goroutines on 1 core"},
+		{jobs.Result{Mode: jobs.Goroutines, Workers: 1, Cores: 1}, "1 goroutine on 1 core"},
+		{jobs.Result{Mode: jobs.Processes, Workers: 2, Cores: 2}, "2 processes"},
+	} {
+		r, want := c.r, c.want
+		if got := RunName(r); got != want {
+			t.Errorf("RunName = %q, want %q", got, want)
+		}
+	}
+}

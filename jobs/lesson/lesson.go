@@ -1,0 +1,236 @@
+// Package lesson turns the classic claims of the threads-vs-processes
+// tutorials into experiments a participant predicts, runs and checks on their
+// own machine. A Lesson is a plain value declared once: its claim, the runs
+// that test it, the rule that says what to expect on a machine with so many
+// cores, and the explanation. `concurrencylab lesson`, the report and the
+// tests are drivers of the same values, and so will the window be; nothing
+// here knows which driver runs it.
+//
+// Each lesson's rule is a pure function of its measured figures (see the
+// judge methods), so a test can feed it figures and check the verdict
+// without running anything.
+package lesson
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"concurrencylab/jobs"
+	"concurrencylab/jobs/gallery"
+	"concurrencylab/jobs/source"
+)
+
+// Lesson is one claim and the experiment that checks it.
+type Lesson struct {
+	Name  string // as typed on the command line: io-bound, cpu-bound, …
+	Title string // a few words
+	Claim string // what the tutorials say, in one or two sentences
+	// Question asks for a prediction before the run, and Unit says what kind
+	// of answer it takes ("×" for a speed-up, "updates" for a count, …).
+	Question string
+	Unit     string
+	// Why explains the outcome: why it happens, and what it means for
+	// Python's threads and GIL, for asyncio, and for Go.
+	Why string
+	// Expect says what a machine with cores CPUs should measure, in words.
+	Expect func(cores int) string
+	run    func(ctx context.Context, e *Env) (*Outcome, error)
+}
+
+// Outcome is a lesson's run on this machine: its JSON form is what
+// `concurrencylab lesson NAME --json` prints.
+type Outcome struct {
+	Lesson   string        `json:"lesson"`
+	Claim    string        `json:"claim"`
+	Cores    int           `json:"cores"`
+	Runs     []jobs.Result `json:"runs"`
+	Expected string        `json:"expected"`
+	// Measured is the lesson's own figures (see each lesson's type), and
+	// Answer the one figure its Question asks about.
+	Measured any     `json:"measured"`
+	Answer   float64 `json:"answer"`
+	Holds    bool    `json:"holds"`
+	Verdict  string  `json:"verdict"`
+	// Notes warn about what could make a figure mislead: a run too short to
+	// measure, a machine with one core.
+	Notes   []string `json:"notes,omitempty"`
+	Seconds float64  `json:"seconds"` // how long the lesson took
+
+	shortOK bool // its short runs are repeated and their median kept
+}
+
+// Env is where and how a lesson runs.
+type Env struct {
+	Dir      string // scratch folder for the runs' files; the caller removes it
+	CacheDir string // where generated galleries are kept; "": the user's cache
+	// Quick runs the small form of each lesson, for tests: fewer and smaller
+	// items, a faster simulated network. Its figures show the same effects
+	// less sharply.
+	Quick bool
+	// Reporter, when set, returns the reporter for one run of the lesson
+	// (progress bars, a timeline, the window's bridge).
+	Reporter func(spec jobs.Spec) jobs.Reporter
+	// Logf, when set, receives a line about each step that is not a run.
+	Logf func(format string, args ...any)
+	// WorkerCommand starts worker processes (tests); nil re-executes this
+	// program.
+	WorkerCommand func() *exec.Cmd
+	// Kill, when set, is called for each process-pool step in the isolation
+	// lesson with the worker's PID; when it returns true, that worker is killed
+	// mid-item. Nil kills one worker a third of the way through the run.
+	Kill func(pid int) bool
+
+	cores int
+}
+
+// All is every lesson, in teaching order.
+var All = []*Lesson{ioBound, cpuBound, scaling, race, startup, isolation, pipeline}
+
+// Find returns the lesson called name.
+func Find(name string) (*Lesson, error) {
+	for _, l := range All {
+		if l.Name == name {
+			return l, nil
+		}
+	}
+	names := make([]string, len(All))
+	for i, l := range All {
+		names[i] = l.Name
+	}
+	return nil, fmt.Errorf("no lesson %q (there are: %s)", name, strings.Join(names, ", "))
+}
+
+// Run runs the lesson in env and judges what it measured on this machine.
+// Its error is for a lesson that could not run (or ctx's when cancelled); a
+// claim that does not hold here is an Outcome with Holds false.
+func (l *Lesson) Run(ctx context.Context, env Env) (*Outcome, error) {
+	env.cores = runtime.NumCPU()
+	t0 := time.Now()
+	o, err := l.run(ctx, &env)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	o.Lesson, o.Claim, o.Cores = l.Name, l.Claim, env.cores
+	o.Expected = l.Expect(env.cores)
+	o.Seconds = time.Since(t0).Seconds()
+	if o.Runs == nil {
+		o.Runs = []jobs.Result{}
+	}
+	if !o.shortOK {
+		var short []string
+		for _, r := range o.Runs {
+			if r.WallSeconds < shortRun {
+				short = append(short, fmt.Sprintf("%s (%.2f s)", runName(r), r.WallSeconds))
+			}
+		}
+		if len(short) > 0 {
+			o.Notes = append(o.Notes, fmt.Sprintf("Runs under %.1f s are easily moved by whatever else the computer does, so these speed-ups are rough: %s.",
+				shortRun, strings.Join(short, ", ")))
+		}
+	}
+	for _, r := range o.Runs {
+		if r.Failed > 0 {
+			o.Notes = append(o.Notes, fmt.Sprintf("%d of %d items failed in the %s run, so it did less work than the others.", r.Failed, r.Items, runName(r)))
+		}
+	}
+	if env.cores == 1 {
+		o.Notes = append(o.Notes, "This computer has one core: nothing can run in parallel here, so only the waiting lessons can show a speed-up.")
+	}
+	return o, nil
+}
+
+// shortRun is the wall time under which a run's speed-up is noise-prone.
+const shortRun = 0.5
+
+func (e *Env) logf(format string, args ...any) {
+	if e.Logf != nil {
+		e.Logf(format, args...)
+	}
+}
+
+// run does one run of the lesson, reporting to the env's reporter.
+func (e *Env) run(ctx context.Context, spec jobs.Spec) (jobs.Result, error) {
+	spec.WorkerCommand = e.WorkerCommand
+	if spec.OutDir == "" {
+		spec.OutDir = e.scratch(runName(jobs.Result{Task: spec.Task, Mode: spec.Mode, Workers: spec.Workers, Cores: spec.CoreCount()}))
+	}
+	var rep jobs.Reporter = jobs.Discard
+	if e.Reporter != nil {
+		rep = e.Reporter(spec)
+	}
+	res, err := jobs.Run(ctx, spec, rep)
+	if err != nil {
+		return res, fmt.Errorf("%s: %w", runName(res), err)
+	}
+	return res, nil
+}
+
+var scratchN atomic.Int64
+
+// scratch returns a new folder name under the env's Dir.
+func (e *Env) scratch(name string) string {
+	n := scratchN.Add(1)
+	return filepath.Join(e.Dir, fmt.Sprintf("%02d-%s", n, strings.NewReplacer(" ", "-", "(", "", ")", "").Replace(name)))
+}
+
+// gallery opens a built-in gallery of n pictures of one size, served on
+// 127.0.0.1 with network nw. The caller closes it.
+func (e *Env) gallery(ctx context.Context, n int, size gallery.Size, nw gallery.Network) (*source.Source, error) {
+	e.logf("preparing %d pictures of %d×%d (generated once, then cached)…", n, size.W, size.H)
+	return source.Open(ctx, "builtin", source.Options{Images: n, Sizes: []gallery.Size{size}, Network: nw, CacheDir: e.CacheDir})
+}
+
+// runName says what a run was in a learner's words: "8 goroutines on 1 core".
+func runName(r jobs.Result) string {
+	switch r.Mode {
+	case jobs.Sequential, jobs.Blocking:
+		return "one goroutine (sequential)"
+	case jobs.Goroutines:
+		return fmt.Sprintf("%d %s on %d %s", r.Workers, plural(r.Workers, "goroutine", "goroutines"), r.Cores, plural(r.Cores, "core", "cores"))
+	case jobs.Processes:
+		return fmt.Sprintf("%d %s", r.Workers, plural(r.Workers, "process", "processes"))
+	}
+	return string(r.Mode)
+}
+
+// RunName is runName for the drivers' tables.
+func RunName(r jobs.Result) string { return runName(r) }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// speedup is base's wall time over r's.
+func speedup(base, r jobs.Result) float64 {
+	if r.WallSeconds <= 0 {
+		return 0
+	}
+	return base.WallSeconds / r.WallSeconds
+}
+
+// Speedup is r's speed-up over the first run of the same task in runs (the
+// lessons' baseline: one goroutine), or nil for none.
+func Speedup(runs []jobs.Result, r jobs.Result) *float64 {
+	for _, b := range runs {
+		if b.Task == r.Task && b.Items == r.Items {
+			v := speedup(b, r)
+			return &v
+		}
+	}
+	return nil
+}
+
+// x formats a speed-up.
+func x(v float64) string { return fmt.Sprintf("%.2f×", v) }

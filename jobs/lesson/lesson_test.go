@@ -1,0 +1,244 @@
+package lesson
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"concurrencylab/jobs"
+	"concurrencylab/jobs/cpuset"
+)
+
+// TestMain serves as a pool worker when a lesson re-executes the test
+// binary, so the lessons run real worker processes.
+func TestMain(m *testing.M) {
+	jobs.ServeIfWorker()
+	goleak.VerifyTestMain(m)
+}
+
+func workerCmd() *exec.Cmd {
+	exe, _ := os.Executable()
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0") // -race sleeps 1 s at exit by default
+	return cmd
+}
+
+var cacheDir = sync.OnceValue(func() string {
+	d, err := os.MkdirTemp("", "lesson-test-gallery")
+	if err != nil {
+		panic(err)
+	}
+	return d
+})
+
+// quick runs a lesson's small form with real worker processes.
+func quick(t *testing.T, name string, rep func(jobs.Spec) jobs.Reporter) *Outcome {
+	t.Helper()
+	l, err := Find(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := l.Run(context.Background(), Env{Dir: t.TempDir(), CacheDir: cacheDir(), Quick: true,
+		WorkerCommand: workerCmd, Reporter: rep, Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Lesson != name || o.Cores != runtime.NumCPU() || o.Expected == "" || o.Verdict == "" {
+		t.Errorf("outcome: %+v", o)
+	}
+	for _, r := range o.Runs {
+		if (r.Failed != 0 && name != "isolation") || r.Canceled != 0 {
+			t.Errorf("%s: %d failed, %d cancelled: %+v", RunName(r), r.Failed, r.Canceled, r.Errors)
+		}
+	}
+	t.Logf("%s: holds %v: %s", name, o.Holds, o.Verdict)
+	return o
+}
+
+func TestEveryLessonIsComplete(t *testing.T) {
+	seen := map[string]bool{}
+	for _, l := range All {
+		if seen[l.Name] || l.Title == "" || l.Claim == "" || l.Question == "" || l.Unit == "" || l.Why == "" || l.run == nil {
+			t.Errorf("lesson %q is missing something or named twice", l.Name)
+		}
+		seen[l.Name] = true
+		for _, cores := range []int{1, 2, 8} {
+			if e := l.Expect(cores); e == "" {
+				t.Errorf("%s: no expectation for %d cores", l.Name, cores)
+			}
+		}
+	}
+	if _, err := Find("threads"); err == nil || !strings.Contains(err.Error(), "io-bound") {
+		t.Errorf("Find of an unknown lesson: %v", err)
+	}
+}
+
+// TestIOBoundOnOneCore: eight goroutines pinned to one core still download
+// several times faster than one, since the work is waiting.
+func TestIOBoundOnOneCore(t *testing.T) {
+	o := quick(t, "io-bound", nil)
+	m := o.Measured.(IOMeasured)
+	if one := o.Runs[1]; one.Cores != 1 || one.Workers != ioWorkers {
+		t.Errorf("the one-core run: %d workers on %d cores", one.Workers, one.Cores)
+	}
+	if m.SpeedupOneCore < 2.5 {
+		t.Errorf("8 goroutines on one core: %.2f×, want several times faster than one", m.SpeedupOneCore)
+	}
+}
+
+// TestCPUBoundOneCoreRunUsesOneCore fails if the one-core run secretly used
+// more: every step of it ran on a thread pinned to one CPU, with GOMAXPROCS
+// 1, and its CPU time did not exceed its wall time.
+func TestCPUBoundOneCoreRunUsesOneCore(t *testing.T) {
+	var mu sync.Mutex
+	cpus := map[string][][]int{}
+	procs := map[string]map[int]bool{}
+	rep := func(s jobs.Spec) jobs.Reporter {
+		key := string(s.Mode) + "/" + strings.Repeat("I", s.Workers)
+		return jobs.ReporterFunc(func(e jobs.Event) {
+			if e.Kind != jobs.StepStarted || s.Mode != jobs.Goroutines {
+				return
+			}
+			mu.Lock() // on the lane's own goroutine, so on its thread
+			defer mu.Unlock()
+			if s.Cores == 1 {
+				cpus[key] = append(cpus[key], cpuset.Current())
+			}
+			if procs[key] == nil {
+				procs[key] = map[int]bool{}
+			}
+			procs[key][runtime.GOMAXPROCS(0)] = true
+		})
+	}
+	o := quick(t, "cpu-bound", rep)
+	one := o.Runs[1]
+	if one.Cores != 1 || one.Workers != 2*runtime.NumCPU() {
+		t.Fatalf("the one-core run: %d workers on %d cores", one.Workers, one.Cores)
+	}
+	if ratio := one.CPUSeconds / one.WallSeconds; ratio > 1.15 {
+		t.Errorf("the one-core run used %.2f s of CPU in %.2f s: %.2f cores", one.CPUSeconds, one.WallSeconds, ratio)
+	}
+	for key, seen := range cpus {
+		for _, set := range seen {
+			if runtime.GOOS == "linux" && len(set) != 1 {
+				t.Errorf("%s: a step ran on a thread allowed on CPUs %v", key, set)
+			}
+		}
+	}
+	for key, seen := range procs {
+		if strings.Count(key, "I") == 2*runtime.NumCPU() && (len(seen) != 1 || !seen[1]) {
+			t.Errorf("%s ran with GOMAXPROCS %v", key, seen)
+		}
+	}
+}
+
+func TestScalingSweep(t *testing.T) {
+	o := quick(t, "scaling", nil)
+	m := o.Measured.(ScalingMeasured)
+	top := m.Workers[len(m.Workers)-1]
+	if m.Workers[0] != 1 || top < 16 || top < 4*runtime.NumCPU() {
+		t.Fatalf("sweep %v", m.Workers)
+	}
+	if len(m.Download) != len(m.Workers) || len(m.Thumbnail) != len(m.Workers) || len(o.Runs) != 2*len(m.Workers) {
+		t.Fatalf("measured %+v from %d runs", m, len(o.Runs))
+	}
+	if d := m.Download; d["16"] < 2*d["2"] {
+		t.Errorf("downloads did not keep scaling past 2 goroutines: %v", d)
+	}
+}
+
+func TestRaceLosesUpdatesOnlyWithoutSynchronisation(t *testing.T) {
+	o := quick(t, "race", nil)
+	m := o.Measured.(RaceMeasured)
+	if m.Expected != int64(m.Goroutines*m.Increments) || m.Unsynchronized >= m.Expected {
+		t.Errorf("unsynchronised: %d of %d", m.Unsynchronized, m.Expected)
+	}
+	if m.Mutex != m.Expected || m.Atomic != m.Expected || m.Sharded != m.Expected {
+		t.Errorf("a synchronised counter lost updates: %+v", m)
+	}
+	if m.ProcessesParent != 0 || m.ProcessesSentBack != m.Expected {
+		t.Errorf("processes: parent %d, sent back %d of %d", m.ProcessesParent, m.ProcessesSentBack, m.Expected)
+	}
+	if !o.Holds || o.Answer <= 0 || o.Answer >= 1 {
+		t.Errorf("holds %v, lost fraction %v", o.Holds, o.Answer)
+	}
+}
+
+func TestStartupCosts(t *testing.T) {
+	o := quick(t, "startup", nil)
+	m := o.Measured.(StartupMeasured)
+	if m.GoroutineStartUS <= 0 || m.ProcessStartMS*1000 < 100*m.GoroutineStartUS {
+		t.Errorf("a goroutine %.2f µs, a process %.2f ms", m.GoroutineStartUS, m.ProcessStartMS)
+	}
+	if len(o.Runs) != 3 || o.Runs[2].Mode != jobs.Processes || m.TinyProcesses <= 0 || m.TinyGoroutines <= 0 {
+		t.Errorf("tiny runs: %+v", m)
+	}
+}
+
+func TestIsolation(t *testing.T) {
+	o := quick(t, "isolation", nil)
+	m := o.Measured.(IsolationMeasured)
+	if len(m.KilledPIDs) != 1 || m.KilledFailedItems != 1 || m.OKItems != m.Items-1 || !m.Replaced {
+		t.Errorf("killed worker: %+v", m)
+	}
+	if m.PanicExitCode != 2 || !strings.HasPrefix(m.PanicMessage, "panic: ") || !m.ParentAlive {
+		t.Errorf("panicking child: %+v", m)
+	}
+	if !o.Holds {
+		t.Errorf("verdict: %s", o.Verdict)
+	}
+}
+
+// TestIsolationKillsTheWorkerAsked is the window's "Kill a worker": the
+// env's Kill chooses.
+func TestIsolationKillsTheWorkerAsked(t *testing.T) {
+	l, _ := Find("isolation")
+	var once sync.Once
+	asked := 0
+	o, err := l.Run(context.Background(), Env{Dir: t.TempDir(), CacheDir: cacheDir(), Quick: true, WorkerCommand: workerCmd,
+		Kill: func(pid int) (k bool) { once.Do(func() { asked, k = pid, true }); return k }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := o.Measured.(IsolationMeasured)
+	if len(m.KilledPIDs) != 1 || m.KilledPIDs[0] != asked || m.KilledFailedItems != 1 {
+		t.Errorf("asked to kill %d: %+v", asked, m)
+	}
+}
+
+func TestPipelineQueueStaysBounded(t *testing.T) {
+	o := quick(t, "pipeline", nil)
+	m := o.Measured.(PipelineMeasured)
+	if m.QueueCapacity != queueCapacity || m.MaxQueueDepth > m.QueueCapacity || m.MaxQueueDepth < 1 || len(m.Depth) == 0 {
+		t.Errorf("bounded queue: %+v", m)
+	}
+	for _, d := range m.Depth {
+		if d.Depth > m.QueueCapacity || d.Depth < 0 {
+			t.Fatalf("depth %d at %.3f s", d.Depth, d.Seconds)
+		}
+	}
+	if m.UnboundedMaxDepth < m.MaxQueueDepth {
+		t.Errorf("unbounded queue %d < bounded %d", m.UnboundedMaxDepth, m.MaxQueueDepth)
+	}
+}
+
+func TestLessonStopsWhenCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	l, _ := Find("io-bound")
+	rep := func(jobs.Spec) jobs.Reporter {
+		return jobs.ReporterFunc(func(e jobs.Event) {
+			if e.Kind == jobs.ItemDone {
+				cancel()
+			}
+		})
+	}
+	if _, err := l.Run(ctx, Env{Dir: t.TempDir(), CacheDir: cacheDir(), Quick: true, WorkerCommand: workerCmd, Reporter: rep}); err == nil {
+		t.Fatal("a cancelled lesson returned no error")
+	}
+}

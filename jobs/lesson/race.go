@@ -1,0 +1,239 @@
+package lesson
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"concurrencylab/jobs"
+	"concurrencylab/jobs/pool"
+)
+
+// RaceMeasured is what the race lesson measures: the counter's final value
+// for each way of counting, against the Expected one, and the time each took.
+type RaceMeasured struct {
+	Goroutines        int                `json:"goroutines"`
+	Increments        int                `json:"increments_each"`
+	Expected          int64              `json:"expected"`
+	Unsynchronized    int64              `json:"unsynchronized"`
+	Mutex             int64              `json:"mutex"`
+	Atomic            int64              `json:"atomic"`
+	Sharded           int64              `json:"sharded"`
+	Processes         int                `json:"processes"`
+	ProcessesParent   int64              `json:"processes_parent"`
+	ProcessesSentBack int64              `json:"processes_sent_back"`
+	Seconds           map[string]float64 `json:"seconds"` // per variant
+}
+
+var race = &Lesson{
+	Name:     "race",
+	Title:    "Lost updates",
+	Claim:    "Unsynchronised read-modify-write loses updates; a mutex fixes it and costs time; an atomic add or per-worker counts merged at the end fix it more cheaply; processes share no memory, so a counter in the parent stays untouched unless results are sent back.",
+	Question: "Several goroutines each add 1 to a shared counter many times, with no lock. What fraction of the additions is lost (0 to 1)?",
+	Unit:     "lost",
+	Why: "counter++ is three steps: read, add, write. When two goroutines both read before either writes, one addition is lost. " +
+		"Here each step is an atomic load or store, so Go's race detector sees no data race, and updates are still lost: a race condition needs no data race. " +
+		"A mutex makes the three steps one turn at a time; an atomic add makes them one indivisible step; per-goroutine counters share nothing until the end. " +
+		"Python's GIL does not save you either: it can switch threads between the read and the write. Processes each have their own copy of every variable.",
+	Expect: func(cores int) string {
+		return "unsynchronised: fewer than expected (updates lost, every time); mutex, atomic and sharded: exactly as expected, the mutex slowest; processes: the parent's counter stays 0, and the counts sent back add up to the expected total"
+	},
+	run: runRace,
+}
+
+func init() {
+	jobs.RegisterWorkerOp("lesson-count", func(raw json.RawMessage) (any, error) {
+		var n int
+		if err := json.Unmarshal(raw, &n); err != nil {
+			return nil, err
+		}
+		return countAlone(n), nil
+	})
+}
+
+// counter is "the shared counter" of the processes part: each process has
+// its own copy.
+var counter atomic.Int64
+
+// countAlone adds 1 to counter n times, the racy way (read, yield, write),
+// but on a goroutine of its own: nothing is lost.
+func countAlone(n int) int64 {
+	for range n {
+		v := counter.Load()
+		runtime.Gosched()
+		counter.Store(v + 1)
+	}
+	return counter.Load()
+}
+
+// variants counts g×n the four ways. Every variant yields once per addition
+// where the racy one yields between its read and its write (the tutorials'
+// "sleep a moment"), so they do the same work but for the synchronisation.
+var variants = []struct {
+	name  string
+	count func(g, n int) int64
+}{
+	{"unsynchronized", func(g, n int) int64 {
+		var c atomic.Int64
+		each(g, func(int) {
+			for range n {
+				v := c.Load()
+				runtime.Gosched() // another goroutine may read the same v now
+				c.Store(v + 1)
+			}
+		})
+		return c.Load()
+	}},
+	{"mutex", func(g, n int) int64 {
+		var mu sync.Mutex
+		var c int64
+		each(g, func(int) {
+			for range n {
+				mu.Lock()
+				v := c
+				runtime.Gosched() // the others wait at Lock
+				c = v + 1
+				mu.Unlock()
+			}
+		})
+		return c
+	}},
+	{"atomic", func(g, n int) int64 {
+		var c atomic.Int64
+		each(g, func(int) {
+			for range n {
+				c.Add(1)
+				runtime.Gosched()
+			}
+		})
+		return c.Load()
+	}},
+	{"sharded", func(g, n int) int64 {
+		shards := make([]struct {
+			n int64
+			_ [56]byte // one cache line each: no false sharing
+		}, g)
+		each(g, func(i int) {
+			for range n {
+				v := shards[i].n
+				runtime.Gosched()
+				shards[i].n = v + 1
+			}
+		})
+		var sum int64
+		for i := range shards {
+			sum += shards[i].n
+		}
+		return sum
+	}},
+}
+
+// each runs f(0) … f(g-1) on g goroutines, released together, and waits.
+func each(g int, f func(i int)) {
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range g {
+		wg.Go(func() { <-start; f(i) })
+	}
+	close(start)
+	wg.Wait()
+}
+
+func runRace(ctx context.Context, e *Env) (*Outcome, error) {
+	g, n := max(4, 2*e.cores), 100_000
+	if e.Quick {
+		n = 10_000
+	}
+	m := RaceMeasured{Goroutines: g, Increments: n, Expected: int64(g * n), Seconds: map[string]float64{}}
+	for _, v := range variants {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		t0 := time.Now()
+		got := v.count(g, n)
+		m.Seconds[v.name] = time.Since(t0).Seconds()
+		switch v.name {
+		case "unsynchronized":
+			m.Unsynchronized = got
+		case "mutex":
+			m.Mutex = got
+		case "atomic":
+			m.Atomic = got
+		case "sharded":
+			m.Sharded = got
+		}
+		e.logf("%s: %d of %d in %.2f s", v.name, got, m.Expected, m.Seconds[v.name])
+	}
+
+	// The same counting in processes: each adds to its own copy.
+	m.Processes = e.cores
+	per := int(m.Expected) / m.Processes // g is a multiple of the cores
+	counter.Store(0)
+	t0 := time.Now()
+	sum, err := e.countInProcesses(ctx, m.Processes, per)
+	if err != nil {
+		return nil, err
+	}
+	m.Seconds["processes"] = time.Since(t0).Seconds()
+	m.ProcessesParent, m.ProcessesSentBack = counter.Load(), sum
+	e.logf("%d processes: the parent's counter %d, the counts sent back add up to %d", m.Processes, m.ProcessesParent, m.ProcessesSentBack)
+
+	o := &Outcome{Measured: m, Answer: m.lostFraction()}
+	o.Holds, o.Verdict = m.judge(e.cores)
+	return o, nil
+}
+
+// countInProcesses has p worker processes add n each to their own counter,
+// at once, and returns the sum of what they send back.
+func (e *Env) countInProcesses(ctx context.Context, p, n int) (int64, error) {
+	pl, err := pool.Start(ctx, pool.Config{Workers: p, Command: e.WorkerCommand})
+	if err != nil {
+		return 0, err
+	}
+	defer pl.Close()
+	counts := make([]int64, p)
+	errs := make([]error, p)
+	each(p, func(i int) { errs[i] = pl.Slot(i).Call(ctx, "lesson-count", n, &counts[i]) })
+	var sum int64
+	for i := range p {
+		if errs[i] != nil {
+			return 0, errs[i]
+		}
+		sum += counts[i]
+	}
+	return sum, nil
+}
+
+func (m RaceMeasured) lostFraction() float64 {
+	if m.Expected == 0 {
+		return 0
+	}
+	return float64(m.Expected-m.Unsynchronized) / float64(m.Expected)
+}
+
+// judge applies the race rule.
+func (m RaceMeasured) judge(cores int) (bool, string) {
+	lost := m.Expected - m.Unsynchronized
+	switch {
+	case lost <= 0:
+		return false, fmt.Sprintf("Does not hold here: the unsynchronised counter reached %d of %d; no update was lost this time.", m.Unsynchronized, m.Expected)
+	case m.Mutex != m.Expected || m.Atomic != m.Expected || m.Sharded != m.Expected:
+		return false, fmt.Sprintf("Does not hold here: a synchronised counter was wrong (mutex %d, atomic %d, sharded %d of %d). That is a bug in Concurrency Lab: please report it.",
+			m.Mutex, m.Atomic, m.Sharded, m.Expected)
+	case m.ProcessesParent != 0 || m.ProcessesSentBack != m.Expected:
+		return false, fmt.Sprintf("Does not hold here: the parent's counter was %d and the counts sent back added up to %d of %d.", m.ProcessesParent, m.ProcessesSentBack, m.Expected)
+	}
+	mutexCost := ""
+	if m.Seconds["mutex"] > m.Seconds["atomic"] && m.Seconds["mutex"] > m.Seconds["sharded"] {
+		mutexCost = fmt.Sprintf(" The mutex was the slowest fix (%.2f s, against %.2f s atomic and %.2f s sharded).", m.Seconds["mutex"], m.Seconds["atomic"], m.Seconds["sharded"])
+	} else {
+		mutexCost = fmt.Sprintf(" This time the mutex (%.2f s) was not the slowest fix (atomic %.2f s, sharded %.2f s).", m.Seconds["mutex"], m.Seconds["atomic"], m.Seconds["sharded"])
+	}
+	return true, fmt.Sprintf("Holds: without a lock %d of %d additions were lost (%.0f%%); the mutex, the atomic add and per-goroutine counts all reached %d exactly.%s "+
+		"In %d processes the parent's counter stayed 0; only the counts they sent back added up.",
+		lost, m.Expected, 100*m.lostFraction(), m.Expected, mutexCost, m.Processes)
+}

@@ -1,0 +1,137 @@
+package lesson
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"concurrencylab/jobs"
+	"concurrencylab/jobs/gallery"
+)
+
+// ScalingMeasured is what the scaling lesson measures: for each pool size
+// (as a string, for JSON), the speed-up over one goroutine, for downloads and
+// for thumbnails.
+type ScalingMeasured struct {
+	Workers   []int              `json:"workers"`
+	Download  map[string]float64 `json:"download"`
+	Thumbnail map[string]float64 `json:"thumbnail"`
+}
+
+var scaling = &Lesson{
+	Name:     "scaling",
+	Title:    "How far more workers help",
+	Claim:    "IO-bound work scales with workers far past the core count; CPU-bound work stops at the core count.",
+	Question: "With 16 goroutines instead of one, how many times faster are thumbnails made (CPU work) on this computer?",
+	Unit:     "×",
+	Why: "Each extra goroutine adds one more download waiting at the same time, so downloads keep speeding up until the server or the network is the limit, whatever the cores. " +
+		"Thumbnails need a core each: once every core is busy, more goroutines only queue for them. " +
+		"Python's rule of thumb (threads or asyncio for waiting, processes for CPU) is this curve; in Go, goroutines do both.",
+	Expect: func(cores int) string {
+		top := sweepTop(cores)
+		return fmt.Sprintf("downloads: at least %d× with %d goroutines (half the ideal), still rising past %d cores; thumbnails: at least %s at %d goroutines, and no more than %.1f× at any size",
+			top/2, top, cores, x(parallelFloor(cores)), cores, float64(cores)*1.15)
+	},
+	run: runScaling,
+}
+
+// sweep is the pool sizes the scaling lesson tries: powers of two up to 16,
+// or up to four times the cores.
+func sweep(cores int) []int {
+	var ws []int
+	for w := 1; w <= sweepTop(cores); w *= 2 {
+		ws = append(ws, w)
+	}
+	return ws
+}
+
+func sweepTop(cores int) int {
+	top := 16
+	for top < 4*cores {
+		top *= 2
+	}
+	return top
+}
+
+func runScaling(ctx context.Context, e *Env) (*Outcome, error) {
+	ws := sweep(e.cores)
+	dn, dsize, nw := 2*ws[len(ws)-1], gallery.Size{W: 640, H: 480}, gallery.CDN
+	tn, tsize := 32, gallery.Size{W: 2400, H: 1600}
+	if e.Quick {
+		dn, dsize, nw = ws[len(ws)-1], gallery.Size{W: 320, H: 240}, gallery.Network{Latency: 40 * time.Millisecond}
+		tn, tsize = 4, gallery.Size{W: 640, H: 480}
+	}
+	m := ScalingMeasured{Workers: ws, Download: map[string]float64{}, Thumbnail: map[string]float64{}}
+	var runs []jobs.Result
+	for _, part := range []struct {
+		task jobs.Task
+		n    int
+		size gallery.Size
+		nw   gallery.Network
+		into map[string]float64
+	}{{jobs.Download, dn, dsize, nw, m.Download}, {jobs.Thumbnail, tn, tsize, gallery.Network{}, m.Thumbnail}} {
+		src, err := e.gallery(ctx, part.n, part.size, part.nw)
+		if err != nil {
+			return nil, err
+		}
+		var specs []jobs.Spec
+		for _, w := range ws {
+			specs = append(specs, jobs.Spec{Mode: jobs.Goroutines, Workers: w})
+		}
+		rs, err := e.runAll(ctx, part.task, src.Items, specs)
+		src.Close()
+		if err != nil {
+			return nil, err
+		}
+		for i, w := range ws {
+			part.into[strconv.Itoa(w)] = speedup(rs[0], rs[i])
+		}
+		runs = append(runs, rs...)
+	}
+	top := strconv.Itoa(ws[len(ws)-1])
+	o := &Outcome{Runs: runs, Measured: m, Answer: m.Thumbnail["16"]}
+	o.Holds, o.Verdict = m.judge(e.cores)
+	if _, ok := m.Thumbnail["16"]; !ok {
+		o.Answer = m.Thumbnail[top]
+	}
+	return o, nil
+}
+
+// judge applies the scaling rule: downloads reach half the ideal at the top
+// of the sweep and keep rising past the cores; thumbnails reach the parallel
+// floor at the core count and never go much past it.
+func (m ScalingMeasured) judge(cores int) (bool, string) {
+	top := m.Workers[len(m.Workers)-1]
+	dTop := m.Download[strconv.Itoa(top)]
+	// The download curve past the cores: the size after cores (rounded up
+	// to the sweep) against the cores' own.
+	atCores, past := 1.0, dTop
+	for _, w := range m.Workers {
+		if w >= cores {
+			atCores = m.Download[strconv.Itoa(w)]
+			break
+		}
+	}
+	tCores := m.Thumbnail[strconv.Itoa(cores)]
+	tMax, tMaxAt := 0.0, 0
+	for _, w := range m.Workers {
+		if v := m.Thumbnail[strconv.Itoa(w)]; v > tMax {
+			tMax, tMaxAt = v, w
+		}
+	}
+	switch {
+	case dTop < float64(top)/2:
+		return false, fmt.Sprintf("Does not hold here: %d goroutines downloaded only %s faster than one (expected at least %d×). The server or network was the limit.", top, x(dTop), top/2)
+	case past < 1.5*atCores:
+		return false, fmt.Sprintf("Does not hold here: downloads stopped speeding up near the core count (%s at %d cores' worth, %s at %d).", x(atCores), cores, x(past), top)
+	case cores > 1 && tCores < parallelFloor(cores):
+		return false, fmt.Sprintf("Does not hold here: thumbnails with %d goroutines on %d cores reached only %s (expected at least %s). Something else was probably using a core.",
+			cores, cores, x(tCores), x(parallelFloor(cores)))
+	case tMax > float64(cores)*1.15:
+		return false, fmt.Sprintf("Does not hold here: thumbnails reached %s with %d goroutines on %d cores, past the core count: the one-goroutine run was probably slowed by something else.",
+			x(tMax), tMaxAt, cores)
+	}
+	return true, fmt.Sprintf("Holds: downloads went on speeding up to %s with %d goroutines on %d cores, while thumbnails stopped at %s (best at %d goroutines): CPU work stops at the core count.",
+		x(dTop), top, cores, x(tMax), tMaxAt)
+}

@@ -1,0 +1,132 @@
+// Package report writes what a participant hands in, or a facilitator shows:
+// DIR/report.md (each lesson's claim, runs, figures, verdict and
+// explanation, with its chart as a PNG beside it) and DIR/lessons.json (the
+// outcomes as `concurrencylab lesson --json` prints them, with predictions).
+// Every file is written whole or not at all.
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"concurrencylab/jobs/atomicfile"
+	"concurrencylab/jobs/chart"
+	"concurrencylab/jobs/lesson"
+)
+
+// Entry is one lesson's outcome, with the participant's prediction when
+// they made one.
+type Entry struct {
+	*lesson.Outcome
+	Prediction *float64 `json:"prediction,omitempty"`
+}
+
+// Write writes the report of outcomes into dir, making it if needed.
+// predictions, which may be nil, are the participant's answers to each
+// lesson's question, by lesson name.
+func Write(dir string, outcomes []*lesson.Outcome, predictions map[string]float64) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	entries := make([]Entry, len(outcomes))
+	for i, o := range outcomes {
+		entries[i].Outcome = o
+		if p, ok := predictions[o.Lesson]; ok {
+			entries[i].Prediction = &p
+		}
+	}
+	var md bytes.Buffer
+	host, _ := os.Hostname()
+	fmt.Fprintf(&md, "# Concurrency Lab: lessons measured on %s\n\n", host)
+	fmt.Fprintf(&md, "%s, %d cores (%s/%s). Each lesson checks a claim of the threads-vs-processes tutorials on this computer.\n\n",
+		time.Now().Format("2006-01-02 15:04"), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintln(&md, "| lesson | holds here | answer | prediction |")
+	fmt.Fprintln(&md, "|---|---|---|---|")
+	for _, e := range entries {
+		l, _ := lesson.Find(e.Lesson)
+		fmt.Fprintf(&md, "| [%s](#%s) | %s | %s | %s |\n", e.Lesson, e.Lesson, yesNo(e.Holds), answer(e.Answer, l.Unit), prediction(e.Prediction, l.Unit))
+	}
+	for _, e := range entries {
+		l, _ := lesson.Find(e.Lesson)
+		if err := section(&md, dir, l, e); err != nil {
+			return err
+		}
+	}
+	js, err := json.MarshalIndent(entries, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.WriteBytes(filepath.Join(dir, "lessons.json"), append(js, '\n')); err != nil {
+		return err
+	}
+	return atomicfile.WriteBytes(filepath.Join(dir, "report.md"), md.Bytes())
+}
+
+func section(md *bytes.Buffer, dir string, l *lesson.Lesson, e Entry) error {
+	fmt.Fprintf(md, "\n## %s\n\n**%s.** %s\n\n", e.Lesson, l.Title, e.Claim)
+	fmt.Fprintf(md, "*Question:* %s\n\n", l.Question)
+	if e.Prediction != nil {
+		fmt.Fprintf(md, "*Predicted:* %s. *Measured:* %s.\n\n", prediction(e.Prediction, l.Unit), answer(e.Answer, l.Unit))
+	}
+	if len(e.Runs) > 0 {
+		fmt.Fprintln(md, "| run | task | items | failed | wall s | cpu s | speed-up |")
+		fmt.Fprintln(md, "|---|---|---:|---:|---:|---:|---:|")
+		for _, r := range e.Runs {
+			s := "-"
+			if v := lesson.Speedup(e.Runs, r); v != nil {
+				s = fmt.Sprintf("%.2f×", *v)
+			}
+			fmt.Fprintf(md, "| %s | %s | %d | %d | %s | %s | %s |\n", lesson.RunName(r), r.Task, r.Items, r.Failed, lesson.Secs(r.WallSeconds), lesson.Secs(r.CPUSeconds), s)
+		}
+		fmt.Fprintln(md)
+	}
+	fmt.Fprintln(md, "| measured | value |")
+	fmt.Fprintln(md, "|---|---|")
+	for _, kv := range lesson.Figures(e.Measured) {
+		fmt.Fprintf(md, "| %s | %s |\n", kv[0], strings.ReplaceAll(kv[1], "|", "/"))
+	}
+	if p, ok := chart.For(e.Outcome); ok {
+		name := e.Lesson + ".png"
+		if err := atomicfile.Write(filepath.Join(dir, name), func(w io.Writer) error { return chart.WritePNG(w, p, 900, 520) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(md, "\n![%s](%s)\n", e.Lesson, name)
+	}
+	fmt.Fprintf(md, "\n*Expected on %d cores:* %s.\n\n**%s**\n\n", e.Cores, e.Expected, e.Verdict)
+	for _, n := range e.Notes {
+		fmt.Fprintf(md, "> Note: %s\n\n", n)
+	}
+	fmt.Fprintf(md, "*Why:* %s\n", l.Why)
+	return nil
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "**no**"
+}
+
+func answer(v float64, unit string) string {
+	switch unit {
+	case "×":
+		return fmt.Sprintf("%.2f×", v)
+	case "lost":
+		return fmt.Sprintf("%.0f%% lost", 100*v)
+	}
+	return fmt.Sprintf("%.0f %s", v, unit)
+}
+
+func prediction(p *float64, unit string) string {
+	if p == nil {
+		return "-"
+	}
+	return answer(*p, unit)
+}
