@@ -27,6 +27,11 @@ func main() {
 		go func() { code <- cli.Bench(os.Args[2:], os.Stdout, os.Stderr) }()
 		os.Exit(<-code)
 	}
+	if len(os.Args) > 1 && os.Args[1] == "lesson" {
+		code := make(chan int) // off the main goroutine, as bench
+		go func() { code <- cli.Lesson(os.Args[2:], os.Stdout, os.Stderr) }()
+		os.Exit(<-code)
+	}
 	if len(os.Args) > 1 && os.Args[1] == "worker" {
 		fmt.Fprintln(os.Stderr, "concurrencylab worker: started by the process pool only")
 		os.Exit(2)

@@ -28,31 +28,54 @@ import (
 // could not, 2 for a bad command line, 130 when interrupted.
 func Bench(args []string, stdout, stderr io.Writer) int {
 	f, err := parseBench(args, stderr)
+	if err != nil {
+		return usageCode(err)
+	}
+	return interruptible("bench", stderr, func(ctx context.Context) error {
+		results, err := bench(ctx, f, stderr)
+		if err != nil {
+			return err
+		}
+		if f.json {
+			writeJSON(stdout, results)
+		} else {
+			printTable(stdout, results)
+		}
+		return nil
+	})
+}
+
+// usageCode is the exit code for a command line that did not parse: 0 when
+// it asked for help, 2 otherwise.
+func usageCode(err error) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
-	if err != nil {
-		return 2
-	}
+	return 2
+}
+
+// interruptible runs a subcommand's work with a context that Ctrl+C or
+// SIGTERM cancels, and returns its exit code: 0 when it ran, 1 when it
+// failed, 130 when interrupted.
+func interruptible(name string, stderr io.Writer, work func(ctx context.Context) error) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	results, err := bench(ctx, f, stderr)
+	err := work(ctx)
 	if ctx.Err() != nil {
-		fmt.Fprintln(stderr, "concurrencylab bench: interrupted")
+		fmt.Fprintf(stderr, "concurrencylab %s: interrupted\n", name)
 		return 130
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "concurrencylab bench:", err)
+		fmt.Fprintf(stderr, "concurrencylab %s: %v\n", name, err)
 		return 1
 	}
-	if f.json {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(results)
-	} else {
-		printTable(stdout, results)
-	}
 	return 0
+}
+
+func writeJSON(w io.Writer, v any) {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
 }
 
 func bench(ctx context.Context, f benchFlags, stderr io.Writer) ([]jobs.Result, error) {
@@ -80,6 +103,9 @@ func bench(ctx context.Context, f benchFlags, stderr io.Writer) ([]jobs.Result, 
 	for _, mode := range f.modes {
 		spec := jobs.Spec{Task: f.task, Mode: mode, Workers: f.workers, Size: f.size, Items: src.Items,
 			OutDir: filepath.Join(out, string(f.task)+"-"+string(mode)), ItemTimeout: f.timeout, Decoder: f.decoder}
+		if mode == jobs.Goroutines {
+			spec.Cores = f.cores // worker processes use one core each
+		}
 		rec := timeline.NewRecorder(runTitle(spec), os.Getpid())
 		res, err := jobs.Run(ctx, spec, jobs.Reporters(prog.bar(spec), rec))
 		if err != nil {
@@ -102,6 +128,9 @@ func runTitle(s jobs.Spec) string {
 	t := fmt.Sprintf("%s, %s", s.Task, s.Mode)
 	if s.Mode == jobs.Goroutines || s.Mode == jobs.Processes {
 		t += fmt.Sprintf(" x%d", s.Workers)
+	}
+	if s.Mode == jobs.Goroutines && s.Cores > 0 {
+		t += fmt.Sprintf(" on %d cores", s.CoreCount())
 	}
 	return t
 }

@@ -26,6 +26,7 @@ type benchFlags struct {
 	task      jobs.Task
 	modes     []jobs.Mode
 	workers   int
+	cores     int
 	size      int
 	out       string
 	json      bool
@@ -60,6 +61,7 @@ Flags:
 	task := fs.String("task", "thumbnail", "download, thumbnail or pipeline (downloads stream into thumbnailing)")
 	modes := fs.String("modes", "sequential,goroutines,processes", "comma-separated modes to run, in order: sequential, goroutines, processes")
 	fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "goroutines or worker processes in a pool")
+	fs.IntVar(&f.cores, "cores", 0, "run the goroutine pool on at most this many cores (1: concurrency without parallelism, like Python threads under the GIL); 0 for no cap")
 	fs.IntVar(&f.size, "size", 256, "thumbnails fit in a square box of this many pixels")
 	fs.StringVar(&f.out, "out", "", "folder for downloads and thumbnails (default: a temporary folder, removed at the end)")
 	fs.BoolVar(&f.json, "json", false, "print a JSON array, one object per run, instead of a table")
@@ -104,6 +106,8 @@ Flags:
 		return bad("--images must be between 1 and 100000, not %d", f.images)
 	case f.workers < 1 || f.workers > 1024:
 		return bad("--workers must be between 1 and 1024, not %d", f.workers)
+	case f.cores < 0 || f.cores > 1024:
+		return bad("--cores must be between 0 (no cap) and 1024, not %d", f.cores)
 	case f.size < 1 || f.size > 10_000:
 		return bad("--size must be between 1 and 10000, not %d", f.size)
 	case f.latency < 0:

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,6 +18,22 @@ import (
 	"concurrencylab/assets"
 )
 
+// Overview is the top of `concurrencylab --help`: what the program does, its
+// subcommands, then the window's flags.
+const Overview = `Concurrency Lab shows what blocking, goroutines and worker processes do to
+speed and to a window that must stay responsive.
+
+Usage:
+  concurrencylab [flags]             open the window
+  concurrencylab bench [flags]       run the same work from a terminal and print a table
+  concurrencylab lesson NAME|all     check a claim of the threads-vs-processes tutorials
+                                     on this computer (concurrencylab lesson --list)
+
+"concurrencylab bench -h" and "concurrencylab lesson -h" list their own flags.
+
+Window flags:
+`
+
 // AppID identifies the app's preferences; it matches FyneApp.toml.
 const AppID = "io.concurrencylab.app"
 
@@ -31,7 +48,13 @@ func Main(args []string, stderr io.Writer) int {
 	shot := fs.String("screenshot", "", "with --autorun: save the window as PNG here at the end")
 	stats := fs.String("stats-json", "", "with --autorun: write the runs and UI lag figures here as JSON")
 	tab := fs.String("tab", "gallery", "the tab shown at start: gallery, timeline, results or errors")
-	if err := fs.Parse(args); err != nil {
+	fs.Usage = func() {
+		fmt.Fprint(stderr, Overview)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return 0
+	} else if err != nil {
 		return 2
 	}
 	if fs.NArg() > 0 {
