@@ -12,6 +12,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -138,12 +139,16 @@ func Scaling(m lesson.ScalingMeasured, cores int) (*plot.Plot, error) {
 		p.Legend.Add(s.name, l)
 	}
 	p.Y.Min = 0.8
+	for _, v := range m.Thumbnail {
+		p.Y.Min = math.Min(p.Y.Min, v*0.9) // an overloaded machine can go below 1×
+	}
 	p.Y.Max = float64(m.Workers[len(m.Workers)-1]) * 1.1
 	return p, nil
 }
 
-// bars adds a bar chart of values named by labels.
-func bars(p *plot.Plot, labels []string, values []float64) error {
+// bars adds a bar chart of values named by labels, each value written
+// above its bar by format (so a bar of 0 still says so).
+func bars(p *plot.Plot, labels []string, values []float64, format string) error {
 	b, err := plotter.NewBarChart(plotter.Values(values), vg.Points(36))
 	if err != nil {
 		return err
@@ -152,7 +157,32 @@ func bars(p *plot.Plot, labels []string, values []float64) error {
 	b.LineStyle.Width = 0
 	p.Add(b)
 	p.NominalX(labels...)
+	var xy plotter.XYLabels
+	for i, v := range values {
+		xy.XYs = append(xy.XYs, plotter.XY{X: float64(i), Y: v})
+		xy.Labels = append(xy.Labels, fmt.Sprintf(format, v))
+	}
+	l, err := plotter.NewLabels(xy)
+	if err != nil {
+		return err
+	}
+	for i := range l.TextStyle {
+		l.TextStyle[i].XAlign = draw.XCenter
+		l.TextStyle[i].YAlign = draw.YBottom
+	}
+	p.Add(l)
 	return nil
+}
+
+// integers labels an axis's ticks without decimals.
+func integers(min, max float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = strconv.FormatFloat(ticks[i].Value, 'f', 0, 64)
+		}
+	}
+	return ticks
 }
 
 // hline adds a dashed horizontal line at y across n bars, named in the legend.
@@ -178,13 +208,14 @@ func Speedups(o *lesson.Outcome) (*plot.Plot, error) {
 		labels = append(labels, lesson.RunName(r))
 		values = append(values, *lesson.Speedup(o.Runs, r))
 	}
-	if err := bars(p, labels, values); err != nil {
+	if err := bars(p, labels, values, "%.2f×"); err != nil {
 		return nil, err
 	}
 	if err := hline(p, float64(o.Cores), len(labels), fmt.Sprintf("%d× (the cores)", o.Cores)); err != nil {
 		return nil, err
 	}
 	p.Y.Min = 0
+	p.Y.Max = math.Max(float64(o.Cores), slices.Max(values)) * 1.15 // room for the labels
 	return p, nil
 }
 
@@ -202,12 +233,13 @@ func Race(m lesson.RaceMeasured) (*plot.Plot, error) {
 	}
 	values := []float64{float64(m.Unsynchronized), float64(m.Mutex), float64(m.Atomic), float64(m.Sharded),
 		float64(m.ProcessesParent), float64(m.ProcessesSentBack)}
-	if err := bars(p, labels, values); err != nil {
+	if err := bars(p, labels, values, "%.0f"); err != nil {
 		return nil, err
 	}
 	if err := hline(p, float64(m.Expected), len(labels), fmt.Sprintf("expected: %d", m.Expected)); err != nil {
 		return nil, err
 	}
+	p.Y.Tick.Marker = plot.TickerFunc(integers)
 	p.Y.Min = 0
 	p.Y.Max = float64(m.Expected) * 1.25
 	return p, nil
@@ -270,5 +302,6 @@ func Pipeline(m lesson.PipelineMeasured) (*plot.Plot, error) {
 	}
 	p.Y.Min = 0
 	p.Y.Max = float64(m.QueueCapacity) + 1
+	p.Y.Tick.Marker = plot.TickerFunc(integers)
 	return p, nil
 }

@@ -121,6 +121,9 @@ func answer(v float64, unit string) string {
 	case "lost":
 		return fmt.Sprintf("%.0f%% lost", 100*v)
 	}
+	if v == 1 {
+		unit = strings.TrimSuffix(unit, "s")
+	}
 	return fmt.Sprintf("%.0f %s", v, unit)
 }
 
