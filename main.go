@@ -12,6 +12,7 @@ import (
 	"runtime/trace"
 
 	"concurrencylab/cli"
+	_ "concurrencylab/cli/clocale" // first: before Fyne reads the locale
 	"concurrencylab/jobs"
 	"concurrencylab/ui"
 )

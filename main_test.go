@@ -118,3 +118,29 @@ func TestFyneHasWhatTheWorkaroundsUse(t *testing.T) {
 		t.Errorf("Fyne's preferences %T cannot write several values as one change", a.Preferences())
 	}
 }
+
+// TestHelpInTheCLocale: `concurrencylab --help` lists the subcommands and
+// exits 0, and the C locale of containers and CI brings no Fyne error.
+func TestHelpInTheCLocale(t *testing.T) {
+	exe, _ := os.Executable()
+	cmd := exec.Command(exe, "-test.run=^$")
+	var env []string
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); k != "LC_ALL" && k != "LC_MESSAGES" && k != "LANGUAGE" && k != "LANG" {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = append(env, "LANG=C.UTF-8", "CONCURRENCYLAB_TEST_APP=1", "CONCURRENCYLAB_TEST_ARGS=--help")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	for _, want := range []string{"concurrencylab bench", "concurrencylab lesson NAME|all", "-autorun"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("--help does not mention %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(out), "Fyne error") {
+		t.Errorf("Fyne complained about the locale:\n%s", out)
+	}
+}
