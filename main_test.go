@@ -35,25 +35,7 @@ func TestWindowUnderXvfb(t *testing.T) {
 	if os.Getenv("DISPLAY") == "" {
 		t.Skip("no X display: run under xvfb-run (make test does)")
 	}
-	dir := t.TempDir()
-	shot, stats := filepath.Join(dir, "window.png"), filepath.Join(dir, "stats.json")
-	exe, _ := os.Executable()
-	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), "CONCURRENCYLAB_TEST_APP=1",
-		"CONCURRENCYLAB_TEST_ARGS=--autorun task=thumbnail,mode=processes,workers=2,images=6;mode=blocking;mode=goroutines --screenshot "+shot+" --stats-json "+stats,
-		"XDG_CACHE_HOME="+filepath.Join(dir, "cache"), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"),
-		"GORACE=atexit_sleep_ms=0")
-	// Fyne's development builds read FyneApp.toml from the working folder,
-	// and its fyneDo migration turns the thread checker off: run elsewhere.
-	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("app: %v\n%s", err, stderr.String())
-	}
-	if strings.Contains(stderr.String(), "Error in Fyne call thread") {
-		t.Fatalf("a widget was touched off the UI goroutine:\n%s", stderr.String())
-	}
+	shot, stats := runApp(t, "--autorun task=thumbnail,mode=processes,workers=2,images=6;mode=blocking;mode=goroutines")
 
 	var st ui.Stats
 	b, err := os.ReadFile(stats)
@@ -105,6 +87,34 @@ func TestWindowUnderXvfb(t *testing.T) {
 	}
 }
 
+// runApp runs the app (this test binary as the app) with args, a screenshot
+// and a stats file, in a fresh cache and configuration, and fails the test if
+// it fails or if Fyne's thread checker saw a widget touched off the UI
+// goroutine. It returns the screenshot's and the stats' paths.
+func runApp(t *testing.T, args string) (shot, stats string) {
+	t.Helper()
+	dir := t.TempDir()
+	shot, stats = filepath.Join(dir, "window.png"), filepath.Join(dir, "stats.json")
+	exe, _ := os.Executable()
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), "CONCURRENCYLAB_TEST_APP=1",
+		"CONCURRENCYLAB_TEST_ARGS="+args+" --screenshot "+shot+" --stats-json "+stats,
+		"XDG_CACHE_HOME="+filepath.Join(dir, "cache"), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"),
+		"GORACE=atexit_sleep_ms=0")
+	// Fyne's development builds read FyneApp.toml from the working folder,
+	// and its fyneDo migration turns the thread checker off: run elsewhere.
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("app: %v\n%s", err, stderr.String())
+	}
+	if strings.Contains(stderr.String(), "Error in Fyne call thread") {
+		t.Fatalf("a widget was touched off the UI goroutine:\n%s", stderr.String())
+	}
+	return shot, stats
+}
+
 // TestFyneHasWhatTheWorkaroundsUse checks, on the real app Fyne makes, the two
 // methods of Fyne's internal types the window relies on (see
 // withoutStoppedHook and saveSettings in ui/): without them a Fyne upgrade
@@ -142,5 +152,43 @@ func TestHelpInTheCLocale(t *testing.T) {
 	}
 	if strings.Contains(string(out), "Fyne error") {
 		t.Errorf("Fyne complained about the locale:\n%s", out)
+	}
+}
+
+// TestLessonInTheWindowUnderXvfb runs a lesson in the real window, as
+// --autorun does for the README's screenshot: its runs go through the
+// window's bridge with Fyne's thread checker on, and the stats say what the
+// lesson found beside the prediction.
+func TestLessonInTheWindowUnderXvfb(t *testing.T) {
+	if os.Getenv("DISPLAY") == "" {
+		t.Skip("no X display: run under xvfb-run (make test does)")
+	}
+	shot, stats := runApp(t, "--quick --autorun lesson=io-bound,prediction=4")
+	var st struct {
+		Runs    []ui.RunRecord `json:"runs"`
+		Lessons []struct {
+			Lesson     string         `json:"lesson"`
+			Holds      *bool          `json:"holds"`
+			Prediction float64        `json:"prediction"`
+			Answer     float64        `json:"answer"`
+			Measured   map[string]any `json:"measured"`
+		} `json:"lessons"`
+	}
+	b, err := os.ReadFile(stats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Lessons) != 1 || len(st.Runs) != 4 {
+		t.Fatalf("stats: %s", b)
+	}
+	ls := st.Lessons[0]
+	if ls.Lesson != "io-bound" || ls.Holds == nil || ls.Prediction != 4 || ls.Answer <= 0 || ls.Measured["speedup_one_core"] == nil {
+		t.Errorf("lesson: %+v", ls)
+	}
+	if _, err := os.Stat(shot); err != nil {
+		t.Error(err)
 	}
 }

@@ -44,10 +44,11 @@ const AppID = "io.concurrencylab.app"
 func Main(args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("concurrencylab", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	autorun := fs.String("autorun", "", "runs to do at start, e.g. task=thumbnail,mode=processes,workers=2,images=24 (several separated by ;); then quit")
+	autorun := fs.String("autorun", "", "runs to do at start, e.g. task=thumbnail,mode=processes,workers=2,images=24 (several separated by ;), or lessons, e.g. lesson=cpu-bound,prediction=1.5; then quit")
 	shot := fs.String("screenshot", "", "with --autorun: save the window as PNG here at the end")
 	stats := fs.String("stats-json", "", "with --autorun: write the runs and UI lag figures here as JSON")
-	tab := fs.String("tab", "gallery", "the tab shown at start: gallery, timeline, results or errors")
+	quick := fs.Bool("quick", false, "lessons: run their small, quick forms (their effects show less sharply)")
+	tab := fs.String("tab", "gallery", "the tab shown at start: lessons, gallery, timeline, results or errors")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, Overview)
 		fs.PrintDefaults()
@@ -62,7 +63,14 @@ func Main(args []string, stderr io.Writer) int {
 		return 2
 	}
 	var plan []Settings
-	if *autorun != "" {
+	var lessons []LessonPlan
+	if IsLessonAutorun(*autorun) {
+		var err error
+		if lessons, err = ParseLessonAutorun(*autorun); err != nil {
+			fmt.Fprintln(stderr, "concurrencylab: --autorun:", err)
+			return 2
+		}
+	} else if *autorun != "" {
 		var err error
 		if plan, err = ParseAutorun(*autorun, DefaultSettings()); err != nil {
 			fmt.Fprintln(stderr, "concurrencylab: --autorun:", err)
@@ -83,10 +91,11 @@ func Main(args []string, stderr io.Writer) int {
 	withoutDepthBuffer()
 	w.SetIcon(icon)
 	l := New(a, w, fyne.Do)
-	l.Persist = len(plan) == 0 // scripted runs leave the user's choices alone
+	l.Persist = len(plan) == 0 && len(lessons) == 0 // scripted runs leave the user's choices alone
+	l.LessonQuick = *quick
 	w.SetContent(l.Content())
 	if !l.ShowTab(*tab) {
-		fmt.Fprintf(stderr, "concurrencylab: no tab %q (want gallery, timeline, results or errors)\n", *tab)
+		fmt.Fprintf(stderr, "concurrencylab: no tab %q (want lessons, gallery, timeline, results or errors)\n", *tab)
 		return 2
 	}
 	w.Resize(fyne.NewSize(1200, 800))
@@ -115,9 +124,13 @@ func Main(args []string, stderr io.Writer) int {
 	})
 	a.Lifecycle().SetOnStarted(func() {
 		l.Start()
-		if len(plan) > 0 {
+		if len(plan) > 0 || len(lessons) > 0 {
 			go func() {
-				if err := l.Autorun(plan, *shot, *stats); err != nil {
+				run := func() error { return l.Autorun(plan, *shot, *stats) }
+				if len(lessons) > 0 {
+					run = func() error { return l.AutorunLessons(lessons, *shot, *stats) }
+				}
+				if err := run(); err != nil {
 					fmt.Fprintln(stderr, "concurrencylab: autorun:", err)
 					code.Store(1)
 				}

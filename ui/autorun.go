@@ -16,6 +16,7 @@ import (
 
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/atomicfile"
+	"concurrencylab/jobs/lesson"
 	"concurrencylab/jobs/thumb"
 )
 
@@ -70,8 +71,9 @@ func ParseAutorun(spec string, base Settings) ([]Settings, error) {
 
 // Stats is the --stats-json file.
 type Stats struct {
-	Runs []RunRecord `json:"runs"`
-	UI   UIStats     `json:"ui"`
+	Runs    []RunRecord    `json:"runs"`
+	Lessons []lessonRecord `json:"lessons,omitempty"`
+	UI      UIStats        `json:"ui"`
 }
 
 // UIStats is the heartbeat over all the runs, and the process's peak memory.
@@ -113,6 +115,12 @@ func (l *Lab) Autorun(plan []Settings, shot, statsFile string) error {
 		rec.UI = l.beat.between(start, end)
 		stats.Runs = append(stats.Runs, rec)
 	}
+	return l.finishAutorun(stats, first, last, shot, statsFile)
+}
+
+// finishAutorun completes stats with the heartbeat between first and last,
+// saves the screenshot and the stats, and returns the first run's error.
+func (l *Lab) finishAutorun(stats Stats, first, last time.Time, shot, statsFile string) error {
 	setSpeedups(stats.Runs)
 	stats.UI.lagStats = l.beat.between(first, last)
 	stats.UI.PeakRSSMB = peakRSSMB()
@@ -139,7 +147,90 @@ func (l *Lab) Autorun(plan []Settings, shot, statsFile string) error {
 			return fmt.Errorf("%s %s: %s", r.Task, r.Mode, r.Err)
 		}
 	}
+	for _, r := range stats.Lessons {
+		if r.Err != "" {
+			return fmt.Errorf("lesson %s: %s", r.Lesson, r.Err)
+		}
+	}
 	return nil
+}
+
+// LessonPlan is one lesson for --autorun: "lesson=NAME[,prediction=X]".
+type LessonPlan struct {
+	Lesson     *lesson.Lesson
+	Prediction string
+}
+
+// ParseLessonAutorun reads lessons like "lesson=cpu-bound,prediction=1.5",
+// several separated by ';'.
+func ParseLessonAutorun(spec string) ([]LessonPlan, error) {
+	var plan []LessonPlan
+	for _, part := range strings.Split(spec, ";") {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		var p LessonPlan
+		for _, kv := range strings.Split(part, ",") {
+			k, val, _ := strings.Cut(strings.TrimSpace(kv), "=")
+			switch k {
+			case "lesson":
+				ls, err := lesson.Find(val)
+				if err != nil {
+					return nil, err
+				}
+				p.Lesson = ls
+			case "prediction":
+				p.Prediction = val
+			default:
+				return nil, fmt.Errorf("unknown key %q (want lesson, prediction)", k)
+			}
+		}
+		if p.Lesson == nil {
+			return nil, fmt.Errorf("%q names no lesson", part)
+		}
+		if _, err := parsePrediction(p.Prediction, p.Lesson.Unit); err != nil {
+			return nil, err
+		}
+		plan = append(plan, p)
+	}
+	if len(plan) == 0 {
+		return nil, fmt.Errorf("no lessons in %q", spec)
+	}
+	return plan, nil
+}
+
+// IsLessonAutorun reports whether an --autorun value names lessons.
+func IsLessonAutorun(spec string) bool { return strings.HasPrefix(strings.TrimSpace(spec), "lesson=") }
+
+// AutorunLessons runs plan's lessons one after another in the Lessons tab,
+// as a participant would (pick, predict, Run lesson), then saves a
+// screenshot and the stats. It is called off the UI goroutine.
+func (l *Lab) AutorunLessons(plan []LessonPlan, shot, statsFile string) error {
+	var stats Stats
+	first := time.Now()
+	for _, p := range plan {
+		l.doWait(func() {
+			l.ShowTab("lessons")
+			for i, ls := range lesson.All {
+				if ls == p.Lesson {
+					l.lessons.pick.SetSelectedIndex(i)
+				}
+			}
+			l.lessons.prediction.SetText(p.Prediction)
+		})
+		l.waitFrames(settleFrames)
+		done := make(chan lessonRecord, 1)
+		l.do(func() {
+			l.OnRunFinished = func(r RunRecord) { stats.Runs = append(stats.Runs, r) }
+			l.OnLessonFinished = func(r lessonRecord) { done <- r }
+			l.RunLesson()
+		})
+		rec := <-done
+		stats.Lessons = append(stats.Lessons, rec)
+	}
+	last := time.Now()
+	l.waitFrames(3)
+	return l.finishAutorun(stats, first, last, shot, statsFile)
 }
 
 // settleFrames is how many frames Autorun leaves between showing a run's

@@ -40,6 +40,11 @@ type Lab struct {
 	Persist bool
 	// OnRunFinished, if set, is called on the UI goroutine after each run.
 	OnRunFinished func(RunRecord)
+	// OnLessonFinished, if set, is called on the UI goroutine after each
+	// lesson.
+	OnLessonFinished func(lessonRecord)
+	// LessonQuick runs the lessons' small forms (tests).
+	LessonQuick bool
 
 	ctl      controls
 	prog     progressView
@@ -47,6 +52,7 @@ type Lab struct {
 	gallery  galleryView
 	results  resultsView
 	timeline timelineView
+	lessons  lessonsView
 	banner   *widget.Label
 	tabs     *container.AppTabs
 
@@ -87,13 +93,15 @@ func (l *Lab) Content() fyne.CanvasObject {
 		section("Responsiveness", l.buildMeter()),
 	))
 	progress := section("Progress", l.buildProgress())
+	timelineTab := container.NewTabItem("Timeline", l.buildTimeline())
 	l.tabs = container.NewAppTabs(
+		container.NewTabItem("Lessons", l.buildLessons()),
 		container.NewTabItem("Gallery", l.buildGallery()),
-		container.NewTabItem("Timeline", l.buildTimeline()),
+		timelineTab,
 		container.NewTabItem("Results", l.buildResults()),
 		container.NewTabItem("Errors", l.buildErrors()),
 	)
-	l.timeline.visible = func() bool { return l.tabs.Selected() == l.tabs.Items[1] }
+	l.timeline.visible = func() bool { return l.tabs.Selected() == timelineTab }
 	right := container.NewBorder(container.NewVBox(l.banner, progress), nil, nil, nil, l.tabs)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.34
@@ -227,23 +235,12 @@ func (l *Lab) Run() {
 	if l.Persist && l.app != nil {
 		saveSettings(l.app.Preferences(), s)
 	}
-	if l.workDir == "" {
-		if l.workDir, err = os.MkdirTemp("", "concurrencylab-"); err != nil {
-			l.setBanner("Cannot run: "+err.Error(), widget.DangerImportance)
-			return
-		}
+	ctx, out, ok := l.begin("run")
+	if !ok {
+		return
 	}
-	l.runs++
-	out := filepath.Join(l.workDir, fmt.Sprintf("run-%d", l.runs))
-	ctx, cancel := context.WithCancel(context.Background())
-	l.cancel = cancel
-	l.running = true
-	l.runStart = time.Now()
-	l.bridge.reset(l.runStart)
 	rec := l.timeline.startRun(runTitle(s), l.runStart)
-	l.resetProgress()
 	l.gallery.clear()
-	l.setRunning(true)
 
 	if s.Mode == jobs.Blocking {
 		l.setBanner("Running on the UI thread: the window is frozen until it ends…", widget.WarningImportance)
@@ -259,6 +256,29 @@ func (l *Lab) Run() {
 		wall := time.Since(start)
 		l.do(func() { l.finish(s, res, err, wall) })
 	}()
+}
+
+// begin starts a run or a lesson: a folder for its files (name-N), a
+// context that Cancel ends, and Progress and the buttons set for running.
+// It says so on the banner and returns false when it cannot.
+func (l *Lab) begin(name string) (context.Context, string, bool) {
+	if l.workDir == "" {
+		var err error
+		if l.workDir, err = os.MkdirTemp("", "concurrencylab-"); err != nil {
+			l.setBanner("Cannot run: "+err.Error(), widget.DangerImportance)
+			return nil, "", false
+		}
+	}
+	l.runs++
+	dir := filepath.Join(l.workDir, fmt.Sprintf("%s-%d", name, l.runs))
+	ctx, cancel := context.WithCancel(context.Background())
+	l.cancel = cancel
+	l.running = true
+	l.runStart = time.Now()
+	l.bridge.reset(l.runStart)
+	l.resetProgress()
+	l.setRunning(true)
+	return ctx, dir, true
 }
 
 // Cancel stops the current run.

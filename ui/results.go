@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -80,9 +81,14 @@ func (l *Lab) buildErrors() fyne.CanvasObject {
 			o.(*widget.Label).SetText(fmt.Sprintf("%s — %s failed: %s", e.Name, e.Stage, e.Error))
 		})
 	v.errTab = func(n int) {
-		if l.tabs != nil && len(l.tabs.Items) > 3 {
-			l.tabs.Items[3].Text = fmt.Sprintf("Errors (%d)", n)
-			l.tabs.Refresh()
+		if l.tabs == nil {
+			return
+		}
+		for _, it := range l.tabs.Items {
+			if strings.HasPrefix(it.Text, "Errors") {
+				it.Text = fmt.Sprintf("Errors (%d)", n)
+				l.tabs.Refresh()
+			}
 		}
 	}
 	return v.errList

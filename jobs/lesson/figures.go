@@ -83,6 +83,24 @@ func decimals(f float64) int {
 	return 3
 }
 
+// AnswerText says v, an answer to the lesson's Question, in its unit:
+// "7.57×", "40% lost", "8717 times as long", "1 item".
+func (l *Lesson) AnswerText(v float64) string {
+	switch l.Unit {
+	case "×":
+		return fmt.Sprintf("%.2f×", v)
+	case "lost":
+		return fmt.Sprintf("%.0f%% lost", 100*v)
+	case "times":
+		return fmt.Sprintf("%.0f times as long", v)
+	}
+	unit := l.Unit
+	if v == 1 {
+		unit = strings.TrimSuffix(unit, "s")
+	}
+	return fmt.Sprintf("%.0f %s", v, unit)
+}
+
 // Secs formats a duration in seconds with the digits a short run needs.
 func Secs(v float64) string {
 	if v < 1 {

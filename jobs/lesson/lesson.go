@@ -32,7 +32,8 @@ type Lesson struct {
 	Title string // a few words
 	Claim string // what the tutorials say, in one or two sentences
 	// Question asks for a prediction before the run, and Unit says what kind
-	// of answer it takes ("×" for a speed-up, "updates" for a count, …).
+	// of answer it takes: "×" for a speed-up, "times" for a ratio of costs,
+	// "lost" for a fraction lost, or what a count counts ("items").
 	Question string
 	Unit     string
 	// Why explains the outcome: why it happens, and what it means for
@@ -81,6 +82,9 @@ type Env struct {
 	// WorkerCommand starts worker processes (tests); nil re-executes this
 	// program.
 	WorkerCommand func() *exec.Cmd
+	// Adjust, when set, changes each run's spec before it starts: the window
+	// runs workers below its own priority (jobs.Spec.WorkerIdle).
+	Adjust func(*jobs.Spec)
 	// Kill, when set, is called for each process-pool step in the isolation
 	// lesson with the worker's PID; when it returns true, that worker is killed
 	// mid-item. Nil kills one worker a third of the way through the run.
@@ -160,6 +164,9 @@ func (e *Env) logf(format string, args ...any) {
 // run does one run of the lesson, reporting to the env's reporter.
 func (e *Env) run(ctx context.Context, spec jobs.Spec) (jobs.Result, error) {
 	spec.WorkerCommand = e.WorkerCommand
+	if e.Adjust != nil {
+		e.Adjust(&spec)
+	}
 	if spec.OutDir == "" {
 		spec.OutDir = e.scratch(runName(jobs.Result{Task: spec.Task, Mode: spec.Mode, Workers: spec.Workers, Cores: spec.CoreCount()}))
 	}

@@ -29,8 +29,8 @@ var startup = &Lesson{
 	Name:     "startup",
 	Title:    "What a start costs",
 	Claim:    "A goroutine starts in about a microsecond, a process in milliseconds: on tiny tasks a process pool loses.",
-	Question: "Starting a worker process costs how many times more than starting a goroutine?",
-	Unit:     "×",
+	Question: "Starting a worker process takes how many times as long as starting a goroutine?",
+	Unit:     "times",
 	Why: "A goroutine is a few kilobytes of stack that Go's scheduler creates in memory it already has. " +
 		"A process is a new program: the system copies the parent's page tables, loads the program and starts its runtime, and it must be sent its work through a pipe. " +
 		"When each item takes less time than that, a process pool spends more time starting and talking than working: " +

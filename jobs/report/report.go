@@ -51,7 +51,7 @@ func Write(dir string, outcomes []*lesson.Outcome, predictions map[string]float6
 	fmt.Fprintln(&md, "|---|---|---|---|")
 	for _, e := range entries {
 		l, _ := lesson.Find(e.Lesson)
-		fmt.Fprintf(&md, "| [%s](#%s) | %s | %s | %s |\n", e.Lesson, e.Lesson, yesNo(e.Holds), answer(e.Answer, l.Unit), prediction(e.Prediction, l.Unit))
+		fmt.Fprintf(&md, "| [%s](#%s) | %s | %s | %s |\n", e.Lesson, e.Lesson, yesNo(e.Holds), l.AnswerText(e.Answer), prediction(l, e.Prediction))
 	}
 	for _, e := range entries {
 		l, _ := lesson.Find(e.Lesson)
@@ -73,7 +73,7 @@ func section(md *bytes.Buffer, dir string, l *lesson.Lesson, e Entry) error {
 	fmt.Fprintf(md, "\n## %s\n\n**%s.** %s\n\n", e.Lesson, l.Title, e.Claim)
 	fmt.Fprintf(md, "*Question:* %s\n\n", l.Question)
 	if e.Prediction != nil {
-		fmt.Fprintf(md, "*Predicted:* %s. *Measured:* %s.\n\n", prediction(e.Prediction, l.Unit), answer(e.Answer, l.Unit))
+		fmt.Fprintf(md, "*Predicted:* %s. *Measured:* %s.\n\n", prediction(l, e.Prediction), l.AnswerText(e.Answer))
 	}
 	if len(e.Runs) > 0 {
 		fmt.Fprintln(md, "| run | task | items | failed | wall s | cpu s | speed-up |")
@@ -114,22 +114,9 @@ func yesNo(b bool) string {
 	return "**no**"
 }
 
-func answer(v float64, unit string) string {
-	switch unit {
-	case "×":
-		return fmt.Sprintf("%.2f×", v)
-	case "lost":
-		return fmt.Sprintf("%.0f%% lost", 100*v)
-	}
-	if v == 1 {
-		unit = strings.TrimSuffix(unit, "s")
-	}
-	return fmt.Sprintf("%.0f %s", v, unit)
-}
-
-func prediction(p *float64, unit string) string {
+func prediction(l *lesson.Lesson, p *float64) string {
 	if p == nil {
 		return "-"
 	}
-	return answer(*p, unit)
+	return l.AnswerText(*p)
 }

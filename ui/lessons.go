@@ -1,0 +1,301 @@
+package ui
+
+import (
+	"encoding/json"
+	"fmt"
+	"image"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"concurrencylab/jobs"
+	"concurrencylab/jobs/chart"
+	"concurrencylab/jobs/lesson"
+)
+
+// lessonsView is the Lessons tab: pick a lesson, read its claim, predict the
+// outcome, run it (its runs show in Progress, Timeline and Results as any
+// run does), then see the answer beside the prediction, the verdict for
+// this machine, why, and the lesson's chart.
+type lessonsView struct {
+	pick       *widget.Select
+	current    *lesson.Lesson
+	title      *widget.Label
+	claim      *widget.Label
+	question   *widget.Label
+	prediction *widget.Entry
+	unit       *widget.Label
+	run        *widget.Button
+	answer     *widget.Label
+	verdict    *widget.Label
+	expected   *widget.Label
+	why        *widget.Label
+	notes      *widget.Label
+	chart      *canvas.Image
+	// outcomes are this session's, by lesson name.
+	outcomes map[string]lessonRecord
+}
+
+// lessonRecord is a lesson's outcome as the window keeps it (in Preferences,
+// between launches) and as --stats-json reports it.
+type lessonRecord struct {
+	Lesson     string   `json:"lesson"`
+	Holds      bool     `json:"holds"`
+	Answer     float64  `json:"answer"`
+	Prediction *float64 `json:"prediction,omitempty"`
+	Verdict    string   `json:"verdict"`
+	Expected   string   `json:"expected"`
+	Notes      []string `json:"notes,omitempty"`
+	Measured   any      `json:"measured,omitempty"`
+	Err        string   `json:"error,omitempty"`
+}
+
+// lessonOption is how a lesson is listed: "1. io-bound: Waiting needs no cores".
+func lessonOption(i int, l *lesson.Lesson) string {
+	return fmt.Sprintf("%d. %s: %s", i+1, l.Name, l.Title)
+}
+
+func (l *Lab) buildLessons() fyne.CanvasObject {
+	v := &l.lessons
+	v.outcomes = map[string]lessonRecord{}
+	var opts []string
+	for i, ls := range lesson.All {
+		opts = append(opts, lessonOption(i, ls))
+	}
+	wrap := func(s string) *widget.Label {
+		lbl := widget.NewLabel(s)
+		lbl.Wrapping = fyne.TextWrapWord
+		return lbl
+	}
+	v.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.title.SizeName = theme.SizeNameSubHeadingText
+	v.claim = wrap("")
+	v.question = wrap("")
+	v.question.TextStyle = fyne.TextStyle{Bold: true}
+	v.prediction = widget.NewEntry()
+	v.prediction.SetPlaceHolder("your guess")
+	v.prediction.OnSubmitted = func(string) { l.RunLesson() }
+	v.unit = widget.NewLabel("")
+	v.run = widget.NewButtonWithIcon("Run lesson", theme.MediaPlayIcon(), func() { l.RunLesson() })
+	v.run.Importance = widget.HighImportance
+	v.answer = wrap("")
+	v.verdict = wrap("")
+	v.expected = wrap("")
+	v.why = wrap("")
+	v.notes = wrap("")
+	v.chart = canvas.NewImageFromImage(nil)
+	v.chart.FillMode = canvas.ImageFillContain
+	v.chart.SetMinSize(fyne.NewSize(560, 320))
+	v.chart.Hide()
+	v.pick = widget.NewSelect(opts, func(opt string) {
+		for i, ls := range lesson.All {
+			if opt == lessonOption(i, ls) {
+				l.showLesson(ls)
+			}
+		}
+	})
+	guess := container.NewBorder(nil, nil, nil, container.NewHBox(v.unit, v.run), v.prediction)
+	body := container.NewVBox(v.title, v.claim, v.question, guess, widget.NewSeparator(),
+		v.answer, v.verdict, v.expected, v.notes, v.chart, v.why)
+	v.pick.SetSelectedIndex(0)
+	return container.NewBorder(v.pick, nil, nil, nil, container.NewVScroll(body))
+}
+
+// showLesson shows ls with its last outcome, if it has one, and the
+// prediction made for it.
+func (l *Lab) showLesson(ls *lesson.Lesson) {
+	v := &l.lessons
+	v.current = ls
+	v.title.SetText(ls.Title)
+	v.claim.SetText("The claim: " + ls.Claim)
+	v.question.SetText("Predict: " + ls.Question)
+	v.unit.SetText(unitText(ls.Unit))
+	v.prediction.SetText("")
+	rec, ok := v.outcomes[ls.Name]
+	if !ok && l.app != nil {
+		ok = json.Unmarshal([]byte(l.app.Preferences().String(lessonPref(ls.Name))), &rec) == nil
+	}
+	if ok && rec.Prediction != nil {
+		v.prediction.SetText(strconv.FormatFloat(*rec.Prediction, 'f', -1, 64))
+	}
+	v.chart.Hide()
+	if !ok {
+		v.answer.SetText("Make your prediction, then press Run lesson. The runs show in Progress, Timeline and Results as they happen; the answer comes here.")
+		for _, lbl := range []*widget.Label{v.verdict, v.expected, v.why, v.notes} {
+			lbl.SetText("")
+		}
+		return
+	}
+	l.revealLesson(ls, rec, nil)
+}
+
+func unitText(unit string) string {
+	switch unit {
+	case "×":
+		return "× faster"
+	case "lost":
+		return "lost (0 to 1, or %)"
+	case "times":
+		return "times as long"
+	}
+	return unit
+}
+
+func lessonPref(name string) string { return "lesson." + name }
+
+// parsePrediction reads a guess: a number, "7x", "40%" (a fraction for the
+// race lesson), or nothing.
+func parsePrediction(text, unit string) (*float64, error) {
+	t := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(text), "×xX"))
+	if t == "" {
+		return nil, nil
+	}
+	pct := strings.HasSuffix(t, "%")
+	v, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(t, "%")), 64)
+	if err != nil || v < 0 {
+		return nil, fmt.Errorf("%q is not a number (for example 1.5)", text)
+	}
+	if pct || (unit == "lost" && v > 1) {
+		v /= 100
+	}
+	return &v, nil
+}
+
+// RunLesson runs the lesson shown, with the prediction entered.
+func (l *Lab) RunLesson() {
+	v := &l.lessons
+	if l.running || v.current == nil {
+		return
+	}
+	ls := v.current
+	pred, err := parsePrediction(v.prediction.Text, ls.Unit)
+	if err != nil {
+		l.setBanner("Cannot run the lesson: "+err.Error(), widget.DangerImportance)
+		return
+	}
+	ctx, dir, ok := l.begin("lesson") // its steps that are not runs show as one
+	if !ok {
+		return
+	}
+	v.run.Disable()
+	v.answer.SetText("Running… the answer comes when every run of the lesson has finished.")
+	l.setBanner(fmt.Sprintf("Lesson %s: its runs go one after another…", ls.Name), widget.MediumImportance)
+	l.settleLayout()
+	go func() {
+		env := lesson.Env{Dir: dir, Quick: l.LessonQuick, Reporter: l.lessonRun,
+			Adjust: func(s *jobs.Spec) { s.WorkerNice, s.WorkerIdle = 10, true },
+			Logf: func(format string, a ...any) {
+				msg := fmt.Sprintf(format, a...)
+				l.do(func() { l.setBanner(fmt.Sprintf("Lesson %s: %s", ls.Name, msg), widget.MediumImportance) })
+			}}
+		o, err := ls.Run(ctx, env)
+		os.RemoveAll(dir)
+		var img image.Image
+		if err == nil {
+			if p, ok := chart.For(o); ok {
+				img = chart.Image(p, 720, 400) // drawn here, off the UI goroutine
+			}
+		}
+		l.do(func() { l.finishLesson(ls, o, pred, img, err) })
+	}()
+}
+
+// lessonRun readies the window for one run of a lesson, as Run does for a
+// run of its own, and returns the reporter for it. It is called on the
+// lesson's goroutine before each run.
+func (l *Lab) lessonRun(spec jobs.Spec) jobs.Reporter {
+	start := time.Now()
+	title := fmt.Sprintf("%s, %s", spec.Task, lesson.RunName(jobs.Result{Mode: spec.Mode, Workers: spec.Workers, Cores: spec.CoreCount()}))
+	var rec jobs.Reporter
+	l.doWait(func() {
+		l.runStart = start
+		l.bridge.reset(start)
+		rec = l.timeline.startRun(title, start)
+		l.resetProgress()
+		l.gallery.clear()
+	})
+	finished := jobs.ReporterFunc(func(e jobs.Event) {
+		if e.Kind == jobs.RunFinished {
+			res := *e.Result
+			l.do(func() { l.finishLessonRun(res, start) })
+		}
+	})
+	return jobs.Reporters(l.bridge, rec, finished)
+}
+
+// finishLessonRun shows one finished run of a lesson, as finish does.
+func (l *Lab) finishLessonRun(res jobs.Result, start time.Time) {
+	l.flush()
+	l.gallery.applyReady()
+	end := start.Add(time.Duration(res.WallSeconds * float64(time.Second)))
+	l.timeline.finishRun(start, end)
+	rec := RunRecord{Result: res, UI: l.beat.between(start, end)}
+	l.results.add(rec)
+	if l.OnRunFinished != nil {
+		l.OnRunFinished(rec)
+	}
+}
+
+// finishLesson reveals a lesson's outcome; it runs on the UI goroutine.
+func (l *Lab) finishLesson(ls *lesson.Lesson, o *lesson.Outcome, pred *float64, img image.Image, err error) {
+	v := &l.lessons
+	l.flush()
+	l.running = false
+	l.cancel = nil
+	l.setRunning(false)
+	v.run.Enable()
+	rec := lessonRecord{Lesson: ls.Name, Prediction: pred}
+	if err != nil {
+		rec.Err = err.Error()
+		l.setBanner(fmt.Sprintf("Lesson %s did not finish: %v", ls.Name, err), widget.WarningImportance)
+		v.answer.SetText("The lesson did not finish, so there is no answer yet. Press Run lesson to try again.")
+	} else {
+		rec.Holds, rec.Answer, rec.Verdict, rec.Expected, rec.Notes, rec.Measured = o.Holds, o.Answer, o.Verdict, o.Expected, o.Notes, o.Measured
+		v.outcomes[ls.Name] = rec
+		if l.app != nil {
+			if b, err := json.Marshal(rec); err == nil {
+				l.app.Preferences().SetString(lessonPref(ls.Name), string(b))
+			}
+		}
+		l.setBanner(fmt.Sprintf("Lesson %s finished in %.0f s: the answer is in the Lessons tab.", ls.Name, o.Seconds), widget.SuccessImportance)
+		if v.current == ls {
+			l.revealLesson(ls, rec, img)
+		}
+	}
+	if l.OnLessonFinished != nil {
+		l.OnLessonFinished(rec)
+	}
+	l.settleLayout()
+}
+
+// revealLesson shows an outcome beside the prediction; img is its chart,
+// nil when there is none (or it was not drawn: a result kept from an
+// earlier launch).
+func (l *Lab) revealLesson(ls *lesson.Lesson, rec lessonRecord, img image.Image) {
+	v := &l.lessons
+	guess := "You made no prediction."
+	if rec.Prediction != nil {
+		guess = "You predicted " + ls.AnswerText(*rec.Prediction) + "."
+	}
+	v.answer.SetText(fmt.Sprintf("Measured on this computer: %s. %s", ls.AnswerText(rec.Answer), guess))
+	v.verdict.Importance = widget.SuccessImportance
+	if !rec.Holds {
+		v.verdict.Importance = widget.WarningImportance
+	}
+	v.verdict.SetText(rec.Verdict)
+	v.expected.SetText("Expected here: " + rec.Expected + ".")
+	v.notes.SetText(strings.Join(rec.Notes, "\n"))
+	v.why.SetText("Why: " + ls.Why)
+	if img != nil {
+		v.chart.Image = img
+		v.chart.Show()
+		v.chart.Refresh()
+	}
+}

@@ -1,0 +1,112 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"concurrencylab/jobs/lesson"
+)
+
+// TestLessonPredictRunReveal drives a lesson as a participant does: pick it,
+// enter a prediction, press Run lesson, and read the answer beside the
+// prediction; its runs land in Results like any run, and the outcome is kept
+// for the next launch.
+func TestLessonPredictRunReveal(t *testing.T) {
+	l, q := newTestLab(t)
+	l.LessonQuick = true
+	v := &l.lessons
+	if v.current != lesson.All[0] || !strings.Contains(v.question.Text, "ONE core") {
+		t.Fatalf("the tab opens on %v: %q", v.current, v.question.Text)
+	}
+	v.pick.SetSelectedIndex(0) // io-bound
+	test.Type(v.prediction, "3x")
+	var done []lessonRecord
+	l.OnLessonFinished = func(r lessonRecord) { done = append(done, r) }
+	test.Tap(v.run)
+	if !v.run.Disabled() || !l.ctl.run.Disabled() {
+		t.Fatal("Run lesson and Run stay enabled during a lesson")
+	}
+	q.until(t, "the lesson to finish", 2*time.Minute, func() bool { return len(done) == 1 })
+
+	r := done[0]
+	if r.Err != "" || r.Lesson != "io-bound" || r.Prediction == nil || *r.Prediction != 3 || r.Answer <= 1 || r.Verdict == "" {
+		t.Fatalf("lesson record: %+v", r)
+	}
+	if !strings.Contains(v.answer.Text, "Measured on this computer:") || !strings.Contains(v.answer.Text, "You predicted 3.00×") {
+		t.Errorf("answer %q", v.answer.Text)
+	}
+	if v.verdict.Text != r.Verdict || !strings.HasPrefix(v.expected.Text, "Expected here: ") || !strings.HasPrefix(v.why.Text, "Why: ") {
+		t.Errorf("reveal: %q / %q / %q", v.verdict.Text, v.expected.Text, v.why.Text)
+	}
+	if !v.chart.Visible() || v.chart.Image == nil {
+		t.Error("no chart")
+	}
+	if len(l.results.runs) != 4 || v.run.Disabled() || l.ctl.run.Disabled() {
+		t.Errorf("%d runs in Results; buttons disabled: %v %v", len(l.results.runs), v.run.Disabled(), l.ctl.run.Disabled())
+	}
+
+	// Another lesson, then back: the outcome and the prediction are still there,
+	// and so they are in a new window of the same app (Preferences).
+	v.pick.SetSelectedIndex(3)
+	if v.prediction.Text != "" || strings.Contains(v.answer.Text, "Measured") {
+		t.Errorf("race shows io-bound's: %q %q", v.prediction.Text, v.answer.Text)
+	}
+	v.pick.SetSelectedIndex(0)
+	if v.prediction.Text != "3" || !strings.Contains(v.answer.Text, "You predicted 3.00×") {
+		t.Errorf("back on io-bound: %q %q", v.prediction.Text, v.answer.Text)
+	}
+	l2 := New(l.app, nil, q.do)
+	l2.Content()
+	if l2.lessons.prediction.Text != "3" || l2.lessons.verdict.Text != r.Verdict {
+		t.Errorf("a new window: %q %q", l2.lessons.prediction.Text, l2.lessons.verdict.Text)
+	}
+}
+
+func TestBadPredictionIsRefused(t *testing.T) {
+	l, _ := newTestLab(t)
+	test.Type(l.lessons.prediction, "lots")
+	test.Tap(l.lessons.run)
+	if l.running || !strings.Contains(l.banner.Text, "not a number") {
+		t.Fatalf("running %v, banner %q", l.running, l.banner.Text)
+	}
+}
+
+func TestParsePrediction(t *testing.T) {
+	for _, c := range []struct {
+		text, unit string
+		want       float64
+	}{
+		{"1.5", "×", 1.5}, {"7x", "×", 7}, {" 2 × ", "×", 2}, {"40%", "lost", 0.4}, {"0.4", "lost", 0.4}, {"40", "lost", 0.4}, {"3", "items", 3},
+	} {
+		got, err := parsePrediction(c.text, c.unit)
+		if err != nil || got == nil || *got != c.want {
+			t.Errorf("%q (%s): %v %v", c.text, c.unit, got, err)
+		}
+	}
+	if p, err := parsePrediction("  ", "×"); p != nil || err != nil {
+		t.Errorf("blank: %v %v", p, err)
+	}
+	for _, bad := range []string{"fast", "-1", "1.2.3"} {
+		if _, err := parsePrediction(bad, "×"); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestParseLessonAutorun(t *testing.T) {
+	plan, err := ParseLessonAutorun("lesson=cpu-bound,prediction=1.5; lesson=race")
+	if err != nil || len(plan) != 2 || plan[0].Lesson.Name != "cpu-bound" || plan[0].Prediction != "1.5" || plan[1].Lesson.Name != "race" {
+		t.Fatalf("%+v %v", plan, err)
+	}
+	for _, bad := range []string{"lesson=threads", "prediction=2", "lesson=race,speed=2", "lesson=race,prediction=lots", ";"} {
+		if _, err := ParseLessonAutorun(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	if !IsLessonAutorun(" lesson=race") || IsLessonAutorun("task=download") {
+		t.Error("IsLessonAutorun")
+	}
+}
