@@ -189,7 +189,7 @@ func (l *Lab) RunLesson() {
 	l.setBanner(fmt.Sprintf("Lesson %s: its runs go one after another…", ls.Name), widget.MediumImportance)
 	l.settleLayout()
 	go func() {
-		env := lesson.Env{Dir: dir, Quick: l.LessonQuick, Reporter: l.lessonRun,
+		env := lesson.Env{Dir: dir, Quick: l.LessonQuick, Reporter: l.lessonRun, UI: labUI{l},
 			Adjust: func(s *jobs.Spec) { s.WorkerNice, s.WorkerIdle = 10, true },
 			Logf: func(format string, a ...any) {
 				msg := fmt.Sprintf(format, a...)
@@ -205,6 +205,17 @@ func (l *Lab) RunLesson() {
 		}
 		l.do(func() { l.finishLesson(ls, o, pred, img, err) })
 	}()
+}
+
+// labUI is the window's UI thread, where the freeze lesson runs its blocking
+// run, and its lag meter.
+type labUI struct{ l *Lab }
+
+func (u labUI) Do(f func()) { u.l.doWait(f) }
+
+func (u labUI) Lag(from, to time.Time) time.Duration {
+	u.l.waitFrames(3) // the probe that waited out a freeze runs, and counts
+	return time.Duration(u.l.beat.between(from, to).LagMaxMs * float64(time.Millisecond))
 }
 
 // lessonRun readies the window for one run of a lesson, as Run does for a

@@ -18,10 +18,10 @@ func TestLessonPredictRunReveal(t *testing.T) {
 	l, q := newTestLab(t)
 	l.LessonQuick = true
 	v := &l.lessons
-	if v.current != lesson.All[0] || !strings.Contains(v.question.Text, "ONE core") {
+	if v.current != lesson.All[0] || !strings.Contains(v.question.Text, "UI thread") {
 		t.Fatalf("the tab opens on %v: %q", v.current, v.question.Text)
 	}
-	v.pick.SetSelectedIndex(0) // io-bound
+	v.pick.SetSelectedIndex(1) // io-bound
 	test.Type(v.prediction, "3x")
 	var done []lessonRecord
 	l.OnLessonFinished = func(r lessonRecord) { done = append(done, r) }
@@ -50,16 +50,17 @@ func TestLessonPredictRunReveal(t *testing.T) {
 
 	// Another lesson, then back: the outcome and the prediction are still there,
 	// and so they are in a new window of the same app (Preferences).
-	v.pick.SetSelectedIndex(3)
-	if v.prediction.Text != "" || strings.Contains(v.answer.Text, "Measured") {
+	v.pick.SetSelectedIndex(4)
+	if v.current.Name != "race" || v.prediction.Text != "" || strings.Contains(v.answer.Text, "Measured") {
 		t.Errorf("race shows io-bound's: %q %q", v.prediction.Text, v.answer.Text)
 	}
-	v.pick.SetSelectedIndex(0)
+	v.pick.SetSelectedIndex(1)
 	if v.prediction.Text != "3" || !strings.Contains(v.answer.Text, "You predicted 3.00×") {
 		t.Errorf("back on io-bound: %q %q", v.prediction.Text, v.answer.Text)
 	}
 	l2 := New(l.app, nil, q.do)
 	l2.Content()
+	l2.lessons.pick.SetSelectedIndex(1)
 	if l2.lessons.prediction.Text != "3" || l2.lessons.verdict.Text != r.Verdict {
 		t.Errorf("a new window: %q %q", l2.lessons.prediction.Text, l2.lessons.verdict.Text)
 	}
@@ -108,5 +109,28 @@ func TestParseLessonAutorun(t *testing.T) {
 	}
 	if !IsLessonAutorun(" lesson=race") || IsLessonAutorun("task=download") {
 		t.Error("IsLessonAutorun")
+	}
+}
+
+// TestFreezeLessonFreezesTheUIThread: the opening lesson runs its blocking
+// run on the UI goroutine, and the reveal is the frozen time the heartbeat
+// measured.
+func TestFreezeLessonFreezesTheUIThread(t *testing.T) {
+	l, q := newTestLab(t)
+	l.LessonQuick = true
+	var done []lessonRecord
+	l.OnLessonFinished = func(r lessonRecord) { done = append(done, r) }
+	test.Tap(l.lessons.run)
+	q.until(t, "the lesson to finish", 2*time.Minute, func() bool { return len(done) == 1 })
+	r := done[0]
+	m, ok := r.Measured.(lesson.FreezeMeasured)
+	if r.Err != "" || !ok || m.StandInLoop || m.BlockingSeconds <= 0 || r.Answer != m.FrozenSeconds {
+		t.Fatalf("%+v", r)
+	}
+	if m.FrozenSeconds < m.BlockingSeconds-0.05 {
+		t.Errorf("a %.2f s run on the UI goroutine froze it %.2f s", m.BlockingSeconds, m.FrozenSeconds)
+	}
+	if len(l.results.runs) != 2 || l.results.runs[0].Mode != "blocking" {
+		t.Errorf("results: %+v", l.results.runs)
 	}
 }

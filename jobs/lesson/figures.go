@@ -93,6 +93,8 @@ func (l *Lesson) AnswerText(v float64) string {
 		return fmt.Sprintf("%.0f%% lost", 100*v)
 	case "times":
 		return fmt.Sprintf("%.0f times as long", v)
+	case "seconds":
+		return fmt.Sprintf("%.1f s", v)
 	}
 	unit := l.Unit
 	if v == 1 {

@@ -172,3 +172,20 @@ func TestFiguresAndNames(t *testing.T) {
 		}
 	}
 }
+
+func TestFreezeRule(t *testing.T) {
+	ok := FreezeMeasured{Items: 6, BlockingSeconds: 1.2, FrozenSeconds: 1.19, GoroutinesSeconds: 0.7, GoroutinesMaxLagMs: 12}
+	if holds, why := ok.judge(2); !holds || !strings.Contains(why, "froze the window for 1.2 s") {
+		t.Errorf("%v %q", holds, why)
+	}
+	for _, bad := range []func(*FreezeMeasured){
+		func(m *FreezeMeasured) { m.FrozenSeconds = 0.3 },
+		func(m *FreezeMeasured) { m.GoroutinesMaxLagMs = 400 },
+	} {
+		m := ok
+		bad(&m)
+		if holds, _ := m.judge(2); holds {
+			t.Errorf("%+v holds", m)
+		}
+	}
+}

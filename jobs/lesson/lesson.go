@@ -89,12 +89,15 @@ type Env struct {
 	// lesson with the worker's PID; when it returns true, that worker is killed
 	// mid-item. Nil kills one worker a third of the way through the run.
 	Kill func(pid int) bool
+	// UI, when set, is the window's UI thread, for the freeze lesson; nil
+	// plays it with an event loop of the lesson's own.
+	UI UI
 
 	cores int
 }
 
 // All is every lesson, in teaching order.
-var All = []*Lesson{ioBound, cpuBound, scaling, race, startup, isolation, pipeline}
+var All = []*Lesson{freeze, ioBound, cpuBound, scaling, race, startup, isolation, pipeline}
 
 // Find returns the lesson called name.
 func Find(name string) (*Lesson, error) {
@@ -163,6 +166,16 @@ func (e *Env) logf(format string, args ...any) {
 
 // run does one run of the lesson, reporting to the env's reporter.
 func (e *Env) run(ctx context.Context, spec jobs.Spec) (jobs.Result, error) {
+	spec, rep := e.prepare(spec)
+	res, err := jobs.Run(ctx, spec, rep)
+	if err != nil {
+		return res, fmt.Errorf("%s: %w", runName(res), err)
+	}
+	return res, nil
+}
+
+// prepare completes a run's spec for this env and returns its reporter.
+func (e *Env) prepare(spec jobs.Spec) (jobs.Spec, jobs.Reporter) {
 	spec.WorkerCommand = e.WorkerCommand
 	if e.Adjust != nil {
 		e.Adjust(&spec)
@@ -174,11 +187,7 @@ func (e *Env) run(ctx context.Context, spec jobs.Spec) (jobs.Result, error) {
 	if e.Reporter != nil {
 		rep = e.Reporter(spec)
 	}
-	res, err := jobs.Run(ctx, spec, rep)
-	if err != nil {
-		return res, fmt.Errorf("%s: %w", runName(res), err)
-	}
-	return res, nil
+	return spec, rep
 }
 
 var scratchN atomic.Int64
@@ -189,17 +198,25 @@ func (e *Env) scratch(name string) string {
 	return filepath.Join(e.Dir, fmt.Sprintf("%02d-%s", n, strings.NewReplacer(" ", "-", "(", "", ")", "").Replace(name)))
 }
 
-// gallery opens a built-in gallery of n pictures of one size, served on
-// 127.0.0.1 with network nw. The caller closes it.
+// gallery opens a built-in gallery of n pictures of one size (the zero
+// size: the window's mix of photo sizes), served on 127.0.0.1 with network
+// nw. The caller closes it.
 func (e *Env) gallery(ctx context.Context, n int, size gallery.Size, nw gallery.Network) (*source.Source, error) {
-	e.logf("preparing %d pictures of %d×%d (generated once, then cached)…", n, size.W, size.H)
-	return source.Open(ctx, "builtin", source.Options{Images: n, Sizes: []gallery.Size{size}, Network: nw, CacheDir: e.CacheDir})
+	var sizes []gallery.Size
+	what := "photos of mixed sizes"
+	if size != (gallery.Size{}) {
+		sizes, what = []gallery.Size{size}, fmt.Sprintf("pictures of %d×%d", size.W, size.H)
+	}
+	e.logf("preparing %d %s (generated once, then cached)…", n, what)
+	return source.Open(ctx, "builtin", source.Options{Images: n, Sizes: sizes, Network: nw, CacheDir: e.CacheDir})
 }
 
 // runName says what a run was in a learner's words: "8 goroutines on 1 core".
 func runName(r jobs.Result) string {
 	switch r.Mode {
-	case jobs.Sequential, jobs.Blocking:
+	case jobs.Blocking:
+		return "on the UI thread (blocking)"
+	case jobs.Sequential:
 		return "one goroutine (sequential)"
 	case jobs.Goroutines:
 		return fmt.Sprintf("%d %s on %d %s", r.Workers, plural(r.Workers, "goroutine", "goroutines"), r.Cores, plural(r.Cores, "core", "cores"))

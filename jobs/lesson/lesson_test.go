@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -223,8 +224,8 @@ func TestPipelineQueueStaysBounded(t *testing.T) {
 			t.Fatalf("depth %d at %.3f s", d.Depth, d.Seconds)
 		}
 	}
-	if m.UnboundedMaxDepth < m.MaxQueueDepth {
-		t.Errorf("unbounded queue %d < bounded %d", m.UnboundedMaxDepth, m.MaxQueueDepth)
+	if u := o.Runs[1].Queue; u.Capacity != len(o.Runs[1].Errors)+o.Runs[1].Items || m.UnboundedMaxDepth != u.MaxDepth {
+		t.Errorf("unbounded queue: %+v", u)
 	}
 }
 
@@ -240,5 +241,41 @@ func TestLessonStopsWhenCancelled(t *testing.T) {
 	}
 	if _, err := l.Run(ctx, Env{Dir: t.TempDir(), CacheDir: cacheDir(), Quick: true, WorkerCommand: workerCmd, Reporter: rep}); err == nil {
 		t.Fatal("a cancelled lesson returned no error")
+	}
+}
+
+// TestFreezeOnTheStandInLoop: with no window, the lesson's own event loop
+// plays the UI thread, and the blocking run really runs on it.
+func TestFreezeOnTheStandInLoop(t *testing.T) {
+	o := quick(t, "freeze", nil)
+	m := o.Measured.(FreezeMeasured)
+	if !m.StandInLoop || o.Runs[0].Mode != jobs.Blocking || o.Runs[1].Mode != jobs.Goroutines {
+		t.Fatalf("%+v", m)
+	}
+	if m.FrozenSeconds < m.BlockingSeconds-3*frame.Seconds() || m.FrozenSeconds > m.BlockingSeconds+1 {
+		t.Errorf("a %.2f s blocking run froze the loop %.2f s", m.BlockingSeconds, m.FrozenSeconds)
+	}
+}
+
+// fakeUI records which goroutine Do ran on: the freeze lesson must run its
+// blocking run there, and only that.
+type fakeUI struct {
+	loop *eventLoop
+	n    int
+}
+
+func (f *fakeUI) Do(g func())                          { f.n++; f.loop.Do(g) }
+func (f *fakeUI) Lag(from, to time.Time) time.Duration { return f.loop.Lag(from, to) }
+
+func TestFreezeUsesTheWindowsUIThread(t *testing.T) {
+	ui := &fakeUI{loop: newEventLoop()}
+	defer ui.loop.close()
+	l, _ := Find("freeze")
+	o, err := l.Run(context.Background(), Env{Dir: t.TempDir(), CacheDir: cacheDir(), Quick: true, UI: ui})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := o.Measured.(FreezeMeasured); m.StandInLoop || ui.n != 1 {
+		t.Errorf("stand-in %v, %d calls of Do", m.StandInLoop, ui.n)
 	}
 }
