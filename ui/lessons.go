@@ -5,19 +5,23 @@ import (
 	"fmt"
 	"image"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/chart"
 	"concurrencylab/jobs/lesson"
+	"concurrencylab/jobs/report"
 )
 
 // lessonsView is the Lessons tab: pick a lesson, read its claim, predict the
@@ -39,8 +43,13 @@ type lessonsView struct {
 	why        *widget.Label
 	notes      *widget.Label
 	chart      *canvas.Image
-	// outcomes are this session's, by lesson name.
+	kill       *widget.Button // the isolation lesson's Kill a worker
+	killAsked  atomic.Bool
+	save       *widget.Button
+	// outcomes are this session's and the last launches', by lesson name;
+	// full are this session's, for the report.
 	outcomes map[string]lessonRecord
+	full     map[string]*lesson.Outcome
 }
 
 // lessonRecord is a lesson's outcome as the window keeps it (in Preferences,
@@ -65,6 +74,7 @@ func lessonOption(i int, l *lesson.Lesson) string {
 func (l *Lab) buildLessons() fyne.CanvasObject {
 	v := &l.lessons
 	v.outcomes = map[string]lessonRecord{}
+	v.full = map[string]*lesson.Outcome{}
 	var opts []string
 	for i, ls := range lesson.All {
 		opts = append(opts, lessonOption(i, ls))
@@ -101,11 +111,20 @@ func (l *Lab) buildLessons() fyne.CanvasObject {
 			}
 		}
 	})
-	guess := container.NewBorder(nil, nil, nil, container.NewHBox(v.unit, v.run), v.prediction)
+	v.kill = widget.NewButtonWithIcon("Kill a worker", theme.CancelIcon(), func() {
+		v.killAsked.Store(true) // the next worker to start an item
+		l.setBanner("Killing the next worker process to start an item…", widget.WarningImportance)
+	})
+	v.kill.Importance = widget.DangerImportance
+	v.kill.Disable()
+	v.kill.Hide()
+	v.save = widget.NewButtonWithIcon("Save my results…", theme.DocumentSaveIcon(), l.chooseReportFolder)
+	v.save.Disable()
+	guess := container.NewBorder(nil, nil, nil, container.NewHBox(v.unit, v.run, v.kill), v.prediction)
 	body := container.NewVBox(v.title, v.claim, v.question, guess, widget.NewSeparator(),
 		v.answer, v.verdict, v.expected, v.notes, v.chart, v.why)
 	v.pick.SetSelectedIndex(0)
-	return container.NewBorder(v.pick, nil, nil, nil, container.NewVScroll(body))
+	return container.NewBorder(container.NewBorder(nil, nil, nil, v.save, v.pick), nil, nil, nil, container.NewVScroll(body))
 }
 
 // showLesson shows ls with its last outcome, if it has one, and the
@@ -118,6 +137,11 @@ func (l *Lab) showLesson(ls *lesson.Lesson) {
 	v.question.SetText("Predict: " + ls.Question)
 	v.unit.SetText(unitText(ls.Unit))
 	v.prediction.SetText("")
+	if ls.Name == "isolation" {
+		v.kill.Show()
+	} else {
+		v.kill.Hide()
+	}
 	rec, ok := v.outcomes[ls.Name]
 	if !ok && l.app != nil {
 		ok = json.Unmarshal([]byte(l.app.Preferences().String(lessonPref(ls.Name))), &rec) == nil
@@ -185,12 +209,15 @@ func (l *Lab) RunLesson() {
 		return
 	}
 	v.run.Disable()
+	v.killAsked.Store(false)
+	v.kill.Enable()
 	v.answer.SetText("Running… the answer comes when every run of the lesson has finished.")
 	l.setBanner(fmt.Sprintf("Lesson %s: its runs go one after another…", ls.Name), widget.MediumImportance)
 	l.settleLayout()
 	go func() {
 		env := lesson.Env{Dir: dir, Quick: l.LessonQuick, Reporter: l.lessonRun, UI: labUI{l},
 			Adjust: func(s *jobs.Spec) { s.WorkerNice, s.WorkerIdle = 10, true },
+			Kill:   func(int) bool { return v.killAsked.CompareAndSwap(true, false) },
 			Logf: func(format string, a ...any) {
 				msg := fmt.Sprintf(format, a...)
 				l.do(func() { l.setBanner(fmt.Sprintf("Lesson %s: %s", ls.Name, msg), widget.MediumImportance) })
@@ -262,6 +289,7 @@ func (l *Lab) finishLesson(ls *lesson.Lesson, o *lesson.Outcome, pred *float64, 
 	l.cancel = nil
 	l.setRunning(false)
 	v.run.Enable()
+	v.kill.Disable()
 	rec := lessonRecord{Lesson: ls.Name, Prediction: pred}
 	if err != nil {
 		rec.Err = err.Error()
@@ -270,6 +298,8 @@ func (l *Lab) finishLesson(ls *lesson.Lesson, o *lesson.Outcome, pred *float64, 
 	} else {
 		rec.Holds, rec.Answer, rec.Verdict, rec.Expected, rec.Notes, rec.Measured = o.Holds, o.Answer, o.Verdict, o.Expected, o.Notes, o.Measured
 		v.outcomes[ls.Name] = rec
+		v.full[ls.Name] = o
+		v.save.Enable()
 		if l.app != nil {
 			if b, err := json.Marshal(rec); err == nil {
 				l.app.Preferences().SetString(lessonPref(ls.Name), string(b))
@@ -309,4 +339,53 @@ func (l *Lab) revealLesson(ls *lesson.Lesson, rec lessonRecord, img image.Image)
 		v.chart.Show()
 		v.chart.Refresh()
 	}
+}
+
+// chooseReportFolder asks where to save the report of this session's
+// lessons, then saves it there.
+func (l *Lab) chooseReportFolder() {
+	if l.win == nil {
+		return
+	}
+	dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
+		if err != nil || dir == nil {
+			return
+		}
+		l.SaveLessonReport(filepath.Join(dir.Path(), "concurrencylab-lessons"), nil)
+	}, l.win)
+}
+
+// SaveLessonReport writes the report of this session's lessons, with the
+// predictions made, into dir (report.md, lessons.json and the charts), off
+// the UI goroutine; done, if set, gets the outcome on the UI goroutine.
+func (l *Lab) SaveLessonReport(dir string, done func(error)) {
+	v := &l.lessons
+	var outcomes []*lesson.Outcome
+	predictions := map[string]float64{}
+	for _, ls := range lesson.All {
+		if o, ok := v.full[ls.Name]; ok {
+			outcomes = append(outcomes, o)
+			if p := v.outcomes[ls.Name].Prediction; p != nil {
+				predictions[ls.Name] = *p
+			}
+		}
+	}
+	if len(outcomes) == 0 {
+		l.setBanner("Run a lesson first: the report holds the lessons run since the app started.", widget.WarningImportance)
+		return
+	}
+	l.setBanner("Saving your results…", widget.MediumImportance)
+	go func() {
+		err := report.Write(dir, outcomes, predictions)
+		l.do(func() {
+			if err != nil {
+				l.setBanner("Could not save your results: "+err.Error(), widget.DangerImportance)
+			} else {
+				l.setBanner(fmt.Sprintf("Saved %d lessons to %s (report.md, lessons.json and the charts).", len(outcomes), dir), widget.SuccessImportance)
+			}
+			if done != nil {
+				done(err)
+			}
+		})
+	}()
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -58,6 +60,22 @@ func TestLessonPredictRunReveal(t *testing.T) {
 	if v.prediction.Text != "3" || !strings.Contains(v.answer.Text, "You predicted 3.00×") {
 		t.Errorf("back on io-bound: %q %q", v.prediction.Text, v.answer.Text)
 	}
+	// Save my results: the report of this session's lessons, with the prediction.
+	if v.save.Disabled() {
+		t.Fatal("Save my results is disabled after a lesson")
+	}
+	dir := filepath.Join(t.TempDir(), "results")
+	saved := make(chan error, 1)
+	l.SaveLessonReport(dir, func(err error) { saved <- err })
+	q.until(t, "the report", time.Minute, func() bool { return len(saved) == 1 })
+	if err := <-saved; err != nil {
+		t.Fatal(err)
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, "report.md"))
+	if !strings.Contains(string(md), "| [io-bound](#io-bound) |") || !strings.Contains(string(md), "*Predicted:* 3.00×") {
+		t.Errorf("report.md:\n%s", md)
+	}
+
 	l2 := New(l.app, nil, q.do)
 	l2.Content()
 	l2.lessons.pick.SetSelectedIndex(1)
@@ -132,5 +150,30 @@ func TestFreezeLessonFreezesTheUIThread(t *testing.T) {
 	}
 	if len(l.results.runs) != 2 || l.results.runs[0].Mode != "blocking" {
 		t.Errorf("results: %+v", l.results.runs)
+	}
+}
+
+// TestKillAWorker: during the isolation lesson, Kill a worker kills the
+// next worker process to start an item; the lesson counts it.
+func TestKillAWorker(t *testing.T) {
+	l, q := newTestLab(t)
+	l.LessonQuick = true
+	v := &l.lessons
+	v.pick.SetSelectedIndex(6)
+	if v.current.Name != "isolation" || !v.kill.Visible() || !v.kill.Disabled() {
+		t.Fatalf("%s: kill visible %v, disabled %v", v.current.Name, v.kill.Visible(), v.kill.Disabled())
+	}
+	var done []lessonRecord
+	l.OnLessonFinished = func(r lessonRecord) { done = append(done, r) }
+	test.Tap(v.run)
+	test.Tap(v.kill)
+	q.until(t, "the lesson to finish", 2*time.Minute, func() bool { return len(done) == 1 })
+	m := done[0].Measured.(lesson.IsolationMeasured)
+	if len(m.KilledPIDs) < 1 || m.KilledFailedItems != len(m.KilledPIDs) || m.OKItems != m.Items-len(m.KilledPIDs) || !v.kill.Disabled() {
+		t.Errorf("%+v; kill disabled %v", m, v.kill.Disabled())
+	}
+	v.pick.SetSelectedIndex(0)
+	if v.kill.Visible() {
+		t.Error("Kill a worker shows in another lesson")
 	}
 }

@@ -54,7 +54,7 @@ func init() {
 }
 
 func runIsolation(ctx context.Context, e *Env) (*Outcome, error) {
-	n, size := 24, gallery.Size{W: 2400, H: 1600}
+	n, size := 48, gallery.Size{W: 4000, H: 3000}
 	if e.Quick {
 		n, size = 9, gallery.Size{W: 800, H: 600}
 	}
@@ -67,15 +67,18 @@ func runIsolation(ctx context.Context, e *Env) (*Outcome, error) {
 	var mu sync.Mutex
 	var killed []int
 	var started atomic.Int64
-	kill := e.Kill
-	if kill == nil { // one worker, a third of the way through
-		var once sync.Once
-		kill = func(int) (k bool) {
-			if started.Load() > int64(n/3) {
-				once.Do(func() { k = true })
-			}
-			return k
+	var auto sync.Once
+	kill := func(pid int) (k bool) {
+		if e.Kill != nil && e.Kill(pid) {
+			return true
 		}
+		mu.Lock()
+		none := len(killed) == 0
+		mu.Unlock()
+		if none && started.Load() > int64(n/3) { // one worker, a third of the way through
+			auto.Do(func() { k = true })
+		}
+		return k
 	}
 	spec := jobs.Spec{Task: jobs.Thumbnail, Mode: jobs.Processes, Workers: max(2, e.cores), Items: src.Items}
 	reporter := e.Reporter

@@ -87,7 +87,8 @@ type Env struct {
 	Adjust func(*jobs.Spec)
 	// Kill, when set, is called for each process-pool step in the isolation
 	// lesson with the worker's PID; when it returns true, that worker is killed
-	// mid-item. Nil kills one worker a third of the way through the run.
+	// mid-item (the window's Kill a worker). If none has been killed a third
+	// of the way through the run, one is.
 	Kill func(pid int) bool
 	// UI, when set, is the window's UI thread, for the freeze lesson; nil
 	// plays it with an event loop of the lesson's own.
