@@ -46,6 +46,7 @@ type lessonsView struct {
 	kill       *widget.Button // the isolation lesson's Kill a worker
 	killAsked  atomic.Bool
 	save       *widget.Button
+	stepper    *stepperView // in the race lesson
 	// outcomes are this session's and the last launches', by lesson name;
 	// full are this session's, for the report.
 	outcomes map[string]lessonRecord
@@ -121,8 +122,9 @@ func (l *Lab) buildLessons() fyne.CanvasObject {
 	v.save = widget.NewButtonWithIcon("Save my results…", theme.DocumentSaveIcon(), l.chooseReportFolder)
 	v.save.Disable()
 	guess := container.NewBorder(nil, nil, nil, container.NewHBox(v.unit, v.run, v.kill), v.prediction)
+	v.stepper = newStepperView()
 	body := container.NewVBox(v.title, v.claim, v.question, guess, widget.NewSeparator(),
-		v.answer, v.verdict, v.expected, v.notes, v.chart, v.why)
+		v.answer, v.verdict, v.expected, v.notes, v.chart, v.why, v.stepper.box)
 	v.pick.SetSelectedIndex(0)
 	return container.NewBorder(container.NewBorder(nil, nil, nil, v.save, v.pick), nil, nil, nil, container.NewVScroll(body))
 }
@@ -137,11 +139,10 @@ func (l *Lab) showLesson(ls *lesson.Lesson) {
 	v.question.SetText("Predict: " + ls.Question)
 	v.unit.SetText(unitText(ls.Unit))
 	v.prediction.SetText("")
-	if ls.Name == "isolation" {
-		v.kill.Show()
-	} else {
-		v.kill.Hide()
-	}
+	v.kill.Hidden = ls.Name != "isolation"
+	v.stepper.box.Hidden = ls.Name != "race"
+	v.kill.Refresh()
+	v.stepper.box.Refresh()
 	rec, ok := v.outcomes[ls.Name]
 	if !ok && l.app != nil {
 		ok = json.Unmarshal([]byte(l.app.Preferences().String(lessonPref(ls.Name))), &rec) == nil

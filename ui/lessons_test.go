@@ -34,7 +34,7 @@ func TestLessonPredictRunReveal(t *testing.T) {
 	q.until(t, "the lesson to finish", 2*time.Minute, func() bool { return len(done) == 1 })
 
 	r := done[0]
-	if r.Err != "" || r.Lesson != "io-bound" || r.Prediction == nil || *r.Prediction != 3 || r.Answer <= 1 || r.Verdict == "" {
+	if r.Err != "" || r.Lesson != "io-bound" || r.Prediction == nil || *r.Prediction != 3 || r.Answer <= 0 || r.Verdict == "" {
 		t.Fatalf("lesson record: %+v", r)
 	}
 	if !strings.Contains(v.answer.Text, "Measured on this computer:") || !strings.Contains(v.answer.Text, "You predicted 3.00×") {
@@ -175,5 +175,42 @@ func TestKillAWorker(t *testing.T) {
 	v.pick.SetSelectedIndex(0)
 	if v.kill.Visible() {
 		t.Error("Kill a worker shows in another lesson")
+	}
+}
+
+// TestBeTheScheduler: in the race lesson, stepping A's read, B's read, then
+// both writes loses an update; with the lock, B cannot step past mu.Lock()
+// while A holds it.
+func TestBeTheScheduler(t *testing.T) {
+	l, _ := newTestLab(t)
+	v := &l.lessons
+	if v.stepper.box.Visible() {
+		t.Fatal("the stepper shows outside the race lesson")
+	}
+	v.pick.SetSelectedIndex(4)
+	st := v.stepper
+	if !st.box.Visible() || !strings.HasPrefix(st.code[0].Text, "▶ tmp = counter") {
+		t.Fatalf("race: visible %v, A's code %q", st.box.Visible(), st.code[0].Text)
+	}
+	for _, g := range []int{0, 1, 0, 0, 1, 1} { // A reads, B reads, A adds, A writes, B adds, B writes
+		test.Tap(st.step[g])
+	}
+	if !strings.Contains(st.msg.Text, "lost") || !strings.HasPrefix(st.counter.Text, "counter = 1 ") {
+		t.Fatalf("after the interleaving: %q / %q", st.msg.Text, st.counter.Text)
+	}
+	test.Tap(st.lock)
+	test.Tap(st.step[0]) // A takes the lock
+	test.Tap(st.step[1]) // B must wait
+	if !strings.Contains(st.msg.Text, "B waits at mu.Lock()") || !strings.HasPrefix(st.code[1].Text, "▶ mu.Lock()") || !strings.Contains(st.counter.Text, "held by A") {
+		t.Fatalf("with the lock: %q / %q / %q", st.msg.Text, st.code[1].Text, st.counter.Text)
+	}
+	for range 10 {
+		test.Tap(st.step[0])
+	}
+	for range 10 {
+		test.Tap(st.step[1])
+	}
+	if !strings.Contains(st.msg.Text, "counter is 4, as expected") || !st.step[0].Disabled() {
+		t.Fatalf("the end: %q", st.msg.Text)
 	}
 }
