@@ -6,6 +6,7 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -216,9 +217,11 @@ func (l *Lab) RunLesson() {
 	l.setBanner(fmt.Sprintf("Lesson %s: its runs go one after another…", ls.Name), widget.MediumImportance)
 	l.settleLayout()
 	go func() {
-		env := lesson.Env{Dir: dir, Quick: l.LessonQuick, Reporter: l.lessonRun, UI: labUI{l},
-			Adjust: func(s *jobs.Spec) { s.WorkerNice, s.WorkerIdle = 10, true },
-			Kill:   func(int) bool { return v.killAsked.CompareAndSwap(true, false) },
+		live := l.liveChart(ls)
+		env := lesson.Env{Dir: dir, Quick: l.LessonQuick, UI: labUI{l},
+			Reporter: func(s jobs.Spec) jobs.Reporter { return l.lessonRun(s, live) },
+			Adjust:   func(s *jobs.Spec) { s.WorkerNice, s.WorkerIdle = 10, true },
+			Kill:     func(int) bool { return v.killAsked.CompareAndSwap(true, false) },
 			Logf: func(format string, a ...any) {
 				msg := fmt.Sprintf(format, a...)
 				l.do(func() { l.setBanner(fmt.Sprintf("Lesson %s: %s", ls.Name, msg), widget.MediumImportance) })
@@ -246,10 +249,37 @@ func (u labUI) Lag(from, to time.Time) time.Duration {
 	return time.Duration(u.l.beat.between(from, to).LagMaxMs * float64(time.Millisecond))
 }
 
+// liveChart returns what to do with each finished run of lesson ls, on the
+// lesson's goroutine: for the scaling lesson, draw its chart so far (there,
+// off the UI goroutine) and show it, so the curves fill in run by run.
+func (l *Lab) liveChart(ls *lesson.Lesson) func(jobs.Result) {
+	if ls.Name != "scaling" {
+		return nil
+	}
+	var runs []jobs.Result
+	cores := runtime.NumCPU()
+	return func(r jobs.Result) {
+		runs = append(runs, r)
+		p, err := chart.Scaling(lesson.ScalingFrom(runs, cores), cores)
+		if err != nil {
+			return
+		}
+		img := chart.Image(p, 720, 400)
+		l.do(func() {
+			if v := &l.lessons; v.current == ls {
+				v.chart.Image = img
+				v.chart.Show()
+				v.chart.Refresh()
+			}
+		})
+	}
+}
+
 // lessonRun readies the window for one run of a lesson, as Run does for a
-// run of its own, and returns the reporter for it. It is called on the
-// lesson's goroutine before each run.
-func (l *Lab) lessonRun(spec jobs.Spec) jobs.Reporter {
+// run of its own, and returns the reporter for it; live, if set, gets the
+// run's result when it finishes. It is called on the lesson's goroutine
+// before each run.
+func (l *Lab) lessonRun(spec jobs.Spec, live func(jobs.Result)) jobs.Reporter {
 	start := time.Now()
 	title := fmt.Sprintf("%s, %s", spec.Task, lesson.RunName(jobs.Result{Mode: spec.Mode, Workers: spec.Workers, Cores: spec.CoreCount()}))
 	var rec jobs.Reporter
@@ -264,6 +294,9 @@ func (l *Lab) lessonRun(spec jobs.Spec) jobs.Reporter {
 		if e.Kind == jobs.RunFinished {
 			res := *e.Result
 			l.do(func() { l.finishLessonRun(res, start) })
+			if live != nil {
+				live(res)
+			}
 		}
 	})
 	return jobs.Reporters(l.bridge, rec, finished)

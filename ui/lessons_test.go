@@ -214,3 +214,21 @@ func TestBeTheScheduler(t *testing.T) {
 		t.Fatalf("the end: %q", st.msg.Text)
 	}
 }
+
+// TestScalingChartFillsInLive: the scaling lesson's chart is shown after
+// its first runs, before the lesson ends.
+func TestScalingChartFillsInLive(t *testing.T) {
+	l, q := newTestLab(t)
+	l.LessonQuick = true
+	v := &l.lessons
+	v.pick.SetSelectedIndex(3)
+	var done []lessonRecord
+	l.OnLessonFinished = func(r lessonRecord) { done = append(done, r) }
+	l.OnRunFinished = func(RunRecord) {}
+	test.Tap(v.run)
+	q.until(t, "the chart before the end", 2*time.Minute, func() bool { return v.chart.Visible() || len(done) > 0 })
+	if len(done) > 0 {
+		t.Fatal("no chart before the lesson ended")
+	}
+	q.until(t, "the lesson to finish", 2*time.Minute, func() bool { return len(done) == 1 })
+}

@@ -62,15 +62,13 @@ func runScaling(ctx context.Context, e *Env) (*Outcome, error) {
 		dn, dsize, nw = ws[len(ws)-1], gallery.Size{W: 320, H: 240}, gallery.Network{Latency: 40 * time.Millisecond}
 		tn, tsize = 4, gallery.Size{W: 640, H: 480}
 	}
-	m := ScalingMeasured{Workers: ws, Download: map[string]float64{}, Thumbnail: map[string]float64{}}
 	var runs []jobs.Result
 	for _, part := range []struct {
 		task jobs.Task
 		n    int
 		size gallery.Size
 		nw   gallery.Network
-		into map[string]float64
-	}{{jobs.Download, dn, dsize, nw, m.Download}, {jobs.Thumbnail, tn, tsize, gallery.Network{}, m.Thumbnail}} {
+	}{{jobs.Download, dn, dsize, nw}, {jobs.Thumbnail, tn, tsize, gallery.Network{}}} {
 		src, err := e.gallery(ctx, part.n, part.size, part.nw)
 		if err != nil {
 			return nil, err
@@ -84,11 +82,9 @@ func runScaling(ctx context.Context, e *Env) (*Outcome, error) {
 		if err != nil {
 			return nil, err
 		}
-		for i, w := range ws {
-			part.into[strconv.Itoa(w)] = speedup(rs[0], rs[i])
-		}
 		runs = append(runs, rs...)
 	}
+	m := ScalingFrom(runs, e.cores)
 	top := strconv.Itoa(ws[len(ws)-1])
 	o := &Outcome{Runs: runs, Measured: m, Answer: m.Thumbnail["16"]}
 	o.Holds, o.Verdict = m.judge(e.cores)
@@ -96,6 +92,23 @@ func runScaling(ctx context.Context, e *Env) (*Outcome, error) {
 		o.Answer = m.Thumbnail[top]
 	}
 	return o, nil
+}
+
+// ScalingFrom is the scaling lesson's figures from the runs made so far: each
+// goroutine pool's speed-up over the one-goroutine run of the same task. The
+// window draws the chart from it as the runs finish.
+func ScalingFrom(runs []jobs.Result, cores int) ScalingMeasured {
+	m := ScalingMeasured{Workers: sweep(cores), Download: map[string]float64{}, Thumbnail: map[string]float64{}}
+	for _, r := range runs {
+		into := m.Download
+		if r.Task == jobs.Thumbnail {
+			into = m.Thumbnail
+		}
+		if s := Speedup(runs, r); s != nil {
+			into[strconv.Itoa(r.Workers)] = *s
+		}
+	}
+	return m
 }
 
 // judge applies the scaling rule: downloads reach half the ideal at the top
