@@ -277,10 +277,25 @@ func TestParseAutorun(t *testing.T) {
 	if len(plan) != 2 || plan[0].Mode != jobs.Processes || plan[0].Images != 24 || plan[1].Mode != jobs.Blocking || plan[1].Images != 24 {
 		t.Fatalf("%+v", plan)
 	}
-	for _, bad := range []string{"", "task=resize", "mode=threads", "workers=0", "images=x", "colour=red", "task", "decoder=libjpeg"} {
+	for _, bad := range []string{"", "task=resize", "mode=threads", "workers=0", "images=x", "colour=red", "task", "decoder=libjpeg",
+		fmt.Sprintf("workers=%d", MaxWorkers()+1)} {
 		if _, err := ParseAutorun(bad, DefaultSettings()); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+// TestWorkersReachWhatDownloadsNeed: the slider goes to 64 workers (the
+// IO lessons need 16 to 64), and shows what a run uses.
+func TestWorkersReachWhatDownloadsNeed(t *testing.T) {
+	l, _ := newTestLab(t)
+	plan, err := ParseAutorun("task=download,mode=goroutines,workers=64", DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.show(plan[0])
+	if MaxWorkers() < 64 || l.ctl.workers.Value != 64 || l.ctl.workersLbl.Text != "64" || l.ctl.chosen.Workers != 64 {
+		t.Fatalf("max %d; slider %v, label %q, chosen %d", MaxWorkers(), l.ctl.workers.Value, l.ctl.workersLbl.Text, l.ctl.chosen.Workers)
 	}
 }
 

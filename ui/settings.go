@@ -29,8 +29,10 @@ func DefaultSettings() Settings {
 		Task: jobs.Thumbnail, Mode: jobs.Goroutines, Workers: runtime.NumCPU(), Decoder: thumb.Fast}
 }
 
-// MaxWorkers is the largest pool the controls offer.
-func MaxWorkers() int { return 2 * runtime.NumCPU() }
+// MaxWorkers is the largest pool the controls offer: 64, enough for
+// downloads to show how waiting scales far past the cores (8 per core on a
+// larger machine).
+func MaxWorkers() int { return max(64, 8*runtime.NumCPU()) }
 
 // check corrects or rejects settings read from preferences or a command line.
 func (s Settings) check() (Settings, error) {
@@ -43,8 +45,8 @@ func (s Settings) check() (Settings, error) {
 	if s.Images < 1 || s.Images > 100_000 {
 		return s, fmt.Errorf("images must be between 1 and 100000, not %d", s.Images)
 	}
-	if s.Workers < 1 || s.Workers > 1024 {
-		return s, fmt.Errorf("workers must be between 1 and 1024, not %d", s.Workers)
+	if s.Workers < 1 || s.Workers > MaxWorkers() {
+		return s, fmt.Errorf("workers must be between 1 and %d, not %d", MaxWorkers(), s.Workers)
 	}
 	if _, err := thumb.ParseDecoder(string(s.Decoder)); err != nil {
 		return s, err
