@@ -342,6 +342,9 @@ func (l *Lab) finish(s Settings, res jobs.Result, err error, wall time.Duration)
 	case s.Mode == jobs.Blocking:
 		l.setBanner(fmt.Sprintf("The window was frozen for %.1f s: the whole %.1f s run happened on the UI thread, so nothing could repaint or respond.",
 			rec.UI.FrozenSeconds, res.WallSeconds), widget.DangerImportance)
+	case res.Failed > 0:
+		l.setBanner(fmt.Sprintf("Done in %.1f s, but %d of %d items failed: the Errors tab says why. UI lag at most %.0f ms (p99 %.0f ms).",
+			res.WallSeconds, res.Failed, res.Items, rec.UI.LagMaxMs, rec.UI.LagP99Ms), widget.WarningImportance)
 	case rec.UI.LagMaxMs <= smoothMaxMs:
 		l.setBanner(fmt.Sprintf("Done in %.1f s with %s. The UI stayed responsive: lag at most %.0f ms (p99 %.0f ms).",
 			res.WallSeconds, workersText(res), rec.UI.LagMaxMs, rec.UI.LagP99Ms), widget.SuccessImportance)

@@ -9,6 +9,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -252,6 +253,25 @@ func TestBadSourceIsReported(t *testing.T) {
 	}
 	if len(l.results.runs) != 0 {
 		t.Error("a run that never started is in the results")
+	}
+}
+
+// TestFailedItemsTurnTheBannerAmber: a run whose items failed does not end
+// with the green "responsive" banner.
+func TestFailedItemsTurnTheBannerAmber(t *testing.T) {
+	l, q := newTestLab(t)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "broken.jpg"), []byte("not a picture"), 0o644)
+	os.WriteFile(filepath.Join(dir, "empty.png"), nil, 0o644)
+	s := DefaultSettings()
+	s.Source, s.Task, s.Mode = "dir:"+dir, jobs.Thumbnail, jobs.Goroutines
+	l.show(s)
+	var rec *RunRecord
+	l.OnRunFinished = func(r RunRecord) { rec = &r }
+	test.Tap(l.ctl.run)
+	q.until(t, "the run to finish", time.Minute, func() bool { return rec != nil })
+	if rec.Failed != 2 || l.banner.Importance != widget.WarningImportance || !strings.Contains(l.banner.Text, "2 of 2 items failed") {
+		t.Errorf("failed %d; banner %v %q", rec.Failed, l.banner.Importance, l.banner.Text)
 	}
 }
 
