@@ -3,12 +3,17 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/app"
 
@@ -191,4 +196,83 @@ func TestLessonInTheWindowUnderXvfb(t *testing.T) {
 	if _, err := os.Stat(shot); err != nil {
 		t.Error(err)
 	}
+}
+
+// TestNoDisplaySaysSo: without a display the window says so in a line and
+// points at the terminal commands, instead of a Go panic.
+func TestNoDisplaySaysSo(t *testing.T) {
+	exe, _ := os.Executable()
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), "DISPLAY=", "WAYLAND_DISPLAY=", "CONCURRENCYLAB_TEST_APP=1", "CONCURRENCYLAB_TEST_ARGS=--tab lessons")
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Fatalf("exit: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "needs a display") || !strings.Contains(string(out), "concurrencylab bench") || strings.Contains(string(out), "panic") {
+		t.Errorf("%s", out)
+	}
+}
+
+// TestSignalStopsTheWindow: SIGTERM during an --autorun run exits 143 (a
+// script sees it did not finish), writes no stats, and leaves no worker
+// process behind.
+func TestSignalStopsTheWindow(t *testing.T) {
+	if os.Getenv("DISPLAY") == "" {
+		t.Skip("no X display: run under xvfb-run (make test does)")
+	}
+	dir := t.TempDir()
+	stats := filepath.Join(dir, "stats.json")
+	exe, _ := os.Executable()
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), "CONCURRENCYLAB_TEST_APP=1",
+		"CONCURRENCYLAB_TEST_ARGS=--autorun task=thumbnail,mode=processes,workers=2,images=24,decoder=std --stats-json "+stats,
+		"XDG_CACHE_HOME="+filepath.Join(dir, "cache"), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "GORACE=atexit_sleep_ms=0")
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Wait for the pool's workers: the run is under way.
+	var workers []int
+	deadline := time.Now().Add(2 * time.Minute)
+	for len(workers) < 2 && time.Now().Before(deadline) {
+		workers = childrenOf(cmd.Process.Pid)
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(workers) < 2 {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("no workers appeared:\n%s", stderr.String())
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 143 {
+		t.Fatalf("exit: %v\n%s", err, stderr.String())
+	}
+	if _, err := os.Stat(stats); err == nil {
+		t.Error("stats written for a run that was stopped")
+	}
+	for _, pid := range workers {
+		if syscall.Kill(pid, 0) == nil {
+			t.Errorf("worker %d outlived the window", pid)
+		}
+	}
+}
+
+// childrenOf lists the processes whose parent is pid (Linux).
+func childrenOf(pid int) []int {
+	var kids []int
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	for _, f := range tasks {
+		b, _ := os.ReadFile(f)
+		for _, s := range strings.Fields(string(b)) {
+			if n, err := strconv.Atoi(s); err == nil {
+				kids = append(kids, n)
+			}
+		}
+	}
+	return kids
 }

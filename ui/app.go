@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -81,6 +83,10 @@ func Main(args []string, stderr io.Writer) int {
 		return 2
 	}
 
+	if why := noDisplay(); why != "" {
+		fmt.Fprintf(stderr, "concurrencylab: %s.\nIn a terminal, \"concurrencylab bench\" and \"concurrencylab lesson\" do the same work without a window.\n", why)
+		return 1
+	}
 	spareP()
 	a := app.NewWithID(AppID)
 	withoutStoppedHook(a)
@@ -130,7 +136,11 @@ func Main(args []string, stderr io.Writer) int {
 				if len(lessons) > 0 {
 					run = func() error { return l.AutorunLessons(lessons, *shot, *stats) }
 				}
-				if err := run(); err != nil {
+				err := run()
+				if errors.Is(err, errStopped) {
+					return // whoever stopped it (a signal, the window closing) quits
+				}
+				if err != nil {
 					fmt.Fprintln(stderr, "concurrencylab: autorun:", err)
 					code.Store(1)
 				}
@@ -144,9 +154,35 @@ func Main(args []string, stderr io.Writer) int {
 			}()
 		}
 	})
+	// Ctrl+C or SIGTERM (a script giving up on --autorun, a session
+	// ending): stop the runs, close the window, and say so in the exit code.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		select {
+		case sig := <-sigs:
+			code.Store(130)
+			if sig == syscall.SIGTERM {
+				code.Store(143)
+			}
+			fmt.Fprintf(stderr, "concurrencylab: %v: stopping\n", sig)
+			quitting()
+			fyne.Do(func() {
+				l.Close()
+				a.Quit()
+			})
+		case <-ended:
+		}
+	}()
 	w.ShowAndRun()
 	close(ended)
 	l.Close()
+	// No worker process outlives the window: a cancelled run ends once its
+	// pool has waited for them.
+	if !l.WaitWork(quitGrace) {
+		fmt.Fprintln(stderr, "concurrencylab: a run did not stop in time")
+	}
 	return int(code.Load())
 }
 

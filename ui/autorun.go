@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
@@ -91,6 +92,9 @@ func (l *Lab) Autorun(plan []Settings, shot, statsFile string) error {
 	var stats Stats
 	var first, last time.Time
 	for _, s := range plan {
+		if l.stopped() {
+			return errStopped
+		}
 		done := make(chan RunRecord, 1)
 		// As a person would: the window shows the run's settings, and Run is
 		// pressed a moment later. So the first run starts after the window's
@@ -104,7 +108,12 @@ func (l *Lab) Autorun(plan []Settings, shot, statsFile string) error {
 			start = time.Now()
 			l.Run()
 		})
-		rec := <-done
+		var rec RunRecord
+		select {
+		case rec = <-done:
+		case <-l.stop:
+			return errStopped
+		}
 		end := time.Now()
 		if first.IsZero() {
 			first = start
@@ -209,6 +218,9 @@ func (l *Lab) AutorunLessons(plan []LessonPlan, shot, statsFile string) error {
 	var stats Stats
 	first := time.Now()
 	for _, p := range plan {
+		if l.stopped() {
+			return errStopped
+		}
 		l.doWait(func() {
 			l.ShowTab("lessons")
 			for i, ls := range lesson.All {
@@ -225,13 +237,20 @@ func (l *Lab) AutorunLessons(plan []LessonPlan, shot, statsFile string) error {
 			l.OnLessonFinished = func(r lessonRecord) { done <- r }
 			l.RunLesson()
 		})
-		rec := <-done
-		stats.Lessons = append(stats.Lessons, rec)
+		select {
+		case rec := <-done:
+			stats.Lessons = append(stats.Lessons, rec)
+		case <-l.stop:
+			return errStopped
+		}
 	}
 	last := time.Now()
 	l.waitFrames(3)
 	return l.finishAutorun(stats, first, last, shot, statsFile)
 }
+
+// errStopped ends an autorun whose window was closed or told to stop.
+var errStopped = errors.New("stopped before the end")
 
 // settleFrames is how many frames Autorun leaves between showing a run's
 // settings and pressing Run: a fifth of a second.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -63,6 +64,7 @@ type Lab struct {
 
 	running     bool
 	cancel      context.CancelFunc
+	work        sync.WaitGroup // the goroutines of runs and lessons
 	runStart    time.Time
 	probeQueued atomic.Bool
 	frames      atomic.Int64
@@ -168,6 +170,30 @@ func (l *Lab) Close() {
 	}
 }
 
+// stopped reports whether Close has been called.
+func (l *Lab) stopped() bool {
+	select {
+	case <-l.stop:
+		return true
+	default:
+		return false
+	}
+}
+
+// WaitWork waits up to d for the runs and lessons under way to end, as they
+// do soon after Close cancels them (a process pool waits for its workers to
+// exit), and reports whether they did.
+func (l *Lab) WaitWork(d time.Duration) bool {
+	done := make(chan struct{})
+	go func() { l.work.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		return false
+	}
+}
+
 // frame runs on the UI goroutine once per frame.
 func (l *Lab) frame(tick time.Time) {
 	l.beat.record(tick, time.Now())
@@ -224,7 +250,7 @@ func (l *Lab) settleLayout() {
 // Run starts a run with the settings the controls show. In Blocking mode it
 // does the whole run here, on the UI goroutine, and the window freezes.
 func (l *Lab) Run() {
-	if l.running {
+	if l.running || l.stopped() {
 		return
 	}
 	s, err := l.ctl.chosen.check()
@@ -251,11 +277,11 @@ func (l *Lab) Run() {
 	l.setBanner(fmt.Sprintf("Running: %s, %s…", taskLabels[s.Task], modeLabels[s.Mode]), widget.MediumImportance)
 	l.settleLayout() // as a frame does: one repaint for all of the above
 	start := l.runStart
-	go func() {
+	l.work.Go(func() {
 		res, err := l.execute(ctx, s, out, rec)
 		wall := time.Since(start)
 		l.do(func() { l.finish(s, res, err, wall) })
-	}()
+	})
 }
 
 // begin starts a run or a lesson: a folder for its files (name-N), a

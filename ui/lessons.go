@@ -197,7 +197,7 @@ func parsePrediction(text, unit string) (*float64, error) {
 // RunLesson runs the lesson shown, with the prediction entered.
 func (l *Lab) RunLesson() {
 	v := &l.lessons
-	if l.running || v.current == nil {
+	if l.running || v.current == nil || l.stopped() {
 		return
 	}
 	ls := v.current
@@ -216,7 +216,7 @@ func (l *Lab) RunLesson() {
 	v.answer.SetText("Running… the answer comes when every run of the lesson has finished.")
 	l.setBanner(fmt.Sprintf("Lesson %s: its runs go one after another…", ls.Name), widget.MediumImportance)
 	l.settleLayout()
-	go func() {
+	l.work.Go(func() {
 		live := l.liveChart(ls)
 		env := lesson.Env{Dir: dir, Quick: l.LessonQuick, UI: labUI{l},
 			Reporter: func(s jobs.Spec) jobs.Reporter { return l.lessonRun(s, live) },
@@ -235,7 +235,7 @@ func (l *Lab) RunLesson() {
 			}
 		}
 		l.do(func() { l.finishLesson(ls, o, pred, img, err) })
-	}()
+	})
 }
 
 // labUI is the window's UI thread, where the freeze lesson runs its blocking
