@@ -29,6 +29,7 @@ func TestBadFlagsExit2(t *testing.T) {
 		{"--task", "resize"},
 		{"--workers", "0"},
 		{"--images", "-1"},
+		{"--images", "100000"},
 		{"--bandwidth", "fast"},
 		{"--source", "web"},
 		{"--nope"},

@@ -102,8 +102,10 @@ Flags:
 		return bad("--bandwidth: %v", err)
 	}
 	switch {
-	case f.images < 1 || f.images > 100_000:
-		return bad("--images must be between 1 and 100000, not %d", f.images)
+	case f.images < 1:
+		return bad("--images must be at least 1, not %d", f.images)
+	case f.images > gallery.MaxImages:
+		return bad("--images: %v", gallery.TooMany(f.images))
 	case f.workers < 1 || f.workers > 1024:
 		return bad("--workers must be between 1 and 1024, not %d", f.workers)
 	case f.cores < 0 || f.cores > 1024:

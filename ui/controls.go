@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/jobs"
+	"concurrencylab/jobs/gallery"
 	"concurrencylab/jobs/thumb"
 )
 
@@ -79,13 +80,13 @@ func (l *Lab) buildControls() fyne.CanvasObject {
 	c.images = widget.NewEntry()
 	c.images.Validator = func(s string) error {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 1 || n > 100_000 {
-			return fmt.Errorf("a number from 1 to 100000")
+		if err != nil || n < 1 || n > gallery.MaxImages {
+			return fmt.Errorf("a number from 1 to %d", gallery.MaxImages)
 		}
 		return nil
 	}
 	c.images.OnChanged = func(s string) {
-		if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil && n >= 1 && n <= 100_000 {
+		if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil && n >= 1 && n <= gallery.MaxImages {
 			c.chosen.Images = n
 		}
 	}

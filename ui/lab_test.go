@@ -298,7 +298,7 @@ func TestParseAutorun(t *testing.T) {
 		t.Fatalf("%+v", plan)
 	}
 	for _, bad := range []string{"", "task=resize", "mode=threads", "workers=0", "images=x", "colour=red", "task", "decoder=libjpeg",
-		fmt.Sprintf("workers=%d", MaxWorkers()+1)} {
+		fmt.Sprintf("workers=%d", MaxWorkers()+1), "images=100000"} {
 		if _, err := ParseAutorun(bad, DefaultSettings()); err == nil {
 			t.Errorf("%q accepted", bad)
 		}

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"concurrencylab/jobs"
+	"concurrencylab/jobs/gallery"
 	"concurrencylab/jobs/thumb"
 )
 
@@ -42,8 +43,11 @@ func (s Settings) check() (Settings, error) {
 	if _, err := jobs.ParseMode(string(s.Mode)); err != nil {
 		return s, err
 	}
-	if s.Images < 1 || s.Images > 100_000 {
-		return s, fmt.Errorf("images must be between 1 and 100000, not %d", s.Images)
+	if s.Images < 1 {
+		return s, fmt.Errorf("images must be at least 1, not %d", s.Images)
+	}
+	if s.Images > gallery.MaxImages {
+		return s, gallery.TooMany(s.Images)
 	}
 	if s.Workers < 1 || s.Workers > MaxWorkers() {
 		return s, fmt.Errorf("workers must be between 1 and %d, not %d", MaxWorkers(), s.Workers)

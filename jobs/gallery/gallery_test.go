@@ -94,3 +94,14 @@ func TestServer(t *testing.T) {
 	}
 	resp.Body.Close()
 }
+
+func TestEnsureRefusesAHugeGallery(t *testing.T) {
+	dir := t.TempDir()
+	_, err := Ensure(context.Background(), dir, MaxImages+1, nil)
+	if err == nil || !strings.Contains(err.Error(), "dir:PATH") {
+		t.Fatalf("err = %v", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("%d files generated", len(entries))
+	}
+}

@@ -22,6 +22,15 @@ import (
 // version is part of the cache folder's name; bump it when the pictures change.
 const version = 1
 
+// MaxImages is the largest built-in gallery: about 1.2 GB of photos in the
+// cache, a few minutes to generate. Larger sets are a folder's job.
+const MaxImages = 1000
+
+// TooMany explains why a built-in gallery of n pictures is refused.
+func TooMany(n int) error {
+	return fmt.Errorf("the built-in gallery has at most %d pictures, not %d (each is generated and cached on disk); to work on more, point the source at a folder of your own (dir:PATH)", MaxImages, n)
+}
+
 // Size is a picture's width and height in pixels.
 type Size struct{ W, H int }
 
@@ -54,6 +63,9 @@ func DefaultDir() (string, error) {
 func Ensure(ctx context.Context, dir string, count int, sizes []Size) ([]Image, error) {
 	if count < 0 {
 		return nil, fmt.Errorf("gallery size %d is negative", count)
+	}
+	if count > MaxImages {
+		return nil, TooMany(count)
 	}
 	if len(sizes) == 0 {
 		sizes = PhotoSizes
