@@ -97,6 +97,9 @@ func bench(ctx context.Context, f benchFlags, stderr io.Writer) ([]jobs.Result, 
 		return nil, err
 	}
 	defer src.Close()
+	if len(src.Skipped) > 0 {
+		fmt.Fprintf(stderr, "skipped in the folder: %s\n", strings.Join(src.Skipped, ", "))
+	}
 	prog := newProgress(ctx, stderr)
 	var results []jobs.Result
 	var lines []timeline.Run

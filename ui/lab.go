@@ -323,6 +323,10 @@ func (l *Lab) execute(ctx context.Context, s Settings, out string, rec jobs.Repo
 		return jobs.Result{}, err
 	}
 	defer src.Close()
+	if len(src.Skipped) > 0 {
+		msg := fmt.Sprintf("Running: %s, %s… Skipped in the folder: %s.", taskLabels[s.Task], modeLabels[s.Mode], strings.Join(src.Skipped, ", "))
+		l.do(func() { l.setBanner(msg, widget.MediumImportance) })
+	}
 	// Worker processes run below the window's priority: a desktop app keeps
 	// its UI first when background work fills every core.
 	spec := jobs.Spec{Task: s.Task, Mode: s.Mode, Workers: s.Workers, Size: 256, OutDir: out, Items: src.Items,

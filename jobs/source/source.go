@@ -6,6 +6,7 @@ package source
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -32,6 +33,9 @@ type Source struct {
 	Items  []jobs.Item
 	Bytes  int64           // total size of the items, when known (0 for URLs)
 	Server *gallery.Server // serves builtin and dir items on 127.0.0.1
+	// Skipped says, for a folder, each entry that is not one of its items and
+	// why: "holiday (a folder: subfolders are not read)".
+	Skipped []string
 }
 
 // Open parses spec ("builtin", "urls:FILE" or "dir:PATH") and prepares its items.
@@ -52,11 +56,15 @@ func Open(ctx context.Context, spec string, opt Options) (*Source, error) {
 		}
 		return serve("builtin", imgs, opt.Network)
 	case kind == "dir" && arg != "":
-		imgs, err := folder(arg)
+		imgs, skipped, err := folder(arg)
 		if err != nil {
 			return nil, err
 		}
-		return serve("dir", imgs, opt.Network)
+		s, err := serve("dir", imgs, opt.Network)
+		if s != nil {
+			s.Skipped = skipped
+		}
+		return s, err
 	case kind == "urls" && arg != "":
 		items, err := urlList(arg)
 		if err != nil {
@@ -94,27 +102,48 @@ func serve(kind string, imgs []gallery.Image, nw gallery.Network) (*Source, erro
 // ImageExts are the file name endings a folder source picks up.
 var ImageExts = []string{".jpg", ".jpeg", ".png", ".gif", ".webp"}
 
-func folder(dir string) ([]gallery.Image, error) {
+// folder lists the images of dir, following links to files, and says what
+// it passed over and why.
+func folder(dir string) ([]gallery.Image, []string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var imgs []gallery.Image
+	var skipped []string
 	for _, e := range entries {
-		ext := strings.ToLower(filepath.Ext(e.Name()))
-		if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") || !slices.Contains(ImageExts, ext) {
+		name := e.Name()
+		why := ""
+		path := filepath.Join(dir, name)
+		fi, err := os.Stat(path) // through a link, to what it points at
+		switch ext := strings.ToLower(filepath.Ext(name)); {
+		case strings.HasPrefix(name, "."):
+			continue // hidden files are nobody's pictures to list
+		case err != nil && e.Type()&os.ModeSymlink != 0:
+			why = "a link to nothing"
+		case err != nil:
+			why = err.Error()
+		case fi.IsDir():
+			why = "a folder: subfolders are not read"
+		case !fi.Mode().IsRegular():
+			why = "not a regular file"
+		case !slices.Contains(ImageExts, ext):
+			why = "not an image name (" + strings.Join(ImageExts, " ") + ")"
+		}
+		if why != "" {
+			skipped = append(skipped, fmt.Sprintf("%s (%s)", name, why))
 			continue
 		}
-		fi, err := e.Info()
-		if err != nil {
-			continue
-		}
-		imgs = append(imgs, gallery.Image{Name: e.Name(), Bytes: fi.Size(), Path: filepath.Join(dir, e.Name())})
+		imgs = append(imgs, gallery.Image{Name: name, Bytes: fi.Size(), Path: path})
 	}
 	if len(imgs) == 0 {
-		return nil, fmt.Errorf("no images (%s) in %s", strings.Join(ImageExts, " "), dir)
+		msg := fmt.Sprintf("no images (%s) in %s", strings.Join(ImageExts, " "), dir)
+		if len(skipped) > 0 {
+			msg += "; skipped: " + strings.Join(skipped, ", ")
+		}
+		return nil, nil, errors.New(msg)
 	}
-	return imgs, nil
+	return imgs, skipped, nil
 }
 
 func urlList(file string) ([]jobs.Item, error) {

@@ -57,3 +57,37 @@ func TestBadSpecs(t *testing.T) {
 		t.Errorf("empty folder: %v", err)
 	}
 }
+
+// TestFolderFollowsLinksAndSaysWhatItSkipped: a link to a picture is a
+// picture; subfolders, other names and broken links are listed with why.
+func TestFolderFollowsLinksAndSaysWhatItSkipped(t *testing.T) {
+	pics := t.TempDir()
+	imgs, err := gallery.Ensure(context.Background(), pics, 1, []gallery.Size{{W: 64, H: 48}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	os.Symlink(imgs[0].Path, filepath.Join(dir, "linked.jpg"))
+	os.Symlink(filepath.Join(dir, "gone.jpg"), filepath.Join(dir, "broken.jpg"))
+	os.Mkdir(filepath.Join(dir, "holiday"), 0o755)
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x"), 0o644)
+	s, err := Open(context.Background(), "dir:"+dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if len(s.Items) != 1 || s.Items[0].Name != "linked.jpg" || s.Items[0].Bytes != imgs[0].Bytes {
+		t.Fatalf("items %+v", s.Items)
+	}
+	got := strings.Join(s.Skipped, "; ")
+	for _, want := range []string{"broken.jpg (a link to nothing)", "holiday (a folder: subfolders are not read)", "notes.txt (not an image name"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("skipped %q lacks %q", got, want)
+		}
+	}
+	// A folder of nothing usable says what it passed over.
+	os.Remove(filepath.Join(dir, "linked.jpg"))
+	if _, err := Open(context.Background(), "dir:"+dir, Options{}); err == nil || !strings.Contains(err.Error(), "skipped: ") {
+		t.Errorf("err = %v", err)
+	}
+}
