@@ -15,11 +15,18 @@ type Layout struct {
 	TitleHeight int
 	AxisHeight  int
 	Span        time.Duration // the time the width shows: the longest run
+	Scale       float64       // of the text and rows: 1, or more on a projector
 }
 
 // NewLayout fits runs into width pixels.
-func NewLayout(runs []Run, width int) Layout {
-	l := Layout{Width: width, LabelWidth: 220, LaneHeight: 18, TitleHeight: 22, AxisHeight: 22}
+func NewLayout(runs []Run, width int) Layout { return NewScaledLayout(runs, width, 1) }
+
+// NewScaledLayout fits runs into width pixels with text and rows scale
+// times their usual size (a presentation scale).
+func NewScaledLayout(runs []Run, width int, scale float64) Layout {
+	scale = max(scale, 0.5)
+	px := func(n float64) int { return int(math.Round(n * scale)) }
+	l := Layout{Width: width, LabelWidth: px(220), LaneHeight: px(18), TitleHeight: px(22), AxisHeight: px(22), Scale: scale}
 	for _, r := range runs {
 		l.Span = max(l.Span, r.Wall)
 		for _, ln := range r.Lanes {
@@ -33,6 +40,9 @@ func NewLayout(runs []Run, width int) Layout {
 	}
 	return l
 }
+
+// px is n pixels at the layout's scale.
+func (l Layout) px(n float64) int { return int(math.Round(n * l.Scale)) }
 
 // X is the horizontal pixel of time d.
 func (l Layout) X(d time.Duration) int {

@@ -7,10 +7,13 @@ import (
 	"image/draw"
 	"image/png"
 	"io"
+	"sync"
 	"time"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/basicfont"
+	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
 )
 
@@ -25,10 +28,15 @@ var Colours = map[string]color.RGBA{
 	"step":    {0x3a, 0x44, 0x5a, 255}, // part of a step no phase accounts for
 }
 
-// Render draws runs width pixels wide. Its text is in basicfont, which has
-// ASCII only.
-func Render(runs []Run, width int) *image.RGBA {
-	l := NewLayout(runs, width)
+// Render draws runs width pixels wide.
+func Render(runs []Run, width int) *image.RGBA { return RenderScaled(runs, width, 1) }
+
+// RenderScaled draws runs width pixels wide, with text and rows scale times
+// their usual size. Its text is Go's own sans-serif (gofont), drawn at the
+// size in use, so it stays sharp on a projector.
+func RenderScaled(runs []Run, width int, scale float64) *image.RGBA {
+	l := NewScaledLayout(runs, width, scale)
+	face := faceOf(11 * l.Scale)
 	img := image.NewRGBA(image.Rect(0, 0, width, l.Height(runs)))
 	draw.Draw(img, img.Bounds(), image.NewUniform(color.RGBA{0xfa, 0xfa, 0xfa, 255}), image.Point{}, draw.Src)
 	ink := color.RGBA{0x22, 0x22, 0x22, 255}
@@ -36,17 +44,17 @@ func Render(runs []Run, width int) *image.RGBA {
 		top := l.Lane(runs, ri, 0).Min.Y - l.TitleHeight
 		if len(r.Lag) > 0 {
 			top = l.LagLane(runs, ri).Min.Y - l.TitleHeight
-			lagLane(img, l, l.LagLane(runs, ri), r.Lag, ink)
+			lagLane(img, face, l, l.LagLane(runs, ri), r.Lag, ink)
 		}
-		text(img, 6, top+15, ink, fmt.Sprintf("%s: %.2f s", r.Title, r.Wall.Seconds()))
+		text(img, face, l.px(6), top+l.px(15), ink, fmt.Sprintf("%s: %.2f s", r.Title, r.Wall.Seconds()))
 		for li, ln := range r.Lanes {
 			rect := l.Lane(runs, ri, li)
 			if li%2 == 0 {
 				fill(img, image.Rect(0, rect.Min.Y, width, rect.Max.Y), color.RGBA{0xee, 0xf0, 0xf4, 255})
 			}
-			text(img, 10, rect.Min.Y+13, ink, ln.Worker.String())
+			text(img, face, l.px(10), rect.Min.Y+l.px(13), ink, ln.Worker.String())
 			for _, s := range ln.Spans {
-				bar := image.Rect(l.X(s.Start), rect.Min.Y+3, max(l.X(s.End), l.X(s.Start)+1), rect.Max.Y-3)
+				bar := image.Rect(l.X(s.Start), rect.Min.Y+l.px(3), max(l.X(s.End), l.X(s.Start)+1), rect.Max.Y-l.px(3))
 				if s.Failed != "" {
 					fill(img, bar, Colours["failed"])
 					continue
@@ -66,15 +74,15 @@ func Render(runs []Run, width int) *image.RGBA {
 	fill(img, image.Rect(l.LabelWidth, y, width-10, y+1), ink)
 	for _, t := range l.Ticks() {
 		x := l.X(t)
-		fill(img, image.Rect(x, y, x+1, y+5), ink)
-		text(img, x-8, y+17, ink, tickLabel(t))
+		fill(img, image.Rect(x, y, x+1, y+l.px(5)), ink)
+		text(img, face, x-l.px(8), y+l.px(17), ink, tickLabel(t))
 	}
 	// The legend, right of the first title.
-	x := width - 10
+	x := width - l.px(10)
 	for _, name := range []string{"failed", "ipc", "encode", "resize", "decode", "network"} {
-		x -= 7*len(name) + 22
-		fill(img, image.Rect(x, 6, x+12, 16), Colours[name])
-		text(img, x+16, 15, ink, name)
+		x -= font.MeasureString(face, name).Ceil() + l.px(22)
+		fill(img, image.Rect(x, l.px(6), x+l.px(12), l.px(16)), Colours[name])
+		text(img, face, x+l.px(16), l.px(15), ink, name)
 	}
 	return img
 }
@@ -82,9 +90,9 @@ func Render(runs []Run, width int) *image.RGBA {
 // lagLane draws the UI goroutine's heartbeat: each probe that ran more than
 // two frames late is a block from when it was due to when it ran, red past
 // 100 ms, so a frozen window shows as a wall.
-func lagLane(img *image.RGBA, l Layout, rect image.Rectangle, lag []LagSample, ink color.RGBA) {
+func lagLane(img *image.RGBA, face font.Face, l Layout, rect image.Rectangle, lag []LagSample, ink color.RGBA) {
 	fill(img, image.Rect(0, rect.Min.Y, img.Bounds().Dx(), rect.Max.Y), color.RGBA{0xf6, 0xec, 0xe4, 255})
-	text(img, 10, rect.Min.Y+13, ink, "UI thread lag")
+	text(img, face, l.px(10), rect.Min.Y+l.px(13), ink, "UI thread lag")
 	for _, s := range lag {
 		if s.Lag <= 33*time.Millisecond {
 			continue
@@ -93,7 +101,7 @@ func lagLane(img *image.RGBA, l Layout, rect image.Rectangle, lag []LagSample, i
 		if s.Lag > 100*time.Millisecond {
 			c = Colours["failed"]
 		}
-		fill(img, image.Rect(l.X(s.At-s.Lag), rect.Min.Y+3, max(l.X(s.At), l.X(s.At-s.Lag)+1), rect.Max.Y-3), c)
+		fill(img, image.Rect(l.X(s.At-s.Lag), rect.Min.Y+l.px(3), max(l.X(s.At), l.X(s.At-s.Lag)+1), rect.Max.Y-l.px(3)), c)
 	}
 }
 
@@ -113,7 +121,23 @@ func fill(img *image.RGBA, r image.Rectangle, c color.RGBA) {
 	draw.Draw(img, r, image.NewUniform(c), image.Point{}, draw.Src)
 }
 
-func text(img *image.RGBA, x, y int, c color.RGBA, s string) {
-	d := font.Drawer{Dst: img, Src: image.NewUniform(c), Face: basicfont.Face7x13, Dot: fixed.P(x, y)}
+func text(img *image.RGBA, face font.Face, x, y int, c color.RGBA, s string) {
+	d := font.Drawer{Dst: img, Src: image.NewUniform(c), Face: face, Dot: fixed.P(x, y)}
 	d.DrawString(s)
+}
+
+// goRegular is Go's regular sans-serif, parsed once; a parsed font may be
+// shared, a face may not (it caches glyphs), so each render makes its own.
+var goRegular = sync.OnceValues(func() (*opentype.Font, error) { return opentype.Parse(goregular.TTF) })
+
+// faceOf is Go's regular sans-serif at size pixels, for one render.
+func faceOf(size float64) font.Face {
+	f, err := goRegular()
+	if err == nil {
+		var face font.Face
+		if face, err = opentype.NewFace(f, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull}); err == nil {
+			return face
+		}
+	}
+	return basicfont.Face7x13 // cannot happen with the embedded font
 }
