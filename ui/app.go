@@ -90,13 +90,13 @@ func Main(args []string, stderr io.Writer) int {
 	spareP()
 	a := app.NewWithID(AppID)
 	withoutStoppedHook(a)
-	a.Settings().SetTheme(newLabTheme())
 	icon := fyne.NewStaticResource("icon.png", assets.Icon)
 	a.SetIcon(icon)
 	w := a.NewWindow("Concurrency Lab")
 	withoutDepthBuffer()
 	w.SetIcon(icon)
 	l := New(a, w, fyne.Do)
+	a.Settings().SetTheme(newScaledTheme(l.scale))  // the presentation scale kept from last time
 	l.Persist = len(plan) == 0 && len(lessons) == 0 // scripted runs leave the user's choices alone
 	l.LessonQuick = *quick
 	w.SetContent(l.Content())
@@ -104,9 +104,23 @@ func Main(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "concurrencylab: no tab %q (want lessons, gallery, timeline, results or errors)\n", *tab)
 		return 2
 	}
-	w.Resize(fyne.NewSize(1200, 800))
+	w.Resize(fyne.NewSize(1200, 700)) // fits a 1366×768 screen, a projector's usual
 	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault},
 		func(fyne.Shortcut) { l.Run() })
+	// The presentation scale: Ctrl+= (or Ctrl++) larger, Ctrl+- smaller,
+	// Ctrl+0 normal, as in browsers; also under Responsiveness. (Not a
+	// menu bar: its height would push the window past a 1366×768 screen at
+	// the largest scale.)
+	zoom := func(key fyne.KeyName, mod fyne.KeyModifier) *desktop.CustomShortcut {
+		return &desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault | mod}
+	}
+	for _, z := range []struct {
+		sc   *desktop.CustomShortcut
+		step int
+	}{{zoom(fyne.KeyEqual, 0), 1}, {zoom(fyne.KeyEqual, fyne.KeyModifierShift), 1}, {zoom(fyne.KeyPlus, 0), 1}, {zoom(fyne.KeyMinus, 0), -1}, {zoom(fyne.Key0, 0), 0}} {
+		w.Canvas().AddShortcut(z.sc, func(fyne.Shortcut) { l.Zoom(z.step) })
+	}
+
 	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
 		if k.Name == fyne.KeyEscape {
 			l.Cancel()

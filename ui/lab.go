@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -59,6 +60,8 @@ type Lab struct {
 
 	bridge  *bridge
 	beat    heartbeat
+	scale   float32 // the presentation scale (see SetScale)
+	zoomLbl *widget.Label
 	workDir string
 	runs    int
 
@@ -81,7 +84,10 @@ type RunRecord struct {
 // New builds the lab for window w (nil in some tests); do runs a function on
 // the UI goroutine. Start begins its frame loop; Close ends it.
 func New(a fyne.App, w fyne.Window, do func(func())) *Lab {
-	l := &Lab{app: a, win: w, do: do, bridge: newBridge(), stop: make(chan struct{})}
+	l := &Lab{app: a, win: w, do: do, bridge: newBridge(), stop: make(chan struct{}), scale: 1}
+	if a != nil {
+		l.scale = nearestScale(float32(a.Preferences().FloatWithFallback(prefScale, 1)))
+	}
 	l.banner = widget.NewLabel("Pick a mode and press Run. Watch the moving bar: it stops when the UI thread is busy.")
 	l.banner.Wrapping = fyne.TextWrapWord
 	return l
@@ -93,6 +99,8 @@ func (l *Lab) Content() fyne.CanvasObject {
 		section("Run", l.buildControls()),
 		widget.NewSeparator(),
 		section("Responsiveness", l.buildMeter()),
+		widget.NewSeparator(),
+		l.buildZoom(),
 	))
 	progress := section("Progress", l.buildProgress())
 	timelineTab := container.NewTabItem("Timeline", l.buildTimeline())
@@ -123,6 +131,45 @@ func section(title string, content fyne.CanvasObject) fyne.CanvasObject {
 	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	head.SizeName = theme.SizeNameSubHeadingText
 	return container.NewBorder(head, nil, nil, nil, content)
+}
+
+// prefScale keeps the presentation scale between launches.
+const prefScale = "scale"
+
+// SetScale makes every text, the timeline and the charts scale times their
+// normal size (the nearest of Scales), and keeps it for the next launch.
+func (l *Lab) SetScale(scale float32) {
+	l.scale = nearestScale(scale)
+	if l.app != nil {
+		l.app.Settings().SetTheme(newScaledTheme(l.scale))
+		l.app.Preferences().SetFloat(prefScale, float64(l.scale))
+	}
+	l.timeline.dirty = true // drawn again at the new size
+	l.lessons.rescale(l)
+	l.zoomLbl.SetText(fmt.Sprintf("%.0f%%", 100*l.scale))
+	l.settleLayout()
+}
+
+// Zoom moves the presentation scale by steps of Scales: +1 larger, -1
+// smaller, 0 back to normal.
+func (l *Lab) Zoom(step int) {
+	if step == 0 {
+		l.SetScale(1)
+		return
+	}
+	i := slices.Index(Scales, l.scale)
+	l.SetScale(Scales[max(0, min(len(Scales)-1, i+step))])
+}
+
+// buildZoom is the presentation scale's control: text size, smaller and
+// larger, as Ctrl+- and Ctrl+= do.
+func (l *Lab) buildZoom() fyne.CanvasObject {
+	l.zoomLbl = widget.NewLabel(fmt.Sprintf("%.0f%%", 100*l.scale))
+	smaller := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), func() { l.Zoom(-1) })
+	larger := widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { l.Zoom(1) })
+	hint := widget.NewLabel("Ctrl+= / Ctrl+- for a projector")
+	hint.Importance = widget.LowImportance
+	return container.NewVBox(container.NewHBox(widget.NewLabel("Text size"), smaller, l.zoomLbl, larger), hint)
 }
 
 // ShowTab selects the tab called name (case-insensitive prefix of its title).

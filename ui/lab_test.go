@@ -803,3 +803,36 @@ func TestLabThemeIsTheDefaultWithSquareCorners(t *testing.T) {
 		t.Error("light and dark backgrounds are the same")
 	}
 }
+
+// TestPresentationScale: a larger scale makes every size larger, is kept for
+// the next launch, and at the largest the window still fits a 1366×768
+// screen (less a title bar and a panel).
+func TestPresentationScale(t *testing.T) {
+	l, _ := newTestLab(t)
+	base := theme.DefaultTheme().Size(theme.SizeNameText)
+	l.Zoom(1)
+	if l.scale != Scales[1] || l.app.Settings().Theme().Size(theme.SizeNameText) != base*Scales[1] {
+		t.Fatalf("scale %v, text %v", l.scale, l.app.Settings().Theme().Size(theme.SizeNameText))
+	}
+	for range Scales {
+		l.Zoom(1)
+	}
+	top := Scales[len(Scales)-1]
+	if l.scale != top {
+		t.Fatalf("scale %v after zooming past the top", l.scale)
+	}
+	// A 1366×768 screen less a desktop's top bar and the window's title bar.
+	l.win.Resize(fyne.NewSize(1366, 768-64))
+	min := l.win.Content().MinSize()
+	if min.Width > 1366 || min.Height > 768-64 {
+		t.Errorf("at %v× the window needs %v", top, min)
+	}
+	t.Logf("at %v× the content needs %v", top, min)
+	if l2 := New(l.app, nil, l.do); l2.scale != top {
+		t.Errorf("a new window starts at %v", l2.scale)
+	}
+	l.Zoom(0)
+	if l.scale != 1 || l.app.Preferences().Float(prefScale) != 1 {
+		t.Errorf("normal size: %v", l.scale)
+	}
+}

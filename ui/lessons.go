@@ -19,6 +19,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"gonum.org/v1/plot"
+
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/chart"
 	"concurrencylab/jobs/lesson"
@@ -44,6 +46,7 @@ type lessonsView struct {
 	why        *widget.Label
 	notes      *widget.Label
 	chart      *canvas.Image
+	plot       *plot.Plot     // what chart shows, to draw again at another scale
 	kill       *widget.Button // the isolation lesson's Kill a worker
 	killAsked  atomic.Bool
 	save       *widget.Button
@@ -104,7 +107,7 @@ func (l *Lab) buildLessons() fyne.CanvasObject {
 	v.notes = wrap("")
 	v.chart = canvas.NewImageFromImage(nil)
 	v.chart.FillMode = canvas.ImageFillContain
-	v.chart.SetMinSize(fyne.NewSize(560, 320))
+	v.chart.SetMinSize(fyne.NewSize(chartW*l.scale, chartH*l.scale))
 	v.chart.Hide()
 	v.pick = widget.NewSelect(opts, func(opt string) {
 		for i, ls := range lesson.All {
@@ -152,6 +155,7 @@ func (l *Lab) showLesson(ls *lesson.Lesson) {
 		v.prediction.SetText(strconv.FormatFloat(*rec.Prediction, 'f', -1, 64))
 	}
 	v.chart.Hide()
+	v.plot = nil
 	if !ok {
 		v.answer.SetText("Make your prediction, then press Run lesson. The runs show in Progress, Timeline and Results as they happen; the answer comes here.")
 		for _, lbl := range []*widget.Label{v.verdict, v.expected, v.why, v.notes} {
@@ -159,7 +163,30 @@ func (l *Lab) showLesson(ls *lesson.Lesson) {
 		}
 		return
 	}
-	l.revealLesson(ls, rec, nil)
+	l.revealLesson(ls, rec, nil, nil)
+}
+
+// chartW and chartH are a lesson chart's size at the normal scale.
+const chartW, chartH = 640, 360
+
+// rescale draws the chart shown again at the window's scale, off the UI
+// goroutine. It runs on the UI goroutine.
+func (v *lessonsView) rescale(l *Lab) {
+	s := l.scale
+	v.chart.SetMinSize(fyne.NewSize(chartW*s, chartH*s))
+	p := v.plot
+	if p == nil {
+		return
+	}
+	go func() {
+		img := chart.ImageScaled(p, chartW, chartH, float64(s))
+		l.do(func() {
+			if v.plot == p {
+				v.chart.Image = img
+				v.chart.Refresh()
+			}
+		})
+	}()
 }
 
 func unitText(unit string) string {
@@ -216,8 +243,9 @@ func (l *Lab) RunLesson() {
 	v.answer.SetText("Running… the answer comes when every run of the lesson has finished.")
 	l.setBanner(fmt.Sprintf("Lesson %s: its runs go one after another…", ls.Name), widget.MediumImportance)
 	l.settleLayout()
+	scale := float64(l.scale)
 	l.work.Go(func() {
-		live := l.liveChart(ls)
+		live := l.liveChart(ls, scale)
 		env := lesson.Env{Dir: dir, Quick: l.LessonQuick, UI: labUI{l},
 			Reporter: func(s jobs.Spec) jobs.Reporter { return l.lessonRun(s, live) },
 			Adjust:   func(s *jobs.Spec) { s.WorkerNice, s.WorkerIdle = 10, true },
@@ -229,12 +257,14 @@ func (l *Lab) RunLesson() {
 		o, err := ls.Run(ctx, env)
 		os.RemoveAll(dir)
 		var img image.Image
+		var p *plot.Plot
 		if err == nil {
-			if p, ok := chart.For(o); ok {
-				img = chart.Image(p, 720, 400) // drawn here, off the UI goroutine
+			var ok bool
+			if p, ok = chart.For(o); ok {
+				img = chart.ImageScaled(p, chartW, chartH, scale) // drawn here, off the UI goroutine
 			}
 		}
-		l.do(func() { l.finishLesson(ls, o, pred, img, err) })
+		l.do(func() { l.finishLesson(ls, o, pred, p, img, err) })
 	})
 }
 
@@ -252,7 +282,7 @@ func (u labUI) Lag(from, to time.Time) time.Duration {
 // liveChart returns what to do with each finished run of lesson ls, on the
 // lesson's goroutine: for the scaling lesson, draw its chart so far (there,
 // off the UI goroutine) and show it, so the curves fill in run by run.
-func (l *Lab) liveChart(ls *lesson.Lesson) func(jobs.Result) {
+func (l *Lab) liveChart(ls *lesson.Lesson, scale float64) func(jobs.Result) {
 	if ls.Name != "scaling" {
 		return nil
 	}
@@ -264,9 +294,10 @@ func (l *Lab) liveChart(ls *lesson.Lesson) func(jobs.Result) {
 		if err != nil {
 			return
 		}
-		img := chart.Image(p, 720, 400)
+		img := chart.ImageScaled(p, chartW, chartH, scale)
 		l.do(func() {
 			if v := &l.lessons; v.current == ls {
+				v.plot = p
 				v.chart.Image = img
 				v.chart.Show()
 				v.chart.Refresh()
@@ -316,7 +347,7 @@ func (l *Lab) finishLessonRun(res jobs.Result, start time.Time) {
 }
 
 // finishLesson reveals a lesson's outcome; it runs on the UI goroutine.
-func (l *Lab) finishLesson(ls *lesson.Lesson, o *lesson.Outcome, pred *float64, img image.Image, err error) {
+func (l *Lab) finishLesson(ls *lesson.Lesson, o *lesson.Outcome, pred *float64, p *plot.Plot, img image.Image, err error) {
 	v := &l.lessons
 	l.flush()
 	l.running = false
@@ -341,7 +372,7 @@ func (l *Lab) finishLesson(ls *lesson.Lesson, o *lesson.Outcome, pred *float64, 
 		}
 		l.setBanner(fmt.Sprintf("Lesson %s finished in %.0f s: the answer is in the Lessons tab.", ls.Name, o.Seconds), widget.SuccessImportance)
 		if v.current == ls {
-			l.revealLesson(ls, rec, img)
+			l.revealLesson(ls, rec, p, img)
 		}
 	}
 	if l.OnLessonFinished != nil {
@@ -350,10 +381,10 @@ func (l *Lab) finishLesson(ls *lesson.Lesson, o *lesson.Outcome, pred *float64, 
 	l.settleLayout()
 }
 
-// revealLesson shows an outcome beside the prediction; img is its chart,
-// nil when there is none (or it was not drawn: a result kept from an
+// revealLesson shows an outcome beside the prediction; img is its chart p
+// drawn, nil when there is none (or it was not drawn: a result kept from an
 // earlier launch).
-func (l *Lab) revealLesson(ls *lesson.Lesson, rec lessonRecord, img image.Image) {
+func (l *Lab) revealLesson(ls *lesson.Lesson, rec lessonRecord, p *plot.Plot, img image.Image) {
 	v := &l.lessons
 	guess := "You made no prediction."
 	if rec.Prediction != nil {
@@ -369,6 +400,7 @@ func (l *Lab) revealLesson(ls *lesson.Lesson, rec lessonRecord, img image.Image)
 	v.notes.SetText(strings.Join(rec.Notes, "\n"))
 	v.why.SetText("Why: " + ls.Why)
 	if img != nil {
+		v.plot = p
 		v.chart.Image = img
 		v.chart.Show()
 		v.chart.Refresh()

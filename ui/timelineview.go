@@ -104,7 +104,9 @@ func (l *Lab) buildTimeline() fyne.CanvasObject {
 	v.info = widget.NewLabel("Each lane is a worker; each bar an item, coloured by phase. Point at a bar.")
 	v.info.Truncation = fyne.TextTruncateEllipsis
 	v.area = newTimelineArea(v.info.SetText)
-	v.scroll = container.NewScroll(v.area)
+	// In a box that keeps it at its own height: a scroll's content is
+	// stretched to fill the view, which stretched a short picture's text.
+	v.scroll = container.NewScroll(container.NewVBox(v.area))
 	return container.NewBorder(v.info, nil, nil, nil, v.scroll)
 }
 
@@ -146,10 +148,11 @@ func (l *Lab) maybeRender() {
 	}
 	// As wide as the visible area (not the last picture: that would feed back).
 	width := int(max(v.scroll.Size().Width-theme.Padding()*2, 600))
+	scale := float64(l.scale)
 	go func() {
 		t0 := time.Now()
-		img := timeline.Render(runs, width)
-		v.ready.Store(&rendered{runs, width, img, ms(time.Since(t0))})
+		img := timeline.RenderScaled(runs, width, scale)
+		v.ready.Store(&rendered{runs, width, scale, img, ms(time.Since(t0))})
 	}()
 }
 
@@ -157,6 +160,7 @@ func (l *Lab) maybeRender() {
 type rendered struct {
 	runs  []timeline.Run
 	width int
+	scale float64
 	img   image.Image
 	took  float64 // ms
 }
@@ -172,7 +176,7 @@ func (l *Lab) applyRender() bool {
 		return false
 	}
 	a := v.area
-	a.runs, a.layout = r.runs, timeline.NewLayout(r.runs, r.width)
+	a.runs, a.layout = r.runs, timeline.NewScaledLayout(r.runs, r.width, r.scale)
 	a.img.Image = r.img
 	a.img.SetMinSize(fyne.NewSize(float32(r.img.Bounds().Dx()), float32(r.img.Bounds().Dy())))
 	a.img.Refresh()

@@ -55,9 +55,13 @@ func For(o *lesson.Outcome) (*plot.Plot, bool) {
 }
 
 // Image draws p at w×h pixels (at 96 dots an inch, so text is screen-sized).
-func Image(p *plot.Plot, w, h int) image.Image {
-	const dpi = 96
-	c := vgimg.NewWith(vgimg.UseWH(vg.Length(w)*vg.Inch/dpi, vg.Length(h)*vg.Inch/dpi), vgimg.UseDPI(dpi),
+func Image(p *plot.Plot, w, h int) image.Image { return ImageScaled(p, w, h, 1) }
+
+// ImageScaled draws p as Image does at w×h, then scale times larger, text
+// and all: a presentation scale.
+func ImageScaled(p *plot.Plot, w, h int, scale float64) image.Image {
+	dpi := 96 * scale
+	c := vgimg.NewWith(vgimg.UseWH(vg.Length(w)*vg.Inch/96, vg.Length(h)*vg.Inch/96), vgimg.UseDPI(int(math.Round(dpi))),
 		vgimg.UseBackgroundColor(color.White))
 	p.Draw(draw.New(c))
 	return c.Image()
