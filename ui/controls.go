@@ -140,7 +140,7 @@ func (l *Lab) buildControls() fyne.CanvasObject {
 		widget.NewFormItem("JPEG decoder", c.decoder),
 	)
 	hint := widget.NewLabel("Ctrl+R runs · Esc cancels\nChanges apply to the next run")
-	hint.Importance = widget.LowImportance
+	hint.TextStyle = fyne.TextStyle{Italic: true} // readable: the theme's low-importance grey is too faint on a projector
 	return container.NewVBox(form, container.NewGridWithColumns(2, c.run, c.cancel), hint)
 }
 

@@ -168,7 +168,7 @@ func (l *Lab) buildZoom() fyne.CanvasObject {
 	smaller := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), func() { l.Zoom(-1) })
 	larger := widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { l.Zoom(1) })
 	hint := widget.NewLabel("Ctrl+= / Ctrl+- for a projector")
-	hint.Importance = widget.LowImportance
+	hint.TextStyle = fyne.TextStyle{Italic: true} // readable: the theme's low-importance grey is too faint on a projector
 	return container.NewVBox(container.NewHBox(widget.NewLabel("Text size"), smaller, l.zoomLbl, larger), hint)
 }
 
