@@ -45,6 +45,7 @@ type galleryView struct {
 	loader     thumbLoader
 	ready      readyPics      // made by the loader, for applyReady
 	scale      func() float32 // the canvas's pixels per unit
+	empty      *widget.Label  // over the grid while it has no items
 }
 
 // cellPicture is the size of a cell's picture, in canvas units.
@@ -105,7 +106,8 @@ func (l *Lab) buildGallery() fyne.CanvasObject {
 	width := canvas.NewRectangle(color.Transparent)
 	width.SetMinSize(fyne.NewSize(260, 0))
 	detail := container.NewVBox(width, g.detailImg, g.detailText)
-	return container.NewBorder(nil, nil, nil, detail, g.grid)
+	g.empty = emptyNote("No pictures yet. Run Thumbnails or the Pipeline and each thumbnail appears here as soon as it is made; a Download run shows the names of the files.")
+	return container.NewBorder(nil, nil, nil, detail, container.NewStack(g.grid, container.NewPadded(g.empty)))
 }
 
 // thumbnail returns the cell picture of the thumbnail at path, or nil while
@@ -258,6 +260,7 @@ func (g *galleryView) clear() {
 	g.detailImg.File, g.detailImg.Resource = "", nil
 	g.detailImg.Refresh()
 	g.detailText.SetText("Select a thumbnail to see where its time went.")
+	g.empty.Show()
 }
 
 // add queues finished items for the grid. They join it at the next
@@ -275,6 +278,7 @@ func (g *galleryView) addPending() bool {
 	}
 	g.items = append(g.items, g.pending...)
 	g.pending = nil
+	g.empty.Hide()
 	return true
 }
 

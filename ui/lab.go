@@ -462,6 +462,16 @@ func firstErr(errs ...error) error {
 	return nil
 }
 
+// emptyNote is what an empty tab says: what will appear there and how to
+// fill it. Stack it over the tab's content and hide it once there is some.
+func emptyNote(text string) *widget.Label {
+	n := widget.NewLabel(text)
+	n.Wrapping = fyne.TextWrapWord
+	n.Alignment = fyne.TextAlignCenter
+	n.TextStyle = fyne.TextStyle{Italic: true}
+	return n
+}
+
 // setText changes a label only when its text changes: SetText lays the text
 // out again (shaping it, and for a truncated label measuring it), a few
 // milliseconds for a screenful of labels.

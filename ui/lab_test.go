@@ -836,3 +836,25 @@ func TestPresentationScale(t *testing.T) {
 		t.Errorf("normal size: %v", l.scale)
 	}
 }
+
+// TestEmptyTabsSayWhatWillAppear: before any run, each tab says what will
+// appear and how to fill it, and the note goes once there is something.
+func TestEmptyTabsSayWhatWillAppear(t *testing.T) {
+	l, _ := newTestLab(t)
+	for name, n := range map[string]*widget.Label{"results": l.results.noRuns, "errors": l.results.noErrs, "gallery": l.gallery.empty, "timeline": l.timeline.empty} {
+		if !n.Visible() || !strings.Contains(n.Text, "No ") {
+			t.Errorf("%s: visible %v, %q", name, n.Visible(), n.Text)
+		}
+	}
+	l.results.add(RunRecord{Result: jobs.Result{Task: jobs.Thumbnail, Mode: jobs.Sequential, Workers: 1, WallSeconds: 1}})
+	l.results.addErrors([]jobs.ItemError{{Name: "x.jpg", Stage: "thumbnail", Error: "broken"}})
+	l.gallery.add([]galleryItem{{Name: "x.jpg"}})
+	l.gallery.addPending()
+	if l.results.noRuns.Visible() || l.results.noErrs.Visible() || l.gallery.empty.Visible() {
+		t.Error("a note stays over content")
+	}
+	l.gallery.clear()
+	if !l.gallery.empty.Visible() {
+		t.Error("the gallery's note does not come back for a new run")
+	}
+}

@@ -19,6 +19,8 @@ type resultsView struct {
 	errList *widget.List
 	errTab  func(n int)
 	chart   *fyne.Container
+	// Notes over the empty table and list.
+	noRuns, noErrs *widget.Label
 }
 
 var resultColumns = []struct {
@@ -62,7 +64,8 @@ func (l *Lab) buildResults() fyne.CanvasObject {
 	for i, c := range resultColumns {
 		v.table.SetColumnWidth(i, c.width)
 	}
-	split := container.NewVSplit(v.table, l.buildChart())
+	v.noRuns = emptyNote("No runs yet. Press Run (or run a lesson): each run adds a row here with its wall and CPU time, its speed-up against the one-worker run of the same task, and the window's worst lag; the chart below compares the speed-ups with the ideal.")
+	split := container.NewVSplit(container.NewStack(v.table, container.NewPadded(v.noRuns)), l.buildChart())
 	split.Offset = 0.45
 	return split
 }
@@ -91,12 +94,14 @@ func (l *Lab) buildErrors() fyne.CanvasObject {
 			}
 		}
 	}
-	return v.errList
+	v.noErrs = emptyNote("No failed items. An item that cannot be done (a broken file, a dead link, a worker that crashed) is listed here with the reason, and the run goes on.")
+	return container.NewStack(v.errList, container.NewPadded(v.noErrs))
 }
 
 // add appends a finished run and recomputes every speed-up.
 func (v *resultsView) add(r RunRecord) {
 	v.runs = append(v.runs, r)
+	v.noRuns.Hide()
 	setSpeedups(v.runs)
 	v.table.Refresh()
 	v.refreshChart()
@@ -119,6 +124,7 @@ func (v *resultsView) addErrors(errs []jobs.ItemError) {
 		return
 	}
 	v.errs = append(v.errs, errs...)
+	v.noErrs.Hide()
 	v.errList.Refresh()
 	v.errTab(len(v.errs))
 }

@@ -36,6 +36,7 @@ type timelineView struct {
 	dirty     bool
 	maxMs     float64 // the longest render so far
 	visible   func() bool
+	empty     *widget.Label // over the picture until there is one
 }
 
 // doneRun is a finished run and when it ran, for its heartbeat lane.
@@ -107,7 +108,8 @@ func (l *Lab) buildTimeline() fyne.CanvasObject {
 	// In a box that keeps it at its own height: a scroll's content is
 	// stretched to fill the view, which stretched a short picture's text.
 	v.scroll = container.NewScroll(container.NewVBox(v.area))
-	return container.NewBorder(v.info, nil, nil, nil, v.scroll)
+	v.empty = emptyNote("No runs yet. Press Run: each worker gets a lane here, and each item a bar coloured by where its time went (network, decode, resize, encode, between processes). The last four runs stay, on one time scale, to compare.")
+	return container.NewBorder(v.info, nil, nil, nil, container.NewStack(v.scroll, container.NewPadded(v.empty)))
 }
 
 // startRun begins recording a run's timeline.
@@ -177,6 +179,7 @@ func (l *Lab) applyRender() bool {
 	}
 	a := v.area
 	a.runs, a.layout = r.runs, timeline.NewScaledLayout(r.runs, r.width, r.scale)
+	v.empty.Hide()
 	a.img.Image = r.img
 	a.img.SetMinSize(fyne.NewSize(float32(r.img.Bounds().Dx()), float32(r.img.Bounds().Dy())))
 	a.img.Refresh()
