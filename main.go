@@ -4,14 +4,18 @@
 package main
 
 import (
+	_ "embed"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"runtime/trace"
 
 	"concurrencylab/cli"
+	"github.com/BurntSushi/toml"
+
 	_ "concurrencylab/cli/clocale" // first: before Fyne reads the locale
 	"concurrencylab/jobs"
 	"concurrencylab/ui"
@@ -33,6 +37,10 @@ func main() {
 		go func() { code <- cli.Lesson(os.Args[2:], os.Stdout, os.Stderr) }()
 		os.Exit(<-code)
 	}
+	if len(os.Args) > 1 && (os.Args[1] == "--version" || os.Args[1] == "-version" || os.Args[1] == "version") {
+		fmt.Println(version())
+		os.Exit(0)
+	}
 	if len(os.Args) > 1 && os.Args[1] == "worker" {
 		fmt.Fprintln(os.Stderr, "concurrencylab worker: started by the process pool only")
 		os.Exit(2)
@@ -41,6 +49,21 @@ func main() {
 	code := ui.Main(os.Args[1:], os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+//go:embed FyneApp.toml
+var fyneApp []byte
+
+// version is the app's name and version, from FyneApp.toml's metadata (the
+// one `fyne package` reads), as built into this binary.
+func version() string {
+	var meta struct {
+		Details struct{ Name, Version string }
+	}
+	if _, err := toml.Decode(string(fyneApp), &meta); err != nil || meta.Details.Version == "" {
+		return "Concurrency Lab (version unknown)"
+	}
+	return fmt.Sprintf("%s %s (%s, %s/%s)", meta.Details.Name, meta.Details.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
 
 // profile writes a CPU profile (cpu.pprof) and a Go execution trace

@@ -276,3 +276,21 @@ func childrenOf(pid int) []int {
 	}
 	return kids
 }
+
+// TestVersionIsFyneAppsVersion: --version says the version FyneApp.toml
+// gives `fyne package`.
+func TestVersionIsFyneAppsVersion(t *testing.T) {
+	b, err := os.ReadFile("FyneApp.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want string
+	for line := range strings.Lines(string(b)) {
+		if k, v, ok := strings.Cut(line, "="); ok && strings.TrimSpace(k) == "Version" {
+			want = strings.Trim(strings.TrimSpace(v), `"`)
+		}
+	}
+	if got := version(); want == "" || !strings.HasPrefix(got, "Concurrency Lab "+want+" (") {
+		t.Errorf("version() = %q, FyneApp.toml says %q", got, want)
+	}
+}

@@ -30,6 +30,7 @@ Usage:
   concurrencylab bench [flags]       run the same work from a terminal and print a table
   concurrencylab lesson NAME|all     check a claim of the threads-vs-processes tutorials
                                      on this computer (concurrencylab lesson --list)
+  concurrencylab --version           the version
 
 "concurrencylab bench -h" and "concurrencylab lesson -h" list their own flags.
 
