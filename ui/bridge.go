@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"cmp"
+	"slices"
 	"sync"
 	"time"
 
@@ -57,6 +59,14 @@ type snapshot struct {
 }
 
 func newBridge() *bridge { return &bridge{} }
+
+// roleOrder puts a pipeline's stages in the order items pass them.
+func roleOrder(role string) int {
+	if role == "download" {
+		return 0
+	}
+	return 1
+}
 
 // reset starts a new run.
 func (b *bridge) reset(started time.Time) {
@@ -116,6 +126,12 @@ func (b *bridge) take() snapshot {
 	defer b.mu.Unlock()
 	s := snapshot{started: b.started, total: b.total, done: b.done, failed: b.failed,
 		lanes: append([]lane(nil), b.lanes...), newItems: b.items, newErrs: b.errs, changed: b.changed}
+	// Rows in the order of the workers (a pipeline's downloaders first), not
+	// of their first report.
+	slices.SortFunc(s.lanes, func(x, y lane) int {
+		return cmp.Or(cmp.Compare(roleOrder(x.Worker.Role), roleOrder(y.Worker.Role)),
+			cmp.Compare(x.Worker.Kind, y.Worker.Kind), cmp.Compare(x.Worker.Index, y.Worker.Index))
+	})
 	b.items, b.errs, b.changed = nil, nil, false
 	return s
 }

@@ -145,6 +145,7 @@ func (l *Lab) SetScale(scale float32) {
 		l.app.Preferences().SetFloat(prefScale, float64(l.scale))
 	}
 	l.timeline.dirty = true // drawn again at the new size
+	l.prog.fitRoom()
 	l.lessons.rescale(l)
 	l.zoomLbl.SetText(fmt.Sprintf("%.0f%%", 100*l.scale))
 	l.settleLayout()
@@ -395,6 +396,7 @@ func runTitle(s Settings) string {
 // finish shows a run's outcome; it runs on the UI goroutine.
 func (l *Lab) finish(s Settings, res jobs.Result, err error, wall time.Duration) {
 	l.flush()
+	l.prog.idle()
 	l.gallery.applyReady() // the last cells now, not a frame later
 	l.running = false
 	l.cancel = nil

@@ -237,6 +237,34 @@ func TestCancelStopsARun(t *testing.T) {
 	if rec.Canceled == 0 || !strings.Contains(l.banner.Text, "Cancelled") {
 		t.Errorf("run %+v, banner %q", rec, l.banner.Text)
 	}
+	// Nothing is left saying it is under way.
+	for _, v := range l.prog.rowViews {
+		if v.stage.Text != "idle" || v.item.Text != "" {
+			t.Errorf("after cancel a row says %q %q", v.stage.Text, v.item.Text)
+		}
+	}
+	if l.prog.eta.Text != "" {
+		t.Errorf("ETA %q after cancel", l.prog.eta.Text)
+	}
+}
+
+// TestRowsInWorkerOrder: the rows follow the workers (a pipeline's
+// downloaders first), whatever order they first reported in.
+func TestRowsInWorkerOrder(t *testing.T) {
+	b := newBridge()
+	b.reset(time.Now())
+	for _, w := range []jobs.Worker{{Kind: "goroutine", Role: "thumbnail", Index: 2}, {Kind: "goroutine", Role: "download", Index: 2},
+		{Kind: "goroutine", Role: "thumbnail", Index: 1}, {Kind: "goroutine", Role: "download", Index: 1}} {
+		b.Report(jobs.Event{Kind: jobs.StepStarted, Worker: w, Name: "x"})
+	}
+	var got []string
+	for _, ln := range b.take().lanes {
+		got = append(got, ln.Worker.String())
+	}
+	want := "download goroutine 1, download goroutine 2, thumbnail goroutine 1, thumbnail goroutine 2"
+	if strings.Join(got, ", ") != want {
+		t.Errorf("rows %q", got)
+	}
 }
 
 func TestBadSourceIsReported(t *testing.T) {

@@ -336,6 +336,7 @@ func (l *Lab) lessonRun(spec jobs.Spec, live func(jobs.Result)) jobs.Reporter {
 // finishLessonRun shows one finished run of a lesson, as finish does.
 func (l *Lab) finishLessonRun(res jobs.Result, start time.Time) {
 	l.flush()
+	l.prog.idle()
 	l.gallery.applyReady()
 	end := start.Add(time.Duration(res.WallSeconds * float64(time.Second)))
 	l.timeline.finishRun(start, end)

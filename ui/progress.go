@@ -28,9 +28,10 @@ type progressView struct {
 	rows     []lane
 	rowBox   *fyne.Container // a rowView's widgets per row
 	rowViews []rowView
+	room     *canvas.Rectangle // keeps four rows in view
 }
 
-// rowView is a worker row's widgets. A pool has at most 2×CPUs workers, so
+// rowView is a worker row's widgets. A pool has at most 64 workers here, so
 // the rows are plain widgets in a scrolled box, not a widget.List: a List
 // sets up every visible row again at each RefreshItem, and a row's texts
 // change at every update. What a worker does is two labels, the stage
@@ -74,10 +75,28 @@ func (l *Lab) buildProgress() fyne.CanvasObject {
 	p.rowBox = container.NewVBox()
 	line := container.NewHBox(p.summary, p.rate, p.eta)
 	head := container.NewVBox(p.bar, container.NewBorder(nil, nil, nil, p.elapsed, line))
-	// Room for four worker rows; more scroll.
-	room := canvas.NewRectangle(color.Transparent)
-	room.SetMinSize(fyne.NewSize(300, 4*36))
-	return container.NewBorder(head, nil, nil, nil, container.NewStack(room, container.NewVScroll(p.rowBox)))
+	// Room for four worker rows (a pipeline of two workers a stage); more scroll.
+	p.room = canvas.NewRectangle(color.Transparent)
+	p.fitRoom()
+	return container.NewBorder(head, nil, nil, nil, container.NewStack(p.room, container.NewVScroll(p.rowBox)))
+}
+
+// fitRoom makes room for four rows at the text size in use.
+func (p *progressView) fitRoom() {
+	v := newRowView()
+	v.show(lane{Current: "x", Stage: "thumbnail"})
+	row := container.NewBorder(nil, nil, container.NewHBox(v.name, v.stage), v.done, v.item)
+	p.room.SetMinSize(fyne.NewSize(300, 4*row.MinSize().Height+theme.Padding()))
+}
+
+// idle shows every worker as idle and no ETA: a run has ended, finished or
+// cancelled (a cancelled step reports no end).
+func (p *progressView) idle() {
+	setText(p.eta, "")
+	for i, r := range p.rows {
+		r.Current = ""
+		p.rowViews[i].show(r)
+	}
 }
 
 func (l *Lab) resetProgress() {

@@ -33,7 +33,7 @@ func (t labTheme) Size(n fyne.ThemeSizeName) float32 {
 // Scales are the presentation scales offered, from the normal size to the
 // largest at which the window still fits a 1366×768 screen (a projector's
 // usual resolution; TestLargestScaleFitsA1366x768Screen).
-var Scales = []float32{1, 1.15, 1.3}
+var Scales = []float32{1, 1.1, 1.2}
 
 // nearestScale is the offered scale closest to s.
 func nearestScale(s float32) float32 {
