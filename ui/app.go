@@ -106,8 +106,7 @@ func Main(args []string, stderr io.Writer) int {
 		return 2
 	}
 	w.Resize(fyne.NewSize(1200, 700)) // fits a 1366×768 screen, a projector's usual
-	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { l.Run() })
+	l.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}, l.Run)
 	// The presentation scale: Ctrl+= (or Ctrl++) larger, Ctrl+- smaller,
 	// Ctrl+0 normal, as in browsers; also under Responsiveness. (Not a
 	// menu bar: its height would push the window past a 1366×768 screen at
@@ -119,7 +118,7 @@ func Main(args []string, stderr io.Writer) int {
 		sc   *desktop.CustomShortcut
 		step int
 	}{{zoom(fyne.KeyEqual, 0), 1}, {zoom(fyne.KeyEqual, fyne.KeyModifierShift), 1}, {zoom(fyne.KeyPlus, 0), 1}, {zoom(fyne.KeyMinus, 0), -1}, {zoom(fyne.Key0, 0), 0}} {
-		w.Canvas().AddShortcut(z.sc, func(fyne.Shortcut) { l.Zoom(z.step) })
+		l.AddShortcut(z.sc, func() { l.Zoom(z.step) })
 	}
 
 	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {

@@ -49,7 +49,7 @@ func latencyLabel(d time.Duration) string {
 type controls struct {
 	source     *widget.Select
 	sourcePath *widget.Label
-	images     *widget.Entry
+	images     *fieldEntry
 	latency    *widget.Select
 	task       *widget.Select
 	mode       *widget.Select
@@ -77,7 +77,7 @@ func (l *Lab) buildControls() fyne.CanvasObject {
 	c.sourcePath = widget.NewLabel("")
 	c.sourcePath.Truncation = fyne.TextTruncateEllipsis
 	c.source = widget.NewSelect(sourceLabels, func(label string) { l.pickSource(label) })
-	c.images = widget.NewEntry()
+	c.images = newFieldEntry(l.shortcut)
 	c.images.Validator = func(s string) error {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 || n > gallery.MaxImages {
@@ -132,7 +132,9 @@ func (l *Lab) buildControls() fyne.CanvasObject {
 
 	form := widget.NewForm(
 		widget.NewFormItem("Source", container.NewBorder(nil, nil, nil, nil, container.NewVBox(c.source, c.sourcePath))),
-		widget.NewFormItem("Images", c.images),
+		// A hint keeps a line under the field, where a wrong value's message
+		// then appears without pushing the Run button down.
+		&widget.FormItem{Text: "Images", Widget: c.images, HintText: fmt.Sprintf("built-in gallery: 1 to %d", gallery.MaxImages)},
 		widget.NewFormItem("Latency", c.latency),
 		widget.NewFormItem("Task", c.task),
 		widget.NewFormItem("Mode", c.mode),

@@ -62,6 +62,7 @@ type Lab struct {
 	beat    heartbeat
 	scale   float32 // the presentation scale (see SetScale)
 	zoomLbl *widget.Label
+	keys    []keyAction // the window's shortcuts (see AddShortcut)
 	workDir string
 	runs    int
 

@@ -18,6 +18,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -884,5 +885,39 @@ func TestEmptyTabsSayWhatWillAppear(t *testing.T) {
 	l.gallery.clear()
 	if !l.gallery.empty.Visible() {
 		t.Error("the gallery's note does not come back for a new run")
+	}
+}
+
+// TestShortcutsWorkInTextFields: Ctrl+R runs and Ctrl+= zooms while the
+// Images field has the focus; copy and paste stay the field's.
+func TestShortcutsWorkInTextFields(t *testing.T) {
+	l, q := newTestLab(t)
+	ran := 0
+	l.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}, func() { ran++ })
+	l.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEqual, Modifier: fyne.KeyModifierShortcutDefault}, func() { l.Zoom(1) })
+	l.win.Canvas().Focus(l.ctl.images)
+	l.ctl.images.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault})
+	l.ctl.images.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEqual, Modifier: fyne.KeyModifierShortcutDefault})
+	if ran != 1 || l.scale != Scales[1] {
+		t.Errorf("ran %d, scale %v", ran, l.scale)
+	}
+	l.ctl.images.SetText("48")
+	l.ctl.images.TypedShortcut(&fyne.ShortcutSelectAll{})
+	if l.ctl.images.SelectedText() != "48" {
+		t.Errorf("select all in the field: %q", l.ctl.images.SelectedText())
+	}
+	_ = q
+}
+
+// TestAWrongImageCountDoesNotMoveRun: the field's message takes the line its
+// hint keeps, so the Run button stays where it was.
+func TestAWrongImageCountDoesNotMoveRun(t *testing.T) {
+	l, _ := newTestLab(t)
+	before := l.ctl.run.Position()
+	test.Type(l.ctl.images, "x")
+	l.ctl.images.Validate()
+	l.win.Content().Refresh()
+	if after := l.ctl.run.Position(); after != before || l.ctl.images.Validate() == nil {
+		t.Errorf("Run moved from %v to %v", before, after)
 	}
 }

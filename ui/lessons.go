@@ -37,7 +37,7 @@ type lessonsView struct {
 	title      *widget.Label
 	claim      *widget.Label
 	question   *widget.Label
-	prediction *widget.Entry
+	prediction *fieldEntry
 	unit       *widget.Label
 	run        *widget.Button
 	answer     *widget.Label
@@ -94,7 +94,7 @@ func (l *Lab) buildLessons() fyne.CanvasObject {
 	v.claim = wrap("")
 	v.question = wrap("")
 	v.question.TextStyle = fyne.TextStyle{Bold: true}
-	v.prediction = widget.NewEntry()
+	v.prediction = newFieldEntry(l.shortcut)
 	v.prediction.SetPlaceHolder("your guess")
 	v.prediction.OnSubmitted = func(string) { l.RunLesson() }
 	v.unit = widget.NewLabel("")
