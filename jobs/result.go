@@ -26,6 +26,14 @@ type Result struct {
 	// PhaseSeconds sums each phase over the items that finished.
 	PhaseSeconds map[string]float64 `json:"phase_seconds"`
 	Errors       []ItemError        `json:"errors"`
+	// Cluster runs: workers that joined (local ones included), tasks the
+	// queue delivered again after a worker was lost, results that came
+	// after an item's first (delivery is at least once: the first is kept),
+	// and messages on the run's subjects that were not ours (dropped).
+	Joined       int `json:"joined,omitempty"`
+	Redeliveries int `json:"redeliveries,omitempty"`
+	Duplicates   int `json:"duplicates,omitempty"`
+	Rejected     int `json:"rejected,omitempty"`
 }
 
 // ItemError is one item that failed.
