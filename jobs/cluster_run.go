@@ -25,9 +25,8 @@ type clusterRun struct {
 	mu      sync.Mutex
 	closed  bool // the run is over: late messages are answered and ignored
 	workers map[cluster.Who]Worker
-	open    map[int]Worker    // item → the worker that last started it
-	began   map[int]time.Time // item → when that worker said it started
-	left    int               // items neither done nor failed
+	open    map[int]Worker // item → the worker that last started it
+	left    int            // items neither done nor failed
 	allDone chan struct{}
 	stats   Result // Joined, Redeliveries, Duplicates, Rejected
 }
@@ -59,7 +58,7 @@ func (r *run) cluster(ctx context.Context) (Result, error) {
 		return Result{}, err
 	}
 	defer nc.Close()
-	c := &clusterRun{r: r, workers: map[cluster.Who]Worker{}, open: map[int]Worker{}, began: map[int]time.Time{},
+	c := &clusterRun{r: r, workers: map[cluster.Who]Worker{}, open: map[int]Worker{},
 		left: len(r.items), allDone: make(chan struct{})}
 	if c.left == 0 {
 		close(c.allDone)
@@ -202,13 +201,13 @@ func (c *clusterRun) progress(p cluster.Progress) {
 	if c.closed {
 		return
 	}
-	w := c.worker(p.Who)
-	if p.Kind == "hello" {
+	it := c.item(p.Item)
+	if p.Kind == "start" && it == nil {
+		c.stats.Rejected++
 		return
 	}
-	it := c.item(p.Item)
-	if it == nil {
-		c.stats.Rejected++
+	w := c.worker(p.Who)
+	if p.Kind == "hello" {
 		return
 	}
 	if p.Delivered > 1 {
@@ -221,7 +220,7 @@ func (c *clusterRun) progress(p cluster.Progress) {
 		c.r.emit(Event{Kind: StepLost, Item: it.idx, Name: it.Name, Stage: "thumbnail", Worker: prev,
 			Err: fmt.Errorf("%s was lost; the queue redelivered the item", prev)})
 	}
-	c.open[p.Item], c.began[p.Item] = w, time.Now()
+	c.open[p.Item] = w
 	c.r.emit(Event{Kind: StepStarted, Item: it.idx, Name: it.Name, Stage: "thumbnail", Worker: w})
 }
 
@@ -257,9 +256,10 @@ func (c *clusterRun) result(d cluster.Done, data []byte) string {
 	}
 	it.noteThumb(info)
 	ph := thumbPhases(info)
-	if t0, ok := c.began[d.Item]; ok {
-		ph.IPC = max(0, time.Since(t0)-ph.Decode-ph.Resize-ph.Encode)
-	}
+	// The worker's time reading the image from the server: the run's and
+	// the worker's clocks cannot be compared, and the run's subscription
+	// may take a start late, behind other messages.
+	ph.IPC = d.Fetch
 	it.info.Phases = it.info.Phases.Add(ph)
 	delete(c.open, d.Item)
 	c.r.emit(Event{Kind: StepFinished, Item: it.idx, Name: it.Name, Stage: "thumbnail", Worker: w, Phases: ph, Bytes: info.Bytes})

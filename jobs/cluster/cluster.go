@@ -7,12 +7,17 @@
 // that dies mid-item never acks, so the server redelivers its task to another
 // worker after the ack wait (AckWait, a few seconds).
 //
-// Images travel in the object store, not in the task message: a photo is
-// often over NATS's default 1 MB message limit (max_payload), which an
-// external server's owner sets, not us; the object store chunks any size over
-// the same connection, so workers need no second port. Thumbnails come back
-// in the result message: they fit a small box and stay far below the limit
-// (a thumbnail that does not fit fails its item with a clear error).
+// Images travel through JetStream too, so workers need no second port: each
+// image is published, cut to the server's message limit (max_payload: 1 MB
+// on a plain nats-server, which its owner sets, not us; 8 MB on ours), as
+// chunks on a second stream of the run, and its task lists the chunks'
+// sequence numbers, which a worker reads back with direct gets. That is what
+// JetStream's object store does inside; its Put (nats.go v1.55) sometimes
+// leaves a goroutine blocked for ever (resetPendingAcksOnReconnect on a
+// channel cleanupReplySub has set to nil), which goleak caught in our tests,
+// so we publish the chunks ourselves, synchronously. Thumbnails come back in
+// the result message: they fit a small box and stay far below the limit (one
+// that does not fails its item with a clear error).
 //
 // Everything of a run is named after its run ID (stream, consumer, bucket,
 // subjects) and deleted when the run ends, so a second run never sees the
@@ -23,6 +28,7 @@ package cluster
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"strconv"
 	"time"
 )
 
@@ -47,27 +53,33 @@ type RunInfo struct {
 	Run      string        `json:"run"`
 	Stream   string        `json:"stream"`
 	Consumer string        `json:"consumer"`
-	Bucket   string        `json:"bucket"`
+	Images   string        `json:"images"`   // stream of image chunks
 	Progress string        `json:"progress"` // subject of Progress messages
 	Results  string        `json:"results"`  // subject of result requests
 	AckWait  time.Duration `json:"ack_wait"`
 }
 
 func infoFor(run string, ackWait time.Duration) RunInfo {
-	return RunInfo{Run: run, Stream: "CLAB_" + run, Consumer: "workers", Bucket: "CLAB_" + run + "_images",
-		Progress: "clab." + run + ".progress", Results: "clab." + run + ".results", AckWait: ackWait}
+	return RunInfo{Run: run, Stream: "CLAB_" + run, Consumer: "workers", Images: "CLAB_" + run + "_IMAGES",
+		Progress: "clab." + run + ".w.progress", Results: "clab." + run + ".w.results", AckWait: ackWait}
 }
 
 func (ri RunInfo) tasks() string { return "clab." + ri.Run + ".tasks" }
 
-// Task is one task message: an item of the run and the object holding its
-// image. Params is the run's own (the Handler reads it).
+func (ri RunInfo) image(item int) string { return "clab." + ri.Run + ".images." + strconv.Itoa(item) }
+
+// Task is one task message: an item of the run and the sequence numbers of
+// its image's chunks on the run's Images stream. Params is the run's own
+// (the Handler reads it).
 type Task struct {
-	Item   int    `json:"item"`
-	Name   string `json:"name"`
-	Object string `json:"object"`
-	Params []byte `json:"params,omitempty"`
+	Item   int      `json:"item"`
+	Name   string   `json:"name"`
+	Chunks []uint64 `json:"chunks"`
+	Params []byte   `json:"params,omitempty"`
 }
+
+// MaxImage is the largest image a worker reads back.
+const MaxImage = 64 << 20
 
 // Who names a worker: its machine, its process and its place in that process.
 type Who struct {
@@ -94,6 +106,8 @@ type Done struct {
 	Delivered int    `json:"delivered"`
 	Err       string `json:"error,omitempty"`
 	Meta      []byte `json:"meta,omitempty"`
+	// Fetch is how long the worker took to read the image from the server.
+	Fetch time.Duration `json:"fetch_ns"`
 }
 
 // DoneHeader is the header that carries a result's Done as JSON.

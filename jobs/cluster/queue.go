@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 
@@ -28,7 +27,6 @@ type Queue struct {
 	Info RunInfo
 	nc   *nats.Conn
 	js   jetstream.JetStream
-	obj  jetstream.ObjectStore
 	subs []*nats.Subscription
 
 	mu   sync.Mutex
@@ -50,7 +48,7 @@ type Handlers struct {
 	Rejected func(subject string, err error)
 }
 
-// OpenQueue creates a new run's stream, consumer and bucket on nc's server
+// OpenQueue creates a new run's streams and consumer on nc's server
 // and starts answering workers. Close deletes them all.
 func OpenQueue(ctx context.Context, nc *nats.Conn, ackWait time.Duration, h Handlers) (*Queue, error) {
 	if ackWait <= 0 {
@@ -90,9 +88,10 @@ func (q *Queue) create(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("creating the run's consumer: %w", err)
 	}
-	q.obj, err = q.js.CreateObjectStore(ctx, jetstream.ObjectStoreConfig{Bucket: ri.Bucket, Storage: jetstream.MemoryStorage})
+	_, err = q.js.CreateStream(ctx, jetstream.StreamConfig{Name: ri.Images, Subjects: []string{"clab." + ri.Run + ".images.*"},
+		Storage: jetstream.MemoryStorage, AllowDirect: true})
 	if err != nil {
-		return fmt.Errorf("creating the run's image store: %w", err)
+		return fmt.Errorf("creating the run's image stream: %w", err)
 	}
 	return nil
 }
@@ -105,26 +104,23 @@ func (q *Queue) subscribe(h Handlers) error {
 		cb      nats.MsgHandler
 	}{
 		{HelloSubject, func(m *nats.Msg) { m.Respond(info) }},
-		{ri.Progress, func(m *nats.Msg) {
+		// Progress and results on one subscription, so one goroutine takes
+		// them in the order each worker sent them: a start before its result.
+		{"clab." + ri.Run + ".w.*", func(m *nats.Msg) {
+			if m.Subject == ri.Results {
+				q.result(h, m)
+				return
+			}
 			var p Progress
-			if err := strictJSON(m.Data, &p); err != nil || (p.Kind != "hello" && p.Kind != "start") {
-				h.Rejected(m.Subject, orBad(err, "unknown progress kind %q", p.Kind))
+			err := strictJSON(m.Data, &p)
+			if err == nil && (m.Subject != ri.Progress || (p.Kind != "hello" && p.Kind != "start")) {
+				err = fmt.Errorf("unknown message %q on %s", p.Kind, m.Subject)
+			}
+			if err != nil {
+				h.Rejected(m.Subject, err)
 				return
 			}
 			h.Progress(p)
-		}},
-		{ri.Results, func(m *nats.Msg) {
-			var d Done
-			if err := strictJSON([]byte(m.Header.Get(DoneHeader)), &d); err != nil {
-				h.Rejected(m.Subject, err)
-				m.Respond([]byte("rejected: " + err.Error()))
-				return
-			}
-			reply := h.Result(d, m.Data)
-			if reply == "" {
-				reply = "ok"
-			}
-			m.Respond([]byte(reply))
 		}},
 		{"$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES." + ri.Stream + "." + ri.Consumer, func(m *nats.Msg) {
 			var a struct {
@@ -148,6 +144,20 @@ func (q *Queue) subscribe(h Handlers) error {
 		q.subs = append(q.subs, sub)
 	}
 	return nil
+}
+
+func (q *Queue) result(h Handlers, m *nats.Msg) {
+	var d Done
+	if err := strictJSON([]byte(m.Header.Get(DoneHeader)), &d); err != nil {
+		h.Rejected(m.Subject, err)
+		m.Respond([]byte("rejected: " + err.Error()))
+		return
+	}
+	reply := h.Result(d, m.Data)
+	if reply == "" {
+		reply = "ok"
+	}
+	m.Respond([]byte(reply))
 }
 
 func orBad(err error, format string, a ...any) error {
@@ -174,12 +184,17 @@ func strictJSON(data []byte, v any) error {
 	return nil
 }
 
-// Put stores item's image and publishes its task; the task is in the stream
-// (and may be delivered) when Put returns.
+// Put publishes item's image in chunks and then its task; the task is in the
+// stream (and may be delivered) when Put returns.
 func (q *Queue) Put(ctx context.Context, t Task, image []byte) error {
-	t.Object = "item-" + strconv.Itoa(t.Item)
-	if _, err := q.obj.PutBytes(ctx, t.Object, image); err != nil {
-		return fmt.Errorf("storing the image on the server: %w", err)
+	chunk := int(q.nc.MaxPayload()) - 1024 // room for the headers
+	t.Chunks = nil
+	for off := 0; off < len(image) || off == 0; off += chunk {
+		ack, err := q.js.Publish(ctx, q.Info.image(t.Item), image[off:min(off+chunk, len(image))])
+		if err != nil {
+			return fmt.Errorf("storing the image on the server: %w", err)
+		}
+		t.Chunks = append(t.Chunks, ack.Sequence)
 	}
 	data, _ := json.Marshal(t)
 	ack, err := q.js.Publish(ctx, q.Info.tasks(), data)
@@ -192,8 +207,8 @@ func (q *Queue) Put(ctx context.Context, t Task, image []byte) error {
 	return nil
 }
 
-// Close stops answering workers and deletes the run's stream (with its
-// consumer and any task left) and bucket. Workers that ask for the next task
+// Close stops answering workers and deletes the run's streams (the tasks',
+// with its consumer and any task left, and the images'). Workers that ask for the next task
 // find none and go back to waiting for a run.
 func (q *Queue) Close() error {
 	for _, s := range q.subs {
@@ -202,11 +217,11 @@ func (q *Queue) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	err1 := q.js.DeleteStream(ctx, q.Info.Stream)
-	err2 := q.js.DeleteObjectStore(ctx, q.Info.Bucket)
+	err2 := q.js.DeleteStream(ctx, q.Info.Images)
 	if errors.Is(err1, jetstream.ErrStreamNotFound) {
 		err1 = nil
 	}
-	if errors.Is(err2, jetstream.ErrStreamNotFound) || errors.Is(err2, jetstream.ErrBucketNotFound) {
+	if errors.Is(err2, jetstream.ErrStreamNotFound) {
 		err2 = nil
 	}
 	return errors.Join(err1, err2)

@@ -48,7 +48,9 @@ func StartServer(addr, token string) (*Server, error) {
 	opts := &server.Options{Host: host, Port: port, JetStream: true, StoreDir: store, Authorization: token,
 		NoSigs: true, NoLog: true, DisableJetStreamBanner: true,
 		// No monitoring or cluster ports: one listener, the one asked for.
-		HTTPPort: 0, MaxPayload: server.MAX_PAYLOAD_SIZE}
+		// 8 MB messages, the most the server does not warn about: a photo
+		// goes in one chunk.
+		HTTPPort: 0, MaxPayload: server.MAX_PAYLOAD_MAX_SIZE}
 	s, err := server.NewServer(opts)
 	if err != nil {
 		os.RemoveAll(store)

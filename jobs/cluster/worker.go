@@ -134,7 +134,7 @@ func (w *worker) work(ctx context.Context, ri RunInfo, who Who) {
 	if err != nil {
 		return // the run ended before we got there
 	}
-	obj, err := w.js.ObjectStore(ctx, ri.Bucket)
+	images, err := w.js.Stream(ctx, ri.Images)
 	if err != nil {
 		return
 	}
@@ -157,7 +157,7 @@ func (w *worker) work(ctx context.Context, ri RunInfo, who Who) {
 		}
 		cancel()
 		if m != nil {
-			w.handle(ctx, ri, obj, who, m)
+			w.handle(ctx, ri, images, who, m)
 		}
 		got := m != nil
 		if gone(batch.Error()) {
@@ -193,9 +193,13 @@ func (w *worker) progress(ri RunInfo, p Progress) {
 // handle does one task: it reports its start, keeps its ack wait extended
 // while the Handler works, sends the result and acks once the run has it.
 // A malformed task is terminated (never redelivered) and counted.
-func (w *worker) handle(ctx context.Context, ri RunInfo, obj jetstream.ObjectStore, who Who, m jetstream.Msg) {
+func (w *worker) handle(ctx context.Context, ri RunInfo, images jetstream.Stream, who Who, m jetstream.Msg) {
 	var t Task
-	if err := strictJSON(m.Data(), &t); err != nil {
+	err := strictJSON(m.Data(), &t)
+	if err == nil && (len(t.Chunks) == 0 || len(t.Chunks) > MaxImage/(64<<10)) {
+		err = fmt.Errorf("a task with %d image chunks", len(t.Chunks))
+	}
+	if err != nil {
 		w.st.Rejected.Add(1)
 		m.TermWithReason("malformed task")
 		w.log(fmt.Sprintf("rejected a malformed task: %v", err))
@@ -213,7 +217,8 @@ func (w *worker) handle(ctx context.Context, ri RunInfo, obj jetstream.ObjectSto
 	result := make(chan struct{})
 	go func() {
 		defer close(result)
-		image, err := obj.GetBytes(ctx, t.Object)
+		image, err := readImage(ctx, images, ri.image(t.Item), t.Chunks)
+		d.Fetch = time.Since(t0)
 		if err == nil {
 			d.Meta, thumb, err = w.o.Handler(t, image)
 		}
@@ -278,4 +283,24 @@ func keepAlive(m jetstream.Msg, ackWait time.Duration) (stop func()) {
 	})
 	var once sync.Once
 	return func() { once.Do(func() { close(done); wg.Wait() }) }
+}
+
+// readImage reads an image's chunks back; a chunk of another item, or one
+// past MaxImage, is refused.
+func readImage(ctx context.Context, images jetstream.Stream, subject string, chunks []uint64) ([]byte, error) {
+	var image []byte
+	for _, seq := range chunks {
+		m, err := images.GetMsg(ctx, seq)
+		if err != nil {
+			return nil, fmt.Errorf("reading the image from the server: %w", err)
+		}
+		if m.Subject != subject {
+			return nil, fmt.Errorf("image chunk %d is not this item's", seq)
+		}
+		if len(image)+len(m.Data) > MaxImage {
+			return nil, fmt.Errorf("image is over %d bytes", MaxImage)
+		}
+		image = append(image, m.Data...)
+	}
+	return image, nil
 }
