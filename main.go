@@ -27,6 +27,9 @@ func main() {
 		go func() { code <- cli.Bench(os.Args[2:], os.Stdout, os.Stderr) }()
 		os.Exit(<-code)
 	}
+	if len(os.Args) > 1 && os.Args[1] == "join" { // a cluster worker of another machine's runs
+		os.Exit(cli.Join(os.Args[2:], os.Stdout, os.Stderr))
+	}
 	if len(os.Args) > 1 && os.Args[1] == "worker" {
 		fmt.Fprintln(os.Stderr, "concurrencylab worker: started by the process pool only")
 		os.Exit(2)
