@@ -171,7 +171,7 @@ func printTable(w io.Writer, rs []jobs.Result) {
 	tw.Flush()
 	for _, r := range rs {
 		if r.Mode == jobs.Cluster {
-			fmt.Fprintf(w, "cluster: %d workers joined; %d tasks redelivered after a worker was lost; %d duplicate results dropped; %d foreign messages rejected\n",
+			fmt.Fprintf(w, "cluster: workers joined %d, tasks redelivered after a worker was lost %d, duplicate results dropped %d, foreign messages rejected %d\n",
 				r.Joined, r.Redeliveries, r.Duplicates, r.Rejected)
 		}
 	}

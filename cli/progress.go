@@ -62,7 +62,7 @@ func (pr *progress) bar(spec jobs.Spec) jobs.Reporter {
 			}
 		case jobs.StepLost:
 			active.Add(-1)
-			pr.line(fmt.Sprintf("cluster: %s", e.Err))
+			pr.line(fmt.Sprintf("cluster: %s: %s", e.Name, e.Err))
 		case jobs.StepStarted:
 			active.Add(1)
 		case jobs.StepFinished:
