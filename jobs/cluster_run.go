@@ -77,8 +77,10 @@ func (r *run) cluster(ctx context.Context) (Result, error) {
 		defer local.Close()
 	}
 	var feeders sync.WaitGroup
-	feeders.Go(func() { c.feed(ctx) })
+	feedCtx, stopFeeding := context.WithCancel(ctx)
+	feeders.Go(func() { c.feed(feedCtx) })
 	defer feeders.Wait()
+	defer stopFeeding() // a run that lost its server does not download the rest
 	select {
 	case <-c.allDone:
 	case <-ctx.Done():

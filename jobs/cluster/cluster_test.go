@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/goleak"
 )
 
@@ -63,4 +64,62 @@ func TestSharedServerNeedsAToken(t *testing.T) {
 	if _, err := StartServer("not-an-address", "t"); err == nil {
 		t.Fatal("a bad address was accepted")
 	}
+}
+
+// TestQueueGivesUpAfterMaxDeliver takes a task MaxDeliver times and never
+// acks it, as workers that die on the same image would: the run hears that
+// the queue gave it up, so it can fail the item instead of waiting for ever.
+func TestQueueGivesUpAfterMaxDeliver(t *testing.T) {
+	srv, err := StartServer("", NewToken())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	nc, err := Connect(srv.URL(), ConnOptions{Token: srv.Token()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	ctx := context.Background()
+	gaveUp := make(chan [2]int, 1)
+	q, err := OpenQueue(ctx, nc, 200*time.Millisecond, Handlers{GaveUp: func(item, n int) { gaveUp <- [2]int{item, n} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	if err := q.Put(ctx, Task{Item: 7, Name: "poison"}, []byte("image")); err != nil {
+		t.Fatal(err)
+	}
+	cons, err := newJS(nc).Consumer(ctx, q.Info.Stream, q.Info.Consumer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for took := 0; took < MaxDeliver; {
+		batch, err := cons.Fetch(1, jetstream.FetchMaxWait(2*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range batch.Messages() {
+			took++ // and never acked
+		}
+	}
+	// Workers keep asking for tasks; the server notices at its next try.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		select {
+		case g := <-gaveUp:
+			if g != [2]int{7, MaxDeliver} {
+				t.Fatalf("gave up %v", g)
+			}
+			return
+		default:
+		}
+		batch, err := cons.Fetch(1, jetstream.FetchMaxWait(300*time.Millisecond))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range batch.Messages() {
+			t.Fatal("the task was delivered more than MaxDeliver times")
+		}
+	}
+	t.Fatal("no word that the queue gave the task up")
 }

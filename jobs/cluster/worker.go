@@ -220,7 +220,7 @@ func (w *worker) handle(ctx context.Context, ri RunInfo, images jetstream.Stream
 		image, err := readImage(ctx, images, ri.image(t.Item), t.Chunks)
 		d.Fetch = time.Since(t0)
 		if err == nil {
-			d.Meta, thumb, err = w.o.Handler(t, image)
+			d.Meta, thumb, err = call(w.o.Handler, t, image)
 		}
 		if err != nil {
 			d.Err = err.Error()
@@ -303,4 +303,15 @@ func readImage(ctx context.Context, images jetstream.Stream, subject string, chu
 		image = append(image, m.Data...)
 	}
 	return image, nil
+}
+
+// call runs h, turning a panic into the item's error: one bad image must not
+// take the worker down.
+func call(h Handler, t Task, image []byte) (meta, thumb []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("worker panicked: %v", r)
+		}
+	}()
+	return h(t, image)
 }
