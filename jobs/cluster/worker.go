@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -103,6 +104,8 @@ func Serve(ctx context.Context, o WorkerOptions, st *Stats) error {
 	return nil
 }
 
+var runID = regexp.MustCompile(`^[0-9a-f]{12}$`)
+
 type worker struct {
 	o   WorkerOptions
 	log func(string)
@@ -120,7 +123,10 @@ func (w *worker) currentRun(ctx context.Context) (RunInfo, error) {
 		return RunInfo{}, err
 	}
 	var ri RunInfo
-	if err := strictJSON(m.Data, &ri); err != nil || ri.Run == "" || ri != infoFor(ri.Run, ri.AckWait) {
+	// Only a run's own names, from a hex run ID, and an ack wait keepAlive
+	// can tick at.
+	if err := strictJSON(m.Data, &ri); err != nil || !runID.MatchString(ri.Run) || ri != infoFor(ri.Run, ri.AckWait) ||
+		ri.AckWait < 100*time.Millisecond {
 		w.st.Rejected.Add(1)
 		return RunInfo{}, orBad(err, "foreign answer to %s", HelloSubject)
 	}
