@@ -212,3 +212,46 @@ func TestClusterJoinedWorkersAcrossRuns(t *testing.T) {
 		t.Errorf("done %d, rejected %d; said:\n%s", st.Done.Load(), st.Rejected.Load(), text)
 	}
 }
+
+// TestClusterWorkerThatLeavesGivesItsItemBack joins a worker that leaves
+// (Ctrl+C on `join`) as soon as it starts an item: it gives the task back
+// at once, so another worker starts it well before the ack wait would have
+// passed, and every item is still done once.
+func TestClusterWorkerThatLeavesGivesItsItemBack(t *testing.T) {
+	_, items := serveGallery(t)
+	srv, err := cluster.StartServer("", cluster.NewToken())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	s := clusterSpec(t, jobs.Thumbnail, items)
+	s.Decoder = thumb.Std // slower steps: the leaver is still at work when it leaves
+	s.Cluster.URL, s.Cluster.Token, s.Workers = srv.URL(), srv.Token(), 1
+	ctx, leave := context.WithCancel(context.Background())
+	left := make(chan error, 1)
+	go func() { left <- jobs.Join(ctx, srv.URL(), srv.Token(), 1, nil, nil) }()
+	var once sync.Once
+	var leftAt time.Time
+	rec := &recorder{on: func(e jobs.Event) {
+		if e.Kind == jobs.StepStarted && e.Worker.PID == os.Getpid() {
+			once.Do(func() { leftAt = time.Now(); leave() })
+		}
+	}}
+	res, err := jobs.Run(context.Background(), s, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-left; err != nil {
+		t.Fatalf("join: %v", err)
+	}
+	checkOnce(t, s, rec, res)
+	lost := rec.of(jobs.StepLost)
+	if len(lost) != 1 || lost[0].Worker.PID != os.Getpid() || res.Redeliveries != 1 {
+		t.Fatalf("step-lost %+v, %d redeliveries", lost, res.Redeliveries)
+	}
+	if d := lost[0].At - rec.at(leftAt); d >= s.Cluster.AckWait {
+		t.Errorf("the item came back after %v, not at once (ack wait %v)", d, s.Cluster.AckWait)
+	} else {
+		t.Logf("the item came back %v after its worker left (ack wait %v)", d, s.Cluster.AckWait)
+	}
+}
