@@ -17,6 +17,17 @@ import (
 	"concurrencylab/jobs/thumb"
 )
 
+// startServer starts a server on 127.0.0.1 with a token, for the test.
+func startServer(t *testing.T) *cluster.Server {
+	t.Helper()
+	srv, err := cluster.StartServer("", cluster.NewToken())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv
+}
+
 func clusterSpec(t *testing.T, task jobs.Task, items []jobs.Item) jobs.Spec {
 	s := spec(t, task, jobs.Cluster, items)
 	s.Cluster.AckWait = 2 * time.Second
@@ -141,11 +152,7 @@ func TestClusterConnectErrorsAreOneClearLine(t *testing.T) {
 // counted, and each run leaves no stream or bucket behind.
 func TestClusterJoinedWorkersAcrossRuns(t *testing.T) {
 	_, items := serveGallery(t)
-	srv, err := cluster.StartServer("127.0.0.1:0", cluster.NewToken())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := startServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	var lines []string
 	var mu sync.Mutex
@@ -219,11 +226,7 @@ func TestClusterJoinedWorkersAcrossRuns(t *testing.T) {
 // passed, and every item is still done once.
 func TestClusterWorkerThatLeavesGivesItsItemBack(t *testing.T) {
 	_, items := serveGallery(t)
-	srv, err := cluster.StartServer("", cluster.NewToken())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := startServer(t)
 	s := clusterSpec(t, jobs.Thumbnail, items)
 	s.Decoder = thumb.Std // slower steps: the leaver is still at work when it leaves
 	s.Cluster.URL, s.Cluster.Token, s.Workers = srv.URL(), srv.Token(), 1
