@@ -258,3 +258,34 @@ func TestClusterWorkerThatLeavesGivesItsItemBack(t *testing.T) {
 		t.Logf("the item came back %v after its worker left (ack wait %v)", d, s.Cluster.AckWait)
 	}
 }
+
+// TestClusterRunWhoseServerGoesAway stops the run's server mid-run, as
+// someone stopping their nats-server would: the run ends at once with a
+// one-line error, and its local workers are gone.
+func TestClusterRunWhoseServerGoesAway(t *testing.T) {
+	_, items := serveGallery(t)
+	srv := startServer(t)
+	s := clusterSpec(t, jobs.Thumbnail, items)
+	s.Decoder = thumb.Std
+	s.Cluster.URL, s.Cluster.Token = srv.URL(), srv.Token()
+	stopped := make(chan struct{})
+	var once sync.Once
+	rec := &recorder{on: func(e jobs.Event) {
+		if e.Kind == jobs.StepStarted {
+			once.Do(func() { go func() { srv.Close(); close(stopped) }() })
+		}
+	}}
+	res, err := jobs.Run(context.Background(), s, rec)
+	<-stopped
+	if err == nil || !strings.Contains(err.Error(), "lost the NATS server at "+srv.URL()) || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("err = %v", err)
+	}
+	if res.OK == len(items) {
+		t.Fatalf("every item done without a server")
+	}
+	for _, w := range rec.of(jobs.WorkerUp) {
+		if syscall.Kill(w.Worker.PID, 0) == nil {
+			t.Errorf("worker %d still exists", w.Worker.PID)
+		}
+	}
+}
