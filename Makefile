@@ -9,11 +9,13 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RUN_DEBS  := gcc pkg-config libgl1-mesa-dev xorg-dev libturbojpeg0-dev
 TEST_DEBS := $(RUN_DEBS) xvfb xauth
 FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
+# The cluster mode's test against a separately started server runs this one.
+NATS_SERVER := github.com/nats-io/nats-server/v2@v2.15.2
 XVFB      := xvfb-run -a -s "-screen 0 1280x1024x24"
 export LANG := en_US.UTF-8
 export PATH := $(PATH):$(shell $(GO) env GOPATH 2>/dev/null)/bin
 
-.PHONY: run build test bench package deps deps-test check-go clean
+.PHONY: run build test bench package deps deps-test check-go clean nats-server
 
 run: build
 	./$(BIN)
@@ -26,7 +28,7 @@ bench: build
 
 # The tests run without the migrated_fynedo tag, so Fyne's thread checker is
 # on; the window test fails on any "Error in Fyne call thread".
-test: deps-test check-go
+test: deps-test check-go nats-server
 	@echo "== gofmt"; out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "not gofmt'ed: $$out"; exit 1; fi
 	@echo "== go vet"; $(GO) vet ./...
 	@echo "== go test -race (the window under Xvfb)"; $(XVFB) $(GO) test -race -count=1 ./...
@@ -44,6 +46,11 @@ package-check: package
 	  for want in '\.desktop$$' '(icons|pixmaps)/.*\.png$$' 'bin/'; do \
 	    grep -Eq "$$want" /tmp/concurrencylab-pkg.txt || { echo "$$f lacks $$want:"; cat /tmp/concurrencylab-pkg.txt; exit 1; }; \
 	  done; echo "$$f holds the binary, the .desktop file and the icon:"; cat /tmp/concurrencylab-pkg.txt
+
+# A standalone NATS server (with JetStream: nats-server -js), from the Go
+# module proxy, for the test of the cluster mode on someone else's server.
+nats-server: check-go
+	@command -v nats-server >/dev/null || $(GO) install $(NATS_SERVER)
 
 deps:
 	@$(MAKE) --no-print-directory install-debs DEBS="$(RUN_DEBS)"

@@ -100,14 +100,22 @@ func bench(ctx context.Context, f benchFlags, stderr io.Writer) ([]jobs.Result, 
 	if len(src.Skipped) > 0 {
 		fmt.Fprintf(stderr, "skipped in the folder: %s\n", strings.Join(src.Skipped, ", "))
 	}
+	cs, stopShare, err := share(f, stderr)
+	if err != nil {
+		return nil, err
+	}
+	defer stopShare()
 	prog := newProgress(ctx, stderr)
 	var results []jobs.Result
 	var lines []timeline.Run
 	for _, mode := range f.modes {
 		spec := jobs.Spec{Task: f.task, Mode: mode, Workers: f.workers, Size: f.size, Items: src.Items,
 			OutDir: filepath.Join(out, string(f.task)+"-"+string(mode)), ItemTimeout: f.timeout, Decoder: f.decoder}
-		if mode == jobs.Goroutines {
+		switch mode {
+		case jobs.Goroutines:
 			spec.Cores = f.cores // worker processes use one core each
+		case jobs.Cluster:
+			spec.Workers, spec.Cluster = f.clusterWorkers, cs
 		}
 		rec := timeline.NewRecorder(runTitle(spec), os.Getpid())
 		res, err := jobs.Run(ctx, spec, jobs.Reporters(prog.bar(spec), rec))
@@ -129,7 +137,7 @@ func bench(ctx context.Context, f benchFlags, stderr io.Writer) ([]jobs.Result, 
 
 func runTitle(s jobs.Spec) string {
 	t := fmt.Sprintf("%s, %s", s.Task, s.Mode)
-	if s.Mode == jobs.Goroutines || s.Mode == jobs.Processes {
+	if s.Mode == jobs.Goroutines || s.Mode == jobs.Processes || s.Mode == jobs.Cluster {
 		t += fmt.Sprintf(" x%d", s.Workers)
 	}
 	if s.Mode == jobs.Goroutines && s.Cores > 0 {
@@ -193,6 +201,12 @@ func printTable(w io.Writer, rs []jobs.Result) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Mode, ms("network"), ms("decode"), ms("resize"), ms("encode"), ms("ipc"))
 	}
 	tw.Flush()
+	for _, r := range rs {
+		if r.Mode == jobs.Cluster {
+			fmt.Fprintf(w, "cluster: workers joined %d, tasks redelivered after a worker was lost %d, duplicate results dropped %d, foreign messages rejected %d\n",
+				r.Joined, r.Redeliveries, r.Duplicates, r.Rejected)
+		}
+	}
 	for _, r := range rs {
 		for _, e := range r.Errors {
 			fmt.Fprintf(w, "%s failed: %s (%s): %s\n", r.Mode, e.Name, e.Stage, e.Error)

@@ -19,8 +19,19 @@ import (
 // test binary.
 func TestMain(m *testing.M) {
 	jobs.ServeIfWorker()
-	os.Exit(m.Run())
+	dir, err := os.MkdirTemp("", "cli-test-cache")
+	if err != nil {
+		panic(err)
+	}
+	galleryCache = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
+
+// galleryCache is an XDG_CACHE_HOME the cluster tests share, so that the
+// built-in gallery is generated once.
+var galleryCache string
 
 func TestBadFlagsExit2(t *testing.T) {
 	for _, args := range [][]string{
@@ -35,6 +46,10 @@ func TestBadFlagsExit2(t *testing.T) {
 		{"--nope"},
 		{"--decoder", "libjpeg"},
 		{"extra"},
+		{"--modes", "cluster", "--task", "download"},
+		{"--modes", "processes", "--share", "127.0.0.1:0"},
+		{"--modes", "cluster", "--workers", "0"},
+		{"--modes", "cluster", "--share", "127.0.0.1:0", "--cluster", "nats://127.0.0.1:1"},
 	} {
 		var stderr bytes.Buffer
 		if code := Bench(args, &bytes.Buffer{}, &stderr); code != 2 || !strings.Contains(stderr.String(), "Usage") {

@@ -35,6 +35,11 @@ type benchFlags struct {
 	csv       string
 	trace     string
 	png       string
+	// cluster mode
+	clusterURL     string // --cluster: a server someone runs
+	token          string
+	share          string // --share: our server, listening there
+	clusterWorkers int    // local workers of a cluster run
 }
 
 // errUsage is a bad command line: exit code 2.
@@ -59,8 +64,11 @@ Flags:
 	fs.DurationVar(&f.latency, "latency", gallery.CDN.Latency, "built-in server: delay before each response")
 	bw := fs.String("bandwidth", "4MB", "built-in server: bytes a second per connection (e.g. 4MB, 500KB, 2MiB; 0 for unlimited)")
 	task := fs.String("task", "thumbnail", "download, thumbnail or pipeline (downloads stream into thumbnailing)")
-	modes := fs.String("modes", "sequential,goroutines,processes", "comma-separated modes to run, in order: sequential, goroutines, processes")
-	fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "goroutines or worker processes in a pool")
+	modes := fs.String("modes", "sequential,goroutines,processes", "comma-separated modes to run, in order: sequential, goroutines, processes, cluster")
+	fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "goroutines or worker processes in a pool; in cluster mode the worker processes started on this machine (0: only joined ones)")
+	fs.StringVar(&f.clusterURL, "cluster", "", "cluster mode: queue on this NATS server (nats://HOST:PORT, run with `nats-server -js`) instead of one started here; no local workers unless --workers is given")
+	fs.StringVar(&f.token, "token", "", "cluster mode: the token the --cluster server asks for, if any")
+	fs.StringVar(&f.share, "share", "", "cluster mode: let other machines join, listening on ADDR (e.g. 0.0.0.0:4222) with a random token; prints the join command")
 	fs.IntVar(&f.cores, "cores", 0, "run the goroutine pool on at most this many cores (1: concurrency without parallelism, like Python threads under the GIL); 0 for no cap")
 	fs.IntVar(&f.size, "size", 256, "thumbnails fit in a square box of this many pixels")
 	fs.StringVar(&f.out, "out", "", "folder for downloads and thumbnails (default: a temporary folder, removed at the end)")
@@ -88,13 +96,22 @@ Flags:
 	if f.task, err = jobs.ParseTask(*task); err != nil {
 		return bad("%v", err)
 	}
+	hasCluster := false
 	for _, m := range strings.Split(*modes, ",") {
 		mode, err := jobs.ParseMode(strings.TrimSpace(m))
 		if err != nil || mode == jobs.Blocking {
-			return bad("unknown mode %q (want sequential, goroutines or processes)", m)
+			return bad("unknown mode %q (want sequential, goroutines, processes or cluster)", m)
 		}
 		f.modes = append(f.modes, mode)
+		hasCluster = hasCluster || mode == jobs.Cluster
 	}
+	workersSet := false
+	fs.Visit(func(fl *flag.Flag) { workersSet = workersSet || fl.Name == "workers" })
+	f.clusterWorkers = f.workers
+	if f.clusterURL != "" && !workersSet {
+		f.clusterWorkers = 0 // someone else's server: its workers, unless asked
+	}
+	onlyJoined := f.workers == 0 && hasCluster && len(f.modes) == 1 && (f.share != "" || f.clusterURL != "")
 	if f.decoder, err = thumb.ParseDecoder(*decoder); err != nil {
 		return bad("--decoder: %v", err)
 	}
@@ -106,10 +123,16 @@ Flags:
 		return bad("--images must be at least 1, not %d", f.images)
 	case f.images > gallery.MaxImages:
 		return bad("--images: %v", gallery.TooMany(f.images))
-	case f.workers < 1 || f.workers > 1024:
-		return bad("--workers must be between 1 and 1024, not %d", f.workers)
+	case (f.workers < 1 && !onlyJoined) || f.workers > 1024:
+		return bad("--workers must be between 1 and 1024, not %d (0 only with --modes cluster and --share or --cluster)", f.workers)
 	case f.cores < 0 || f.cores > 1024:
 		return bad("--cores must be between 0 (no cap) and 1024, not %d", f.cores)
+	case !hasCluster && (f.clusterURL != "" || f.share != "" || f.token != ""):
+		return bad("--cluster, --share and --token are for --modes cluster")
+	case f.clusterURL != "" && f.share != "":
+		return bad("--share shares the server this program starts; --cluster names another: choose one")
+	case hasCluster && f.task == jobs.Download:
+		return bad("the cluster mode makes thumbnails: use --task thumbnail or pipeline")
 	case f.size < 1 || f.size > 10_000:
 		return bad("--size must be between 1 and 10000, not %d", f.size)
 	case f.latency < 0:

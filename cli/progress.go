@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"sync/atomic"
 
 	"github.com/vbauerster/mpb/v8"
@@ -20,6 +21,7 @@ type progress struct {
 	p   *mpb.Progress
 	out io.Writer
 	tty bool
+	mu  sync.Mutex // lines to out come from the runs' goroutines
 }
 
 func newProgress(ctx context.Context, w io.Writer) *progress {
@@ -37,7 +39,9 @@ func newProgress(ctx context.Context, w io.Writer) *progress {
 func (pr *progress) bar(spec jobs.Spec) jobs.Reporter {
 	var active, failed atomic.Int64
 	label := fmt.Sprintf("%-9s %-10s ×%-2d", spec.Task, spec.Mode, spec.Workers)
-	if spec.Mode == jobs.Sequential {
+	if spec.Mode == jobs.Cluster && spec.Workers == 0 {
+		label = fmt.Sprintf("%-9s %-10s +join", spec.Task, spec.Mode)
+	} else if spec.Mode == jobs.Sequential {
 		label = fmt.Sprintf("%-9s %-10s    ", spec.Task, spec.Mode)
 	}
 	b := pr.p.AddBar(int64(len(spec.Items)),
@@ -52,6 +56,13 @@ func (pr *progress) bar(spec jobs.Spec) jobs.Reporter {
 	)
 	return jobs.ReporterFunc(func(e jobs.Event) {
 		switch e.Kind {
+		case jobs.WorkerUp:
+			if e.Worker.Kind == "cluster" {
+				pr.line(fmt.Sprintf("cluster: %s joined", e.Worker))
+			}
+		case jobs.StepLost:
+			active.Add(-1)
+			pr.line(fmt.Sprintf("cluster: %s: %s", e.Name, e.Err))
 		case jobs.StepStarted:
 			active.Add(1)
 		case jobs.StepFinished:
@@ -72,10 +83,21 @@ func (pr *progress) bar(spec jobs.Spec) jobs.Reporter {
 				b.SetTotal(-1, true)
 			}
 			if !pr.tty {
-				fmt.Fprintf(pr.out, "%s %s: %d ok, %d failed in %.2f s\n", r.Task, r.Mode, r.OK, r.Failed, r.WallSeconds)
+				pr.line(fmt.Sprintf("%s %s: %d ok, %d failed in %.2f s", r.Task, r.Mode, r.OK, r.Failed, r.WallSeconds))
 			}
 		}
 	})
+}
+
+// line prints a line above the bars on a terminal, or as it is elsewhere.
+func (pr *progress) line(s string) {
+	if pr.tty {
+		fmt.Fprintln(pr.p, s)
+		return
+	}
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	fmt.Fprintln(pr.out, s)
 }
 
 func (pr *progress) wait() { pr.p.Wait() }

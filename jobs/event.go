@@ -21,19 +21,24 @@ const (
 	ItemDone                     // an item is complete (Info)
 	ItemFailed                   // an item failed at Stage (Err); the run goes on
 	RunFinished                  // Result
+	// StepLost: the worker doing a step of Item was lost (it died or left),
+	// and the queue gave the item to another (Cluster mode).
+	StepLost
 )
 
 func (k Kind) String() string {
-	return [...]string{"?", "run-started", "worker-up", "step-started", "step-finished", "item-done", "item-failed", "run-finished"}[k]
+	return [...]string{"?", "run-started", "worker-up", "step-started", "step-finished", "item-done", "item-failed", "run-finished", "step-lost"}[k]
 }
 
 // Worker identifies who does a step: the UI goroutine, goroutine N of a pool,
-// or worker process N (with its PID, which changes if the worker is replaced).
+// worker process N (with its PID, which changes if the worker is replaced),
+// or cluster worker N, numbered as they join, on machine Host.
 type Worker struct {
-	Kind  string `json:"kind"`           // "ui", "goroutine" or "process"
+	Kind  string `json:"kind"`           // "ui", "goroutine", "process" or "cluster"
 	Role  string `json:"role,omitempty"` // "download" or "thumbnail" when a pipeline splits the work
 	Index int    `json:"index"`          // from 1
 	PID   int    `json:"pid,omitempty"`
+	Host  string `json:"host,omitempty"` // cluster workers
 }
 
 func (w Worker) String() string {
@@ -43,6 +48,8 @@ func (w Worker) String() string {
 		s = "UI thread"
 	case "process":
 		s = fmt.Sprintf("process %d (pid %d)", w.Index, w.PID)
+	case "cluster":
+		s = fmt.Sprintf("cluster worker %d (%s pid %d)", w.Index, w.Host, w.PID)
 	default:
 		s = fmt.Sprintf("goroutine %d", w.Index)
 	}

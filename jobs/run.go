@@ -56,7 +56,7 @@ func Run(ctx context.Context, spec Spec, rep Reporter) (Result, error) {
 	if spec.capped() {
 		r.pinned = cpuset.Pick(cores)
 	}
-	if spec.Mode != Processes {
+	if spec.Mode != Processes && spec.Mode != Cluster {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(spec.procs()))
 	}
 	cpu0 := cpuTime()
@@ -64,6 +64,7 @@ func Run(ctx context.Context, spec Spec, rep Reporter) (Result, error) {
 	rep.Report(Event{Kind: RunStarted, Item: -1, Total: len(spec.Items), Workers: spec.Workers})
 
 	var err error
+	var cl Result // a cluster run's own counts
 	switch spec.Mode {
 	case Blocking, Sequential:
 		kind := "goroutine"
@@ -75,9 +76,12 @@ func Run(ctx context.Context, spec Spec, rep Reporter) (Result, error) {
 		r.goroutines(ctx)
 	case Processes:
 		err = r.processes(ctx)
+	case Cluster:
+		cl, err = r.cluster(ctx)
 	}
 	res := r.result(time.Since(r.start), cpuTime()-cpu0, cores)
 	res.Queue = r.queue.stats()
+	res.Joined, res.Redeliveries, res.Duplicates, res.Rejected = cl.Joined, cl.Redeliveries, cl.Duplicates, cl.Rejected
 	if err == nil {
 		err = ctx.Err()
 	}

@@ -82,18 +82,30 @@ func serveGallery(t *testing.T) (*gallery.Server, []jobs.Item) {
 
 // recorder keeps every event of a run.
 type recorder struct {
-	mu     sync.Mutex
-	events []jobs.Event
-	on     func(jobs.Event)
+	mu      sync.Mutex
+	events  []jobs.Event
+	started time.Time
+	on      func(jobs.Event)
 }
 
 func (r *recorder) Report(e jobs.Event) {
 	r.mu.Lock()
+	if e.Kind == jobs.RunStarted {
+		r.started = time.Now()
+	}
 	r.events = append(r.events, e)
 	r.mu.Unlock()
 	if r.on != nil {
 		r.on(e)
 	}
+}
+
+// at is when, on the run's clock, wall-clock time t was: the run started
+// when its RunStarted event was recorded, give or take a microsecond.
+func (r *recorder) at(t time.Time) time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return t.Sub(r.started)
 }
 
 func (r *recorder) of(k jobs.Kind) []jobs.Event {
@@ -355,7 +367,7 @@ func TestWorkerKilledMidItem(t *testing.T) {
 func TestCancelStopsPromptly(t *testing.T) {
 	_, items := serveGallery(t)
 	many := append(append(append([]jobs.Item{}, items...), items...), items...)
-	for _, mode := range []jobs.Mode{jobs.Sequential, jobs.Goroutines, jobs.Processes} {
+	for _, mode := range []jobs.Mode{jobs.Sequential, jobs.Goroutines, jobs.Processes, jobs.Cluster} {
 		t.Run(string(mode), func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
@@ -367,7 +379,8 @@ func TestCancelStopsPromptly(t *testing.T) {
 					once.Do(func() { canceledAt = time.Now(); cancel() })
 				}
 			}
-			res, err := jobs.Run(ctx, spec(t, jobs.Pipeline, mode, many), rec)
+			s := spec(t, jobs.Pipeline, mode, many)
+			res, err := jobs.Run(ctx, s, rec)
 			if !errors.Is(err, context.Canceled) {
 				t.Fatalf("err = %v", err)
 			}
@@ -382,6 +395,7 @@ func TestCancelStopsPromptly(t *testing.T) {
 					t.Errorf("worker %d still exists", w.Worker.PID)
 				}
 			}
+			checkFiles(t, s, rec) // what is done is whole, and no temporary file is left
 		})
 	}
 }

@@ -33,9 +33,14 @@ const (
 	Goroutines Mode = "goroutines"
 	// Processes runs a pool of Workers worker processes of one core each.
 	Processes Mode = "processes"
+	// Cluster queues one thumbnail task per image on a NATS JetStream server
+	// (see Spec.Cluster and package cluster); Workers local worker processes
+	// of one core each, and any that other machines join, take them.
+	Cluster Mode = "cluster"
 )
 
-// Tasks and Modes list the valid values, in display order.
+// Tasks and Modes list the valid values, in display order. Modes are the
+// window's; Cluster, parsed too, has no place in the window yet.
 var (
 	Tasks = []Task{Download, Thumbnail, Pipeline}
 	Modes = []Mode{Blocking, Sequential, Goroutines, Processes}
@@ -52,12 +57,13 @@ func ParseTask(s string) (Task, error) {
 }
 
 func ParseMode(s string) (Mode, error) {
-	for _, m := range Modes {
+	all := append(Modes[:len(Modes):len(Modes)], Cluster)
+	for _, m := range all {
 		if string(m) == s {
 			return m, nil
 		}
 	}
-	return "", fmt.Errorf("unknown mode %q (want %s)", s, join(Modes))
+	return "", fmt.Errorf("unknown mode %q (want %s)", s, join(all))
 }
 
 func join[T ~string](xs []T) string {
@@ -113,6 +119,20 @@ type Spec struct {
 	// Queue is the capacity of the queue between a pipeline's download and
 	// thumbnail stages; 0 means room for every item (no back-pressure).
 	Queue int
+	// Cluster says where a Cluster run queues its tasks.
+	Cluster ClusterSpec
+}
+
+// ClusterSpec is where a Cluster run's queue is.
+type ClusterSpec struct {
+	// URL is a NATS server with JetStream (nats://HOST:PORT); "" starts one
+	// inside this program for the run, on 127.0.0.1 only.
+	URL   string
+	Token string // what the server at URL asks for, if anything
+	// AckWait is how long the server waits for a worker's ack before it
+	// gives the task to another; workers extend it while they work. 0
+	// means cluster.DefaultAckWait.
+	AckWait time.Duration
 }
 
 // CoreCount is how many cores a run of this spec may use in this process,
@@ -129,6 +149,9 @@ type Spec struct {
 func (s Spec) CoreCount() int {
 	if s.Mode == Sequential || s.Mode == Blocking {
 		return 1
+	}
+	if s.Mode == Cluster { // local workers; those that join bring their own
+		return s.Workers
 	}
 	c := min(s.Workers, runtime.NumCPU())
 	if s.Mode == Goroutines && s.Cores > 0 {
@@ -170,7 +193,11 @@ func (s *Spec) check() error {
 	if s.Mode == Sequential || s.Mode == Blocking {
 		s.Workers = 1
 	}
-	if s.Workers < 1 {
+	if s.Mode == Cluster {
+		if err := s.checkCluster(); err != nil {
+			return err
+		}
+	} else if s.Workers < 1 {
 		return fmt.Errorf("workers must be at least 1, not %d", s.Workers)
 	}
 	if s.Cores < 0 {
@@ -202,6 +229,18 @@ func (s *Spec) check() error {
 	}
 	if s.ItemTimeout <= 0 {
 		s.ItemTimeout = 2 * time.Minute
+	}
+	return nil
+}
+
+func (s *Spec) checkCluster() error {
+	switch {
+	case s.Task == Download:
+		return fmt.Errorf("the cluster mode makes thumbnails (alone or after downloads, in a pipeline); downloads stay on this machine, whose network the images are on")
+	case s.Workers < 0:
+		return fmt.Errorf("workers must not be negative, not %d", s.Workers)
+	case s.Workers == 0 && s.Cluster.URL == "":
+		return fmt.Errorf("a cluster run on its own server needs local workers, or a shared server that others join")
 	}
 	return nil
 }

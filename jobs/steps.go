@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"concurrencylab/jobs/cluster"
 	"concurrencylab/jobs/fetch"
 	"concurrencylab/jobs/imagecheck"
 	"concurrencylab/jobs/pool"
@@ -112,13 +113,21 @@ type downloadArgs struct {
 // worker; otherwise it returns at once. Call it first in main, and in the
 // TestMain of tests that start Processes runs, which re-execute the test binary.
 func ServeIfWorker() {
+	if cluster.IsLocalWorker() {
+		serveOffMain(func() error { return cluster.ServeLocal(clusterHandler) })
+	}
 	if !pool.IsWorker() {
 		return
 	}
+	serveOffMain(ServeWorker)
+}
+
+// serveOffMain runs serve and exits with its outcome.
+func serveOffMain(serve func() error) {
 	// Serve off the main goroutine: a GUI toolkit in the same binary (Fyne's
 	// GL driver) locks it to the main thread, where work measured 50% slower.
 	done := make(chan error)
-	go func() { done <- ServeWorker() }()
+	go func() { done <- serve() }()
 	if err := <-done; err != nil {
 		fmt.Fprintln(os.Stderr, "concurrencylab worker:", err)
 		os.Exit(1)

@@ -30,9 +30,12 @@ Usage:
   concurrencylab bench [flags]       run the same work from a terminal and print a table
   concurrencylab lesson NAME|all     check a claim of the threads-vs-processes tutorials
                                      on this computer (concurrencylab lesson --list)
+  concurrencylab join nats://HOST:PORT --token T
+                                     lend this computer's cores to a cluster run elsewhere
   concurrencylab --version           the version
 
-"concurrencylab bench -h" and "concurrencylab lesson -h" list their own flags.
+"concurrencylab bench -h", "concurrencylab lesson -h" and "concurrencylab join -h"
+list their own flags.
 
 Window flags:
 `

@@ -5,16 +5,17 @@ import (
 	"syscall"
 )
 
-// isolate puts the worker in its own process group, so that a kill reaches
+// Isolate puts the worker in its own process group, so that a kill reaches
 // anything it started, and asks the kernel to kill it when its parent dies.
 // Pdeathsig fires when the parent's *thread* that started it exits
 // (golang/go#27505); the portable backstop is EOF on the worker's input pipe,
 // which Serve treats as the end.
-func isolate(cmd *exec.Cmd) {
+func Isolate(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 }
 
-func killGroup(cmd *exec.Cmd) {
+// KillGroup kills cmd's process group (the process alone where there are none).
+func KillGroup(cmd *exec.Cmd) {
 	if cmd.Process != nil {
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	}

@@ -4,9 +4,10 @@ package pool
 
 import "os/exec"
 
-func isolate(cmd *exec.Cmd) {}
+func Isolate(cmd *exec.Cmd) {}
 
-func killGroup(cmd *exec.Cmd) {
+// KillGroup kills cmd's process group (the process alone where there are none).
+func KillGroup(cmd *exec.Cmd) {
 	if cmd.Process != nil {
 		cmd.Process.Kill()
 	}

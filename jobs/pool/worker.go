@@ -49,7 +49,7 @@ func start(ctx context.Context, cfg Config) (*worker, error) {
 	cmd.Stdout = w.stderr // a worker should print nothing; keep it for the error message
 	cmd.Stderr = w.stderr
 	cmd.WaitDelay = time.Second
-	isolate(cmd)
+	Isolate(cmd)
 	err = cmd.Start()
 	reqR.Close()  // the child's ends: after Start only the child holds them,
 	respW.Close() // so its exit is EOF to us and our exit is EOF to it
@@ -129,7 +129,7 @@ func (w *worker) watch(ctx context.Context, timeout time.Duration, io func() err
 }
 
 // kill kills the worker's whole process group.
-func (w *worker) kill() { killGroup(w.cmd) }
+func (w *worker) kill() { KillGroup(w.cmd) }
 
 // stop closes the worker's input, waits up to grace for it to exit, kills it if
 // it has not, and waits for it. It is safe to call more than once.

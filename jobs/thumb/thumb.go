@@ -91,11 +91,40 @@ func File(src, dst string, box int, lim imagecheck.Limits, dec Decoder) (Info, e
 	if err != nil {
 		return Info{}, err
 	}
+	info, out, err := fit(data, box, lim, dec, t0)
+	if err != nil {
+		return info, err
+	}
+	t2 := time.Now()
+	if err := atomicfile.WriteBytes(dst, out); err != nil {
+		return info, err
+	}
+	info.Path = dst
+	info.Timings.Encode += time.Since(t2)
+	return info, nil
+}
+
+// Bytes makes a thumbnail of the image in data fitted into a box×box square
+// and returns it as JPEG bytes (Info.Path is empty): what a cluster worker,
+// which has the image in memory and sends the thumbnail back, does.
+func Bytes(data []byte, box int, lim imagecheck.Limits, dec Decoder) (Info, []byte, error) {
+	if box < 1 {
+		return Info{}, nil, fmt.Errorf("thumbnail box %d is too small", box)
+	}
+	if lim.MaxBytes > 0 && int64(len(data)) > lim.MaxBytes {
+		return Info{}, nil, fmt.Errorf("image is %d bytes, over the %d byte limit", len(data), lim.MaxBytes)
+	}
+	return fit(data, box, lim, dec, time.Now())
+}
+
+// fit decodes data, fits it into the box and encodes the thumbnail; its
+// timings count from t0.
+func fit(data []byte, box int, lim imagecheck.Limits, dec Decoder, t0 time.Time) (Info, []byte, error) {
 	cfg, err := lim.Check(data)
 	if err != nil {
-		return Info{}, err
+		return Info{}, nil, err
 	}
-	info := Info{Format: cfg.Format, SrcBytes: int64(len(data)), Path: dst}
+	info := Info{Format: cfg.Format, SrcBytes: int64(len(data))}
 	var th image.Image
 	encode := encodeTurbo
 	fast := dec == Fast && cfg.Format == "jpeg"
@@ -109,20 +138,17 @@ func File(src, dst string, box int, lim imagecheck.Limits, dec Decoder) (Info, e
 		encode = encodeGo
 	}
 	if err != nil {
-		return Info{}, err
+		return Info{}, nil, err
 	}
 	t2 := time.Now()
 	info.Width, info.Height = th.Bounds().Dx(), th.Bounds().Dy()
 	out, err := encode(th)
 	if err != nil {
-		return info, fmt.Errorf("encoding thumbnail: %w", err)
-	}
-	if err := atomicfile.WriteBytes(dst, out); err != nil {
-		return info, err
+		return info, nil, fmt.Errorf("encoding thumbnail: %w", err)
 	}
 	info.Bytes = int64(len(out))
 	info.Timings.Encode = time.Since(t2)
-	return info, nil
+	return info, out, nil
 }
 
 func encodeGo(img image.Image) ([]byte, error) {

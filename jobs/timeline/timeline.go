@@ -84,7 +84,7 @@ func (r *Recorder) Report(e jobs.Event) {
 	case jobs.StepStarted:
 		l := r.lane(e.Worker)
 		r.open[laneStep{l, e.Item}] = Span{Item: e.Item, Name: e.Name, Stage: e.Stage, Start: e.At}
-	case jobs.StepFinished, jobs.ItemFailed:
+	case jobs.StepFinished, jobs.ItemFailed, jobs.StepLost:
 		if e.Worker.Kind == "" {
 			return // failed before any worker took it
 		}
@@ -96,7 +96,7 @@ func (r *Recorder) Report(e jobs.Event) {
 		}
 		delete(r.open, k)
 		s.End = e.At
-		if e.Kind == jobs.ItemFailed {
+		if e.Kind != jobs.StepFinished {
 			s.Failed = e.Err.Error()
 		} else {
 			s.Phases = phases(e.Phases)
