@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -28,7 +29,11 @@ func TestMain(m *testing.M) {
 	if os.Getenv("CONCURRENCYLAB_TEST_APP") == "1" {
 		os.Exit(ui.Main(strings.Fields(os.Getenv("CONCURRENCYLAB_TEST_ARGS")), os.Stderr))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if cacheDir != "" {
+		os.RemoveAll(cacheDir)
+	}
+	os.Exit(code)
 }
 
 // TestWindowUnderXvfb opens the real window (make test runs it under Xvfb),
@@ -104,7 +109,7 @@ func runApp(t *testing.T, args string) (shot, stats string) {
 	cmd := exec.Command(exe, "-test.run=^$")
 	cmd.Env = append(os.Environ(), "CONCURRENCYLAB_TEST_APP=1",
 		"CONCURRENCYLAB_TEST_ARGS="+args+" --screenshot "+shot+" --stats-json "+stats,
-		"XDG_CACHE_HOME="+filepath.Join(dir, "cache"), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"),
+		"XDG_CACHE_HOME="+sharedCache(t), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"),
 		"GORACE=atexit_sleep_ms=0")
 	// Fyne's development builds read FyneApp.toml from the working folder,
 	// and its fyneDo migration turns the thread checker off: run elsewhere.
@@ -226,8 +231,8 @@ func TestSignalStopsTheWindow(t *testing.T) {
 	exe, _ := os.Executable()
 	cmd := exec.Command(exe, "-test.run=^$")
 	cmd.Env = append(os.Environ(), "CONCURRENCYLAB_TEST_APP=1",
-		"CONCURRENCYLAB_TEST_ARGS=--autorun task=thumbnail,mode=processes,workers=2,images=24,decoder=std --stats-json "+stats,
-		"XDG_CACHE_HOME="+filepath.Join(dir, "cache"), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "GORACE=atexit_sleep_ms=0")
+		"CONCURRENCYLAB_TEST_ARGS=--autorun task=thumbnail,mode=processes,workers=2,images=6,decoder=std --stats-json "+stats,
+		"XDG_CACHE_HOME="+sharedCache(t), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "GORACE=atexit_sleep_ms=0")
 	cmd.Dir = dir
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -236,7 +241,7 @@ func TestSignalStopsTheWindow(t *testing.T) {
 	}
 	// Wait for the pool's workers: the run is under way.
 	var workers []int
-	deadline := time.Now().Add(2 * time.Minute)
+	deadline := time.Now().Add(4 * time.Minute) // a race build generates the photos slowly
 	for len(workers) < 2 && time.Now().Before(deadline) {
 		workers = childrenOf(cmd.Process.Pid)
 		time.Sleep(20 * time.Millisecond)
@@ -260,6 +265,21 @@ func TestSignalStopsTheWindow(t *testing.T) {
 			t.Errorf("worker %d outlived the window", pid)
 		}
 	}
+}
+
+var (
+	cacheOnce sync.Once
+	cacheDir  string
+)
+
+// sharedCache is one gallery cache for the window tests: a race build
+// generates photos slowly, and the same six serve them all.
+func sharedCache(t *testing.T) string {
+	cacheOnce.Do(func() { cacheDir, _ = os.MkdirTemp("", "concurrencylab-test-cache") })
+	if cacheDir == "" {
+		t.Fatal("no temporary folder for the gallery cache")
+	}
+	return cacheDir
 }
 
 // childrenOf lists the processes whose parent is pid (Linux).
