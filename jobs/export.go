@@ -11,7 +11,7 @@ func WriteCSV(w io.Writer, rs []Result) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"task", "decoder", "mode", "workers", "cores", "items", "ok", "failed", "canceled",
 		"wall_seconds", "cpu_seconds", "speedup", "ideal_seconds", "bytes",
-		"network_seconds", "decode_seconds", "resize_seconds", "encode_seconds", "ipc_seconds"})
+		"network_seconds", "decode_seconds", "resize_seconds", "encode_seconds", "ipc_seconds", "work_cpu_seconds"})
 	num := func(p *float64) string {
 		if p == nil {
 			return ""
@@ -24,7 +24,7 @@ func WriteCSV(w io.Writer, rs []Result) error {
 			strconv.Itoa(r.Items), strconv.Itoa(r.OK), strconv.Itoa(r.Failed), strconv.Itoa(r.Canceled),
 			sec(r.WallSeconds), sec(r.CPUSeconds), num(r.Speedup), num(r.IdealSeconds), strconv.FormatInt(r.Bytes, 10),
 			sec(r.PhaseSeconds["network"]), sec(r.PhaseSeconds["decode"]), sec(r.PhaseSeconds["resize"]),
-			sec(r.PhaseSeconds["encode"]), sec(r.PhaseSeconds["ipc"])})
+			sec(r.PhaseSeconds["encode"]), sec(r.PhaseSeconds["ipc"]), num(r.WorkCPUSeconds)})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -16,6 +16,12 @@ type Result struct {
 	// CPUSeconds is user+system time of this process and of the worker
 	// processes it waited for during the run.
 	CPUSeconds float64 `json:"cpu_seconds"`
+	// WorkCPUSeconds is the CPU time of the work alone: the threads the run's
+	// steps ran on and the worker processes it waited for, without what
+	// else the process did meanwhile (a window drawing itself, the garbage
+	// collector's own threads). Nil where threads' CPU time is not known
+	// (every system but Linux).
+	WorkCPUSeconds *float64 `json:"work_cpu_seconds,omitempty"`
 	// Speedup is the wall time of the sequential run of the same task in the
 	// same session divided by this run's; nil when there is none.
 	Speedup *float64 `json:"speedup"`

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"concurrencylab/jobs/cpuset"
@@ -59,7 +60,7 @@ func Run(ctx context.Context, spec Spec, rep Reporter) (Result, error) {
 	if spec.Mode != Processes && spec.Mode != Cluster {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(spec.procs()))
 	}
-	cpu0 := cpuTime()
+	cpu0, kids0 := cpuTime(), childrenCPU()
 	r.start = time.Now()
 	rep.Report(Event{Kind: RunStarted, Item: -1, Total: len(spec.Items), Workers: spec.Workers})
 
@@ -80,6 +81,10 @@ func Run(ctx context.Context, spec Spec, rep Reporter) (Result, error) {
 		cl, err = r.cluster(ctx)
 	}
 	res := r.result(time.Since(r.start), cpuTime()-cpu0, cores)
+	if r.laneCPUKnown.Load() {
+		work := (time.Duration(r.laneCPU.Load()) + childrenCPU() - kids0).Seconds()
+		res.WorkCPUSeconds = &work
+	}
 	res.Queue = r.queue.stats()
 	res.Joined, res.Redeliveries, res.Duplicates, res.Rejected = cl.Joined, cl.Redeliveries, cl.Duplicates, cl.Rejected
 	if err == nil {
@@ -97,7 +102,11 @@ type run struct {
 	downloads, thumbs string
 	client            *fetch.Client // in-process downloads
 	pinned            []int         // the CPUs a capped goroutine pool runs on
-	queue             *queueMeter   // between a pipeline's stages
+	// laneCPU adds up the CPU time of the threads the run's work ran on (see
+	// Result.WorkCPUSeconds), in nanoseconds.
+	laneCPU      atomic.Int64
+	laneCPUKnown atomic.Bool
+	queue        *queueMeter // between a pipeline's stages
 }
 
 // itemState is owned by one goroutine at a time; channels hand it over.
@@ -127,6 +136,9 @@ func (r *run) stages() []string {
 
 // sequential does every step of every item on the calling goroutine.
 func (r *run) sequential(ctx context.Context, w Worker) {
+	runtime.LockOSThread() // its thread is the work's: see timeLane
+	defer runtime.UnlockOSThread()
+	defer r.timeLane()()
 	r.client = r.newClient(1)
 	defer r.client.Close()
 	for i := range r.items {
@@ -153,11 +165,30 @@ func (r *run) goroutines(ctx context.Context) {
 	})
 }
 
+// timeLane starts timing the CPU of the calling goroutine's thread, to which
+// it must be locked, and returns the function that adds it to the run's.
+func (r *run) timeLane() (stop func()) {
+	t0, ok := threadCPU()
+	if !ok {
+		return func() {}
+	}
+	return func() {
+		if t1, ok := threadCPU(); ok {
+			r.laneCPU.Add(int64(t1 - t0))
+			r.laneCPUKnown.Store(true)
+		}
+	}
+}
+
 // setLane readies the goroutine of a goroutine pool's lane: on a thread pinned
 // to the pool's cores when they are capped (see Spec.CoreCount), and lowered
 // under SCHED_IDLE when the spec asks for idle workers (see Spec.WorkerIdle).
 // A process pool's lanes only wait on its workers.
 func (r *run) setLane() {
+	// Every lane is on a thread of its own, whose CPU time is the lane's
+	// work (see timeLane). The goroutine ends locked, so the thread ends
+	// with it.
+	runtime.LockOSThread()
 	if r.spec.Mode != Goroutines {
 		return
 	}
@@ -220,6 +251,7 @@ func (r *run) stagesOn(ctx context.Context, lane func(stage string, i int) (func
 			who, do := lane(stage, i)
 			wg.Go(func() {
 				r.setLane()
+				defer r.timeLane()()
 				for {
 					it, ok := r.queue.take(src, si > 0)
 					if !ok {

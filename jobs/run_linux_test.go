@@ -85,3 +85,47 @@ func idleThreads() []int {
 	}
 	return tids
 }
+
+// TestWorkCPUIsTheRunsAlone: a goroutine that burns CPU beside a run (as a
+// window drawing itself does) shows in the process's CPU, not in the work's.
+func TestWorkCPUIsTheRunsAlone(t *testing.T) {
+	_, items := serveGallery(t)
+	for _, mode := range []jobs.Mode{jobs.Sequential, jobs.Goroutines, jobs.Processes} {
+		t.Run(string(mode), func(t *testing.T) {
+			s := spec(t, jobs.Thumbnail, mode, items)
+			stop := make(chan struct{})
+			burnt := make(chan time.Duration)
+			go func() { // the "window": busy until the run ends
+				runtime.LockOSThread()
+				defer runtime.UnlockOSThread()
+				cpu := func() time.Duration {
+					var ts unix.Timespec
+					unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts)
+					return time.Duration(ts.Nano())
+				}
+				t0 := cpu()
+				for {
+					select {
+					case <-stop:
+						burnt <- cpu() - t0
+						return
+					default:
+					}
+				}
+			}()
+			res, err := jobs.Run(context.Background(), s, nil)
+			close(stop)
+			burner := (<-burnt).Seconds()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.WorkCPUSeconds == nil || *res.WorkCPUSeconds <= 0 {
+				t.Fatalf("work CPU %v", res.WorkCPUSeconds)
+			}
+			// The process's CPU holds the burner's; the work's does not.
+			if other := res.CPUSeconds - *res.WorkCPUSeconds; other < 0.5*burner {
+				t.Errorf("work CPU %.3f s, the process's %.3f s, the burner's %.3f s", *res.WorkCPUSeconds, res.CPUSeconds, burner)
+			}
+		})
+	}
+}
