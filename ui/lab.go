@@ -314,23 +314,73 @@ func (l *Lab) Run() {
 	if !ok {
 		return
 	}
-	rec := l.timeline.startRun(runTitle(s), l.runStart)
 	l.gallery.clear()
-
-	if s.Mode == jobs.Blocking {
-		l.setBanner("Running on the UI thread: the window is frozen until it ends…", widget.WarningImportance)
-		res, err := l.execute(ctx, s, out, rec)
-		l.finish(s, res, err, time.Since(l.runStart))
-		return
-	}
-	l.setBanner(fmt.Sprintf("Running: %s, %s…", taskLabels[s.Task], modeLabels[s.Mode]), widget.MediumImportance)
+	l.setBanner("Preparing the pictures…", widget.MediumImportance)
 	l.settleLayout() // as a frame does: one repaint for all of the above
-	start := l.runStart
+	// The pictures are prepared off the UI goroutine, with their own
+	// progress, and are no part of the run's figures; then the run starts,
+	// on the UI goroutine itself in Blocking mode: that freeze is the lesson.
 	l.work.Go(func() {
-		res, err := l.execute(ctx, s, out, rec)
+		src, err := l.prepare(ctx, s, out)
+		if err != nil {
+			l.do(func() { l.finish(s, jobs.Result{}, err, 0) })
+			return
+		}
+		defer src.Close()
+		spec := jobs.Spec{Task: s.Task, Mode: s.Mode, Workers: s.Workers, Size: 256, OutDir: out, Items: src.Items,
+			WorkerNice: 10, WorkerIdle: true, Decoder: s.Decoder} // workers below the window's priority
+		if s.Mode == jobs.Blocking {
+			l.doWait(func() {
+				rec := l.startRun(s, src)
+				res, err := jobs.Run(ctx, spec, jobs.Reporters(l.bridge, rec))
+				l.finish(s, res, err, time.Since(l.runStart))
+			})
+			return
+		}
+		var rec jobs.Reporter
+		var start time.Time
+		l.doWait(func() { rec, start = l.startRun(s, src), l.runStart })
+		res, err := jobs.Run(ctx, spec, jobs.Reporters(l.bridge, rec))
 		wall := time.Since(start)
 		l.do(func() { l.finish(s, res, err, wall) })
 	})
+}
+
+// prepare readies a run's pictures, off the UI goroutine: generating the
+// built-in gallery the first time (with its progress in the summary), or
+// downloading a URL list for a thumbnail run.
+func (l *Lab) prepare(ctx context.Context, s Settings, out string) (*source.Source, error) {
+	var shown atomic.Int64
+	opt := source.Options{Images: s.Images, Network: gallery.Network{Latency: s.Latency, Bandwidth: gallery.CDN.Bandwidth},
+		Progress: func(made, toMake int) {
+			if shown.Swap(int64(made)) < int64(made) {
+				l.do(func() {
+					if int64(made) == shown.Load() { // the latest only
+						setText(l.prog.summary, fmt.Sprintf("Generating the gallery, once: %d / %d photos", made, toMake))
+					}
+				})
+			}
+		}}
+	return source.Prepare(ctx, s.Source, opt, s.Task, filepath.Join(out, "source"))
+}
+
+// startRun starts the clock of a run whose pictures are ready, and its
+// timeline; it runs on the UI goroutine.
+func (l *Lab) startRun(s Settings, src *source.Source) jobs.Reporter {
+	l.runStart = time.Now()
+	l.bridge.reset(l.runStart)
+	l.resetProgress()
+	rec := l.timeline.startRun(runTitle(s), l.runStart)
+	msg := fmt.Sprintf("Running: %s, %s…", taskLabels[s.Task], modeLabels[s.Mode])
+	imp := widget.MediumImportance
+	if s.Mode == jobs.Blocking {
+		msg, imp = "Running on the UI thread: the window is frozen until it ends…", widget.WarningImportance
+	}
+	if len(src.Skipped) > 0 {
+		msg += " Skipped in the folder: " + strings.Join(src.Skipped, ", ") + "."
+	}
+	l.setBanner(msg, imp)
+	return rec
 }
 
 // begin starts a run or a lesson: a folder for its files (name-N), a
@@ -362,25 +412,6 @@ func (l *Lab) Cancel() {
 		l.cancel()
 		l.setBanner("Cancelling…", widget.WarningImportance)
 	}
-}
-
-// execute prepares the source and runs the engine. It touches no widget.
-func (l *Lab) execute(ctx context.Context, s Settings, out string, rec jobs.Reporter) (jobs.Result, error) {
-	opt := source.Options{Images: s.Images, Network: gallery.Network{Latency: s.Latency, Bandwidth: gallery.CDN.Bandwidth}}
-	src, err := source.Prepare(ctx, s.Source, opt, s.Task, filepath.Join(out, "source"))
-	if err != nil {
-		return jobs.Result{}, err
-	}
-	defer src.Close()
-	if len(src.Skipped) > 0 {
-		msg := fmt.Sprintf("Running: %s, %s… Skipped in the folder: %s.", taskLabels[s.Task], modeLabels[s.Mode], strings.Join(src.Skipped, ", "))
-		l.do(func() { l.setBanner(msg, widget.MediumImportance) })
-	}
-	// Worker processes run below the window's priority: a desktop app keeps
-	// its UI first when background work fills every core.
-	spec := jobs.Spec{Task: s.Task, Mode: s.Mode, Workers: s.Workers, Size: 256, OutDir: out, Items: src.Items,
-		WorkerNice: 10, WorkerIdle: true, Decoder: s.Decoder}
-	return jobs.Run(ctx, spec, jobs.Reporters(l.bridge, rec))
 }
 
 func runTitle(s Settings) string {
@@ -426,11 +457,11 @@ func (l *Lab) finish(s Settings, res jobs.Result, err error, wall time.Duration)
 		l.setBanner(fmt.Sprintf("Done in %.1f s, but %d of %d items failed: the Errors tab says why. UI lag at most %.0f ms (p99 %.0f ms).",
 			res.WallSeconds, res.Failed, res.Items, rec.UI.LagMaxMs, rec.UI.LagP99Ms), widget.WarningImportance)
 	case rec.UI.LagMaxMs <= smoothMaxMs:
-		l.setBanner(fmt.Sprintf("Done in %.1f s with %s. The UI stayed responsive: lag at most %.0f ms (p99 %.0f ms).",
-			res.WallSeconds, workersText(res), rec.UI.LagMaxMs, rec.UI.LagP99Ms), widget.SuccessImportance)
+		l.setBanner(fmt.Sprintf("Done in %.1f s with %s. The UI stayed responsive: lag at most %.0f ms (p99 %.0f ms).%s",
+			res.WallSeconds, workersText(res), rec.UI.LagMaxMs, rec.UI.LagP99Ms, tooShort(res)), widget.SuccessImportance)
 	default:
-		l.setBanner(fmt.Sprintf("Done in %.1f s with %s. The UI lagged up to %.0f ms (p99 %.0f ms): the work competed with it for the CPU.",
-			res.WallSeconds, workersText(res), rec.UI.LagMaxMs, rec.UI.LagP99Ms), widget.WarningImportance)
+		l.setBanner(fmt.Sprintf("Done in %.1f s with %s. The UI lagged up to %.0f ms (p99 %.0f ms): the work competed with it for the CPU.%s",
+			res.WallSeconds, workersText(res), rec.UI.LagMaxMs, rec.UI.LagP99Ms, tooShort(res)), widget.WarningImportance)
 	}
 	if res.Task != "" {
 		l.results.add(rec)
@@ -439,6 +470,20 @@ func (l *Lab) finish(s Settings, res jobs.Result, err error, wall time.Duration)
 		l.OnRunFinished(rec)
 	}
 	l.settleLayout()
+}
+
+// shortRun is the wall time under which a run's speed-up is mostly noise:
+// a scheduler's hiccup, a worker's start-up or a cold cache weighs as much as
+// the work.
+const shortRun = time.Second
+
+// tooShort says, for a run shorter than shortRun, that its speed-up means
+// little, and what to do about it.
+func tooShort(r jobs.Result) string {
+	if time.Duration(r.WallSeconds*float64(time.Second)) >= shortRun {
+		return ""
+	}
+	return fmt.Sprintf(" It took under %.0f s: too short for its speed-up to mean much; try more images.", shortRun.Seconds())
 }
 
 func workersText(r jobs.Result) string {

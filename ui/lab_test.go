@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -193,11 +194,14 @@ func TestBlockingRunFreezesAndSaysSo(t *testing.T) {
 	s.Images, s.Task, s.Mode = 2, jobs.Thumbnail, jobs.Blocking
 	l.show(s)
 	var rec RunRecord
-	l.OnRunFinished = func(r RunRecord) { rec = r }
-	// Tapping Run does the whole run inside the callback, on this goroutine.
+	var runner int64
+	l.OnRunFinished = func(r RunRecord) { rec, runner = r, goid() }
+	// Tapping Run prepares the pictures off the UI goroutine, then does the
+	// whole run in one function posted to it: here, this test's goroutine.
 	test.Tap(l.ctl.run)
-	if rec.OK != 2 || rec.Mode != jobs.Blocking {
-		t.Fatalf("the run did not finish inside the tap: %+v", rec)
+	q.until(t, "the blocking run", time.Minute, func() bool { return rec.Mode != "" })
+	if rec.OK != 2 || rec.Mode != jobs.Blocking || runner != goid() {
+		t.Fatalf("the run did not finish on the UI goroutine: %+v", rec)
 	}
 	if rec.UI.FrozenSeconds < rec.WallSeconds {
 		t.Errorf("frozen %v s, run %v s", rec.UI.FrozenSeconds, rec.WallSeconds)
@@ -919,5 +923,48 @@ func TestAWrongImageCountDoesNotMoveRun(t *testing.T) {
 	l.win.Content().Refresh()
 	if after := l.ctl.run.Position(); after != before || l.ctl.images.Validate() == nil {
 		t.Errorf("Run moved from %v to %v", before, after)
+	}
+}
+
+// goid is the calling goroutine's ID, from its stack's first line.
+func goid() int64 {
+	b := make([]byte, 64)
+	b = b[:runtime.Stack(b, false)]
+	f := strings.Fields(string(b))
+	n, _ := strconv.ParseInt(f[1], 10, 64)
+	return n
+}
+
+// TestPreparingTheGalleryIsItsOwnStep: the first run on an empty cache
+// generates the gallery off the UI goroutine, with its progress in the
+// summary, and the run's figures (a blocking run's freeze above all) start
+// after it.
+func TestPreparingTheGalleryIsItsOwnStep(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	l, q := newTestLab(t)
+	s := DefaultSettings()
+	s.Images, s.Task, s.Mode = 3, jobs.Thumbnail, jobs.Blocking
+	l.show(s)
+	var rec RunRecord
+	l.OnRunFinished = func(r RunRecord) { rec = r }
+	tap := time.Now()
+	test.Tap(l.ctl.run)
+	sawProgress := false
+	q.until(t, "the run", 2*time.Minute, func() bool {
+		sawProgress = sawProgress || strings.HasPrefix(l.prog.summary.Text, "Generating the gallery, once:")
+		return rec.Mode != ""
+	})
+	total := time.Since(tap).Seconds()
+	if !sawProgress {
+		t.Error("no progress shown while the gallery was generated")
+	}
+	if rec.OK != 3 || rec.WallSeconds > total-0.1 || rec.UI.FrozenSeconds > total-0.1 {
+		t.Errorf("run %.2f s, frozen %.2f s, of %.2f s from the tap: the preparation was counted", rec.WallSeconds, rec.UI.FrozenSeconds, total)
+	}
+}
+
+func TestTooShortARunSaysSo(t *testing.T) {
+	if tooShort(jobs.Result{WallSeconds: 0.4}) == "" || tooShort(jobs.Result{WallSeconds: 3}) != "" {
+		t.Error("tooShort")
 	}
 }

@@ -26,7 +26,7 @@ type Settings struct {
 
 // DefaultSettings is what a first launch shows.
 func DefaultSettings() Settings {
-	return Settings{Source: "builtin", Images: 48, Latency: 150 * time.Millisecond,
+	return Settings{Source: "builtin", Images: 200, Latency: 150 * time.Millisecond,
 		Task: jobs.Thumbnail, Mode: jobs.Goroutines, Workers: runtime.NumCPU(), Decoder: thumb.Fast}
 }
 

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 
@@ -61,6 +62,13 @@ func DefaultDir() (string, error) {
 // through sizes, generating into dir those not there yet, on all cores. Files
 // are written atomically, so an interrupted or concurrent Ensure is safe.
 func Ensure(ctx context.Context, dir string, count int, sizes []Size) ([]Image, error) {
+	return EnsureProgress(ctx, dir, count, sizes, nil)
+}
+
+// EnsureProgress is Ensure that calls progress, when set, with how many
+// pictures it has generated and how many it must, after each (from any
+// goroutine); it is not called when every picture is cached.
+func EnsureProgress(ctx context.Context, dir string, count int, sizes []Size, progress func(made, toMake int)) ([]Image, error) {
 	if count < 0 {
 		return nil, fmt.Errorf("gallery size %d is negative", count)
 	}
@@ -74,11 +82,19 @@ func Ensure(ctx context.Context, dir string, count int, sizes []Size) ([]Image, 
 		return nil, err
 	}
 	imgs := make([]Image, count)
+	var toMake int
+	for i := range imgs {
+		s := sizes[i%len(sizes)]
+		if _, err := os.Stat(filepath.Join(dir, fileName(i, s))); err != nil {
+			toMake++
+		}
+	}
+	var made atomic.Int64
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.NumCPU())
 	for i := range imgs {
 		s := sizes[i%len(sizes)]
-		name := fmt.Sprintf("photo-%04d-%dx%d.jpg", i+1, s.W, s.H)
+		name := fileName(i, s)
 		imgs[i] = Image{Name: name, Width: s.W, Height: s.H, Path: filepath.Join(dir, name)}
 		g.Go(func() error {
 			if err := ctx.Err(); err != nil {
@@ -91,6 +107,9 @@ func Ensure(ctx context.Context, dir string, count int, sizes []Size) ([]Image, 
 				})
 				if err != nil {
 					return fmt.Errorf("generating %s: %w", name, err)
+				}
+				if progress != nil {
+					progress(int(made.Add(1)), toMake)
 				}
 				fi, err = os.Stat(imgs[i].Path)
 			}
@@ -106,6 +125,9 @@ func Ensure(ctx context.Context, dir string, count int, sizes []Size) ([]Image, 
 	}
 	return imgs, nil
 }
+
+// fileName is the file name of picture i of size s.
+func fileName(i int, s Size) string { return fmt.Sprintf("photo-%04d-%dx%d.jpg", i+1, s.W, s.H) }
 
 // Picture draws the photo-like picture number seed at w×h: a sky-to-ground
 // gradient, overlapping discs and boxes, fine texture and per-pixel noise.

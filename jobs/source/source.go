@@ -25,6 +25,9 @@ type Options struct {
 	Sizes    []gallery.Size  // built-in picture sizes, cycled; nil: gallery.PhotoSizes
 	Network  gallery.Network // of the built-in server
 	CacheDir string          // where the built-in gallery is kept; "": gallery.DefaultDir()
+	// Progress, when set, hears how the built-in gallery's generation goes:
+	// pictures made of those to make (see gallery.EnsureProgress).
+	Progress func(made, toMake int)
 }
 
 // Source is the items of a run and what serves them.
@@ -50,7 +53,7 @@ func Open(ctx context.Context, spec string, opt Options) (*Source, error) {
 				return nil, err
 			}
 		}
-		imgs, err := gallery.Ensure(ctx, dir, opt.Images, opt.Sizes)
+		imgs, err := gallery.EnsureProgress(ctx, dir, opt.Images, opt.Sizes, opt.Progress)
 		if err != nil {
 			return nil, err
 		}
