@@ -61,13 +61,36 @@ func chartRows(runs []RunRecord) []fyne.CanvasObject {
 		name := widget.NewLabel(fmt.Sprintf("%s, %s ×%d: %.2f s", taskLabels[r.Task], modeLabels[r.Mode], r.Workers, r.WallSeconds))
 		name.Truncation = fyne.TextTruncateEllipsis
 		text := widget.NewLabel(fmt.Sprintf("%.2f× of %.0f× ideal (%.0f%%)", *r.Speedup, ideal, 100**r.Speedup/ideal))
+		note := ""
+		if base, ok := baseline(runs, r); ok {
+			note = jobs.SpeedupNote(base.Result, r.Result, ideal)
+		}
 		track := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 		bar := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
 		mark := canvas.NewRectangle(color.NRGBA{0xee, 0x6c, 0x4d, 0xff})
 		bars := container.New(&barsLayout{frac: float32(*r.Speedup / scale), ideal: float32(ideal / scale)}, track, bar, mark)
 		rows = append(rows, container.NewGridWithColumns(3, name, container.NewPadded(bars), text))
+		if note != "" { // a figure that would mislead says why, where it is
+			text.SetText(text.Text + " — see below")
+			n := widget.NewLabel(note)
+			n.Wrapping = fyne.TextWrapWord
+			n.TextStyle = fyne.TextStyle{Italic: true}
+			rows = append(rows, n)
+		}
 	}
 	return rows
+}
+
+// baseline is the run r's speed-up is measured against (see
+// jobs.SetSpeedups): the first one-worker run of the same task, items and
+// decoder.
+func baseline(runs []RunRecord, r RunRecord) (RunRecord, bool) {
+	for _, b := range runs {
+		if b.Task == r.Task && b.Items == r.Items && b.Decoder == r.Decoder && (b.Mode == jobs.Sequential || b.Mode == jobs.Blocking) {
+			return b, true
+		}
+	}
+	return RunRecord{}, false
 }
 
 func (l *Lab) buildChart() fyne.CanvasObject {

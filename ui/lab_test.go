@@ -452,6 +452,28 @@ func TestChartShowsSpeedupAgainstIdeal(t *testing.T) {
 	}
 }
 
+// TestASpeedupAboveTheIdealSaysWhy: a bar past 100% comes with the reason,
+// from the two runs' CPU per item.
+func TestASpeedupAboveTheIdealSaysWhy(t *testing.T) {
+	if runtime.NumCPU() < 2 {
+		t.Skip("the ideal of two workers is 1× on one core")
+	}
+	one, sup := 1.0, 2.4
+	cpu7, cpu6 := 7.2, 6.2
+	runs := []RunRecord{
+		{Result: jobs.Result{Task: jobs.Thumbnail, Mode: jobs.Sequential, Workers: 1, OK: 24, WallSeconds: 7.2, WorkCPUSeconds: &cpu7, Speedup: &one, Decoder: "std"}},
+		{Result: jobs.Result{Task: jobs.Thumbnail, Mode: jobs.Goroutines, Workers: 2, OK: 24, WallSeconds: 3.0, WorkCPUSeconds: &cpu6, Speedup: &sup, Decoder: "std"}},
+	}
+	rows := chartRows(runs)
+	if len(rows) != 3 {
+		t.Fatalf("%d rows, want the two runs and a note", len(rows))
+	}
+	note := rows[2].(*widget.Label).Text
+	if !strings.Contains(note, "Above the ideal of 2×") || !strings.Contains(note, "16% more CPU") {
+		t.Errorf("note %q", note)
+	}
+}
+
 func TestFitsA1024x700Screen(t *testing.T) {
 	l, _ := newTestLab(t)
 	min := l.win.Content().MinSize()

@@ -64,6 +64,11 @@ func runCPU(ctx context.Context, e *Env) (*Outcome, error) {
 		SpeedupGoroutine: speedup(runs[0], runs[2]), SpeedupProcesses: speedup(runs[0], runs[3])}
 	o := &Outcome{Runs: runs, Measured: m, Answer: m.SpeedupOneCore}
 	o.Holds, o.Verdict = m.judge(c)
+	for _, r := range runs[2:] {
+		if n := jobs.SpeedupNote(runs[0], r, float64(c)); n != "" {
+			o.Notes = append(o.Notes, runName(r)+": "+n)
+		}
+	}
 	return o, nil
 }
 

@@ -85,8 +85,16 @@ func runScaling(ctx context.Context, e *Env) (*Outcome, error) {
 		runs = append(runs, rs...)
 	}
 	m := ScalingFrom(runs, e.cores)
+	var notes []string
+	for _, r := range runs {
+		if base := runs[len(ws)]; r.Task == jobs.Thumbnail && r.Workers > 1 {
+			if n := jobs.SpeedupNote(base, r, float64(min(r.Workers, e.cores))); n != "" {
+				notes = append(notes, runName(r)+": "+n)
+			}
+		}
+	}
 	top := strconv.Itoa(ws[len(ws)-1])
-	o := &Outcome{Runs: runs, Measured: m, Answer: m.Thumbnail["16"]}
+	o := &Outcome{Runs: runs, Measured: m, Answer: m.Thumbnail["16"], Notes: notes}
 	o.Holds, o.Verdict = m.judge(e.cores)
 	if _, ok := m.Thumbnail["16"]; !ok {
 		o.Answer = m.Thumbnail[top]
