@@ -68,7 +68,6 @@ func (l *Lab) buildGallery() fyne.CanvasObject {
 			img.ScaleMode = canvas.ImageScaleFastest // the picture is made at the cell's size
 			img.SetMinSize(cellPicture)
 			name := widget.NewLabel("")
-			name.Truncation = fyne.TextTruncateEllipsis
 			name.Alignment = fyne.TextAlignCenter
 			name.Hide()
 			return container.NewStack(img, container.NewVBox(layout.NewSpacer(), name, layout.NewSpacer()))
@@ -80,7 +79,7 @@ func (l *Lab) buildGallery() fyne.CanvasObject {
 			name := c.Objects[1].(*fyne.Container).Objects[1].(*widget.Label)
 			if it.Info.Thumbnail == "" { // nothing to picture: the name instead
 				img.Hide()
-				setText(name, it.Name)
+				setText(name, fitName(it.Name, cellPicture.Width))
 				name.Show()
 				return
 			}
@@ -325,4 +324,25 @@ func bytesText(n int64) string {
 		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// fitName shortens name to fit width, keeping two thirds of what fits from
+// its start (where a gallery's names differ: "photo-0001…") and the rest from
+// its end (the extension).
+func fitName(name string, width float32) string {
+	size, style := theme.TextSize(), fyne.TextStyle{}
+	room := width - 2*theme.InnerPadding()
+	r := []rune(name)
+	if fyne.MeasureText(name, size, style).Width <= room {
+		return name
+	}
+	for keep := len(r) - 1; keep > 2; keep-- {
+		head := (2*keep + 2) / 3
+		tail := keep - head
+		s := string(r[:head]) + "…" + string(r[len(r)-tail:])
+		if fyne.MeasureText(s, size, style).Width <= room {
+			return s
+		}
+	}
+	return string(r[:1]) + "…"
 }

@@ -990,3 +990,18 @@ func TestTooShortARunSaysSo(t *testing.T) {
 		t.Error("tooShort")
 	}
 }
+
+func TestGalleryNamesFitTheirCell(t *testing.T) {
+	test.NewTempApp(t)
+	long := "photo-0001-4000x3000.jpg"
+	got := fitName(long, cellPicture.Width)
+	if got == long || !strings.HasPrefix(got, "photo-00") || !strings.HasSuffix(got, "jpg") || !strings.Contains(got, "…") {
+		t.Errorf("fitName = %q", got)
+	}
+	if w := fyne.MeasureText(got, theme.TextSize(), fyne.TextStyle{}).Width; w > cellPicture.Width-2*theme.InnerPadding() {
+		t.Errorf("%q is %v wide", got, w)
+	}
+	if fitName("a.jpg", cellPicture.Width) != "a.jpg" {
+		t.Error("a short name was cut")
+	}
+}
