@@ -17,23 +17,17 @@ import (
 // prediction; its runs land in Results like any run, and the outcome is kept
 // for the next launch.
 func TestLessonPredictRunReveal(t *testing.T) {
-	l, q := newTestLab(t)
-	l.LessonQuick = true
-	v := &l.lessons
-	if v.current != lesson.All[0] || !strings.Contains(v.question.Text, "UI thread") {
-		t.Fatalf("the tab opens on %v: %q", v.current, v.question.Text)
+	if l, _ := newTestLab(t); l.lessons.current != lesson.All[0] || !strings.Contains(l.lessons.question.Text, "UI thread") {
+		t.Fatalf("the tab opens on %v: %q", l.lessons.current, l.lessons.question.Text)
 	}
-	v.pick.SetSelectedIndex(1) // io-bound
+	l, q, done := quickLesson(t, "io-bound")
+	v := &l.lessons
 	test.Type(v.prediction, "3x")
-	var done []lessonRecord
-	l.OnLessonFinished = func(r lessonRecord) { done = append(done, r) }
 	test.Tap(v.run)
 	if !v.run.Disabled() || !l.ctl.run.Disabled() {
 		t.Fatal("Run lesson and Run stay enabled during a lesson")
 	}
-	q.until(t, "the lesson to finish", 2*time.Minute, func() bool { return len(done) == 1 })
-
-	r := done[0]
+	r := waitLesson(t, q, done)
 	if r.Err != "" || r.Lesson != "io-bound" || r.Prediction == nil || *r.Prediction != 3 || r.Answer <= 0 || r.Verdict == "" {
 		t.Fatalf("lesson record: %+v", r)
 	}
@@ -82,6 +76,33 @@ func TestLessonPredictRunReveal(t *testing.T) {
 	if l2.lessons.prediction.Text != "3" || l2.lessons.verdict.Text != r.Verdict {
 		t.Errorf("a new window: %q %q", l2.lessons.prediction.Text, l2.lessons.verdict.Text)
 	}
+}
+
+// quickLesson is a test window on the lesson called name, in its quick form,
+// and the lessons it finishes, as they finish.
+func quickLesson(t *testing.T, name string) (*Lab, mainLoop, *[]lessonRecord) {
+	t.Helper()
+	l, q := newTestLab(t)
+	l.LessonQuick = true
+	for i, ls := range lesson.All {
+		if ls.Name == name {
+			l.lessons.pick.SetSelectedIndex(i)
+		}
+	}
+	if l.lessons.current.Name != name {
+		t.Fatalf("no lesson %q", name)
+	}
+	done := &[]lessonRecord{}
+	l.OnLessonFinished = func(r lessonRecord) { *done = append(*done, r) }
+	return l, q, done
+}
+
+// waitLesson runs the posted functions until a lesson has finished, and
+// returns it.
+func waitLesson(t *testing.T, q mainLoop, done *[]lessonRecord) lessonRecord {
+	t.Helper()
+	q.until(t, "the lesson to finish", 2*time.Minute, func() bool { return len(*done) == 1 })
+	return (*done)[0]
 }
 
 func TestBadPredictionIsRefused(t *testing.T) {
@@ -134,13 +155,9 @@ func TestParseLessonAutorun(t *testing.T) {
 // run on the UI goroutine, and the reveal is the frozen time the heartbeat
 // measured.
 func TestFreezeLessonFreezesTheUIThread(t *testing.T) {
-	l, q := newTestLab(t)
-	l.LessonQuick = true
-	var done []lessonRecord
-	l.OnLessonFinished = func(r lessonRecord) { done = append(done, r) }
+	l, q, done := quickLesson(t, "freeze")
 	test.Tap(l.lessons.run)
-	q.until(t, "the lesson to finish", 2*time.Minute, func() bool { return len(done) == 1 })
-	r := done[0]
+	r := waitLesson(t, q, done)
 	m, ok := r.Measured.(lesson.FreezeMeasured)
 	if r.Err != "" || !ok || m.StandInLoop || m.BlockingSeconds <= 0 || r.Answer != m.FrozenSeconds {
 		t.Fatalf("%+v", r)
@@ -156,19 +173,14 @@ func TestFreezeLessonFreezesTheUIThread(t *testing.T) {
 // TestKillAWorker: during the isolation lesson, Kill a worker kills the
 // next worker process to start an item; the lesson counts it.
 func TestKillAWorker(t *testing.T) {
-	l, q := newTestLab(t)
-	l.LessonQuick = true
+	l, q, done := quickLesson(t, "isolation")
 	v := &l.lessons
-	v.pick.SetSelectedIndex(6)
-	if v.current.Name != "isolation" || !v.kill.Visible() || !v.kill.Disabled() {
-		t.Fatalf("%s: kill visible %v, disabled %v", v.current.Name, v.kill.Visible(), v.kill.Disabled())
+	if !v.kill.Visible() || !v.kill.Disabled() {
+		t.Fatalf("kill visible %v, disabled %v", v.kill.Visible(), v.kill.Disabled())
 	}
-	var done []lessonRecord
-	l.OnLessonFinished = func(r lessonRecord) { done = append(done, r) }
 	test.Tap(v.run)
 	test.Tap(v.kill)
-	q.until(t, "the lesson to finish", 2*time.Minute, func() bool { return len(done) == 1 })
-	m := done[0].Measured.(lesson.IsolationMeasured)
+	m := waitLesson(t, q, done).Measured.(lesson.IsolationMeasured)
 	if len(m.KilledPIDs) < 1 || m.KilledFailedItems != len(m.KilledPIDs) || m.OKItems != m.Items-len(m.KilledPIDs) || !v.kill.Disabled() {
 		t.Errorf("%+v; kill disabled %v", m, v.kill.Disabled())
 	}
@@ -218,17 +230,12 @@ func TestBeTheScheduler(t *testing.T) {
 // TestScalingChartFillsInLive: the scaling lesson's chart is shown after
 // its first runs, before the lesson ends.
 func TestScalingChartFillsInLive(t *testing.T) {
-	l, q := newTestLab(t)
-	l.LessonQuick = true
+	l, q, done := quickLesson(t, "scaling")
 	v := &l.lessons
-	v.pick.SetSelectedIndex(3)
-	var done []lessonRecord
-	l.OnLessonFinished = func(r lessonRecord) { done = append(done, r) }
-	l.OnRunFinished = func(RunRecord) {}
 	test.Tap(v.run)
-	q.until(t, "the chart before the end", 2*time.Minute, func() bool { return v.chart.Visible() || len(done) > 0 })
-	if len(done) > 0 {
+	q.until(t, "the chart before the end", 2*time.Minute, func() bool { return v.chart.Visible() || len(*done) > 0 })
+	if len(*done) > 0 {
 		t.Fatal("no chart before the lesson ended")
 	}
-	q.until(t, "the lesson to finish", 2*time.Minute, func() bool { return len(done) == 1 })
+	waitLesson(t, q, done)
 }
