@@ -170,25 +170,38 @@ func readLimited(path string, max int64, buf []byte) ([]byte, error) {
 	return data, nil
 }
 
-// stdFit decodes with Go's decoders at full size, reduces by the largest
-// integer factor that keeps twice the thumbnail's size (a box average, as
-// PIL's thumbnail does for every format), fits the rest with Lanczos, and
-// turns the small result upright.
+// stdFit reduces the picture by the largest integer factor that keeps twice
+// the thumbnail's size (a box average, as PIL's thumbnail does for every
+// format), fits the rest with Lanczos, and turns the small result upright.
+// An 8-bit RGB or RGBA PNG is decoded and reduced row by row (reducePNG:
+// its decode phase includes the reduction); anything else is decoded whole
+// by Go's decoders, then reduced.
 func stdFit(data []byte, cfg imagecheck.Config, box int, info *Info, t0 time.Time) (image.Image, error) {
-	img, _, err := image.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("decoding %s: %w", cfg.Format, err)
-	}
-	b := img.Bounds()
-	o := orientation(data)
-	info.SrcWidth, info.SrcHeight = b.Dx(), b.Dy()
-	if o >= 5 {
-		info.SrcWidth, info.SrcHeight = b.Dy(), b.Dx()
+	tw, th := fitSize(cfg.Width, cfg.Height, box, box) // like PIL, never enlarge
+	k := reduceFactor(cfg.Width, cfg.Height, tw, th)
+	small, err := (*image.RGBA)(nil), errNotPlainPNG
+	if cfg.Format == "png" {
+		small, err = reducePNG(data, cfg, k)
 	}
 	t1 := time.Now()
+	switch {
+	case errors.Is(err, errNotPlainPNG):
+		img, _, err := image.Decode(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("decoding %s: %w", cfg.Format, err)
+		}
+		t1 = time.Now()
+		small = reduce(img, k)
+	case err != nil:
+		return nil, fmt.Errorf("decoding %s: %w", cfg.Format, err)
+	}
 	info.Timings.Decode = t1.Sub(t0)
-	tw, th := fitSize(b.Dx(), b.Dy(), box, box) // like PIL, never enlarge
-	out := upright(fit(reduce(img, reduceFactor(b.Dx(), b.Dy(), tw, th)), tw, th, Lanczos), o)
+	o := orientation(data)
+	info.SrcWidth, info.SrcHeight = cfg.Width, cfg.Height
+	if o >= 5 {
+		info.SrcWidth, info.SrcHeight = cfg.Height, cfg.Width
+	}
+	out := upright(fit(small, tw, th, Lanczos), o)
 	info.Timings.Resize = time.Since(t1)
 	return out, nil
 }
