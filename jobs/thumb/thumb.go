@@ -54,8 +54,10 @@ type Info struct {
 type Decoder string
 
 const (
-	// Std decodes every format with Go's decoders at full size, reduces it
-	// by an integer factor (see reduce) and fits the rest with Lanczos.
+	// Std decodes JPEGs with Go's decoder at full size, as every format
+	// but 8-bit RGB(A) PNG (see reducePNG) is decoded; then the picture is
+	// reduced by an integer factor (see reduce) and the rest fitted with
+	// Lanczos.
 	Std Decoder = "std"
 	// Fast decodes JPEGs with libjpeg-turbo reduced in the DCT, fits them
 	// with FastFilter and encodes with libjpeg-turbo, as PIL's
