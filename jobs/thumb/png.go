@@ -24,7 +24,9 @@ var errNotPlainPNG = errors.New("not an 8-bit, non-interlaced RGB or RGBA PNG")
 // It does what image/png does, faster: it checks every chunk's CRC,
 // inflates the pixel data whole with libdeflate (four times as fast as
 // compress/flate here), undoes each row's filter in place, and feeds the
-// rows to a boxer, so the full picture is never held as RGBA.
+// rows to a boxer, so the full picture is never held as RGBA. To hold no
+// second copy of the compressed data, it moves the IDAT chunks' contents
+// together inside data: data is overwritten.
 // cfg is what imagecheck read from the same data: its pixel cap bounds what
 // is allocated here.
 func reducePNG(data []byte, cfg imagecheck.Config, k int) (*image.RGBA, error) {
@@ -33,8 +35,8 @@ func reducePNG(data []byte, cfg imagecheck.Config, k int) (*image.RGBA, error) {
 		return nil, errors.New("png: not a PNG")
 	}
 	var w, h, bpp int
-	idat := (*idats.Get().(*[]byte))[:0]
-	defer func() { idats.Put(&idat) }()
+	idat := 0 // compressed bytes gathered at data[start:start+idat]
+	start := 0
 	for p := len(sig); ; {
 		if p+12 > len(data) {
 			return nil, errors.New("png: truncated before IEND")
@@ -69,17 +71,23 @@ func reducePNG(data []byte, cfg imagecheck.Config, k int) (*image.RGBA, error) {
 				return nil, errNotPlainPNG
 			}
 		case "tRNS":
+			if idat > 0 { // data is already overwritten: too late for image/png
+				return nil, errors.New("png: tRNS after IDAT")
+			}
 			return nil, errNotPlainPNG
 		case "IDAT":
 			if bpp == 0 {
 				return nil, errors.New("png: IDAT before IHDR")
 			}
-			idat = append(idat, body...)
+			if start == 0 {
+				start = p - n - 4 // this chunk's body; later bodies move back to follow it
+			}
+			idat += copy(data[start+idat:], body)
 		case "IEND":
 			if bpp == 0 {
 				return nil, errors.New("png: no IHDR")
 			}
-			return unfilterRows(idat, w, h, bpp, k)
+			return unfilterRows(data[start:start+idat], w, h, bpp, k)
 		}
 	}
 }
@@ -182,9 +190,6 @@ func premultiply(dst, src []byte) {
 	}
 }
 
-// idats and inflated hold a PNG's compressed and inflated pixel data for
-// reuse, as pixels does a JPEG's.
-var (
-	idats    = sync.Pool{New: func() any { return new([]byte) }}
-	inflated = sync.Pool{New: func() any { return new([]byte) }}
-)
+// inflated holds a PNG's inflated pixel data for reuse, as pixels does a
+// JPEG's.
+var inflated = sync.Pool{New: func() any { return new([]byte) }}

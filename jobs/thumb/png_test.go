@@ -112,7 +112,7 @@ func TestReducePNG(t *testing.T) {
 		}
 		for _, k := range []int{1, 2, 3, 7} {
 			t.Run(name+", every filter: image/png's decode, reduced", func(t *testing.T) {
-				got, err := reducePNG(data, cfg, k)
+				got, err := reducePNG(bytes.Clone(data), cfg, k) // it overwrites data
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -145,7 +145,7 @@ func TestReducePNG(t *testing.T) {
 			}
 		}
 		for n := 0; n < len(data); n += 13 {
-			if _, err := reducePNG(data[:n], cfg, 2); err == nil {
+			if _, err := reducePNG(bytes.Clone(data[:n]), cfg, 2); err == nil {
 				t.Fatalf("cut at %d, no error", n)
 			}
 		}
