@@ -94,14 +94,14 @@ func BenchmarkThumbnailSteps(b *testing.B) {
 		}
 	})
 	small := reduce(rgba, k)
-	b.Run("fit Lanczos", func(b *testing.B) {
+	b.Run("resample Lanczos", func(b *testing.B) {
 		for b.Loop() {
-			fit(small, tw, th, Lanczos)
+			resample(small, tw, th, Lanczos)
 		}
 	})
-	b.Run("fit CatmullRom", func(b *testing.B) {
+	b.Run("resample CatmullRom", func(b *testing.B) {
 		for b.Loop() {
-			fit(small, tw, th, FastFilter)
+			resample(small, tw, th, FastFilter)
 		}
 	})
 	b.Run("imaging CatmullRom after reduce", func(b *testing.B) {

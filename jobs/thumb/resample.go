@@ -79,13 +79,13 @@ func newTaps(in, out int, f Filter) taps {
 	return t
 }
 
-// fit resamples src, premultiplied, to w×h with f: one pass along rows into
+// resample resizes src, premultiplied, to w×h with f: one pass along rows into
 // 8-bit pixels, one along columns, integer weights, PIL's way. Unlike
 // imaging.Resize, which spreads every resize over GOMAXPROCS goroutines, it
 // runs on the calling goroutine alone: a thumbnail made beside a window
 // competes with it for no more than the one thread it was given.
 // TestNoFanOut checks it.
-func fit(src *image.RGBA, w, h int, f Filter) *image.RGBA {
+func resample(src *image.RGBA, w, h int, f Filter) *image.RGBA {
 	sw, sh := src.Rect.Dx(), src.Rect.Dy()
 	if sw == w && sh == h {
 		return src

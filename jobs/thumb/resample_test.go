@@ -30,7 +30,7 @@ func TestFitKeepsFlatColoursAndAlpha(t *testing.T) {
 		copy(src.Pix[i:], []byte{40, 60, 80, 128}) // premultiplied, half transparent
 	}
 	for _, f := range []Filter{Lanczos, CatmullRom} {
-		got := fit(src, 31, 17, f)
+		got := resample(src, 31, 17, f)
 		for i := 0; i < len(got.Pix); i += 4 {
 			if !bytes.Equal(got.Pix[i:i+4], []byte{40, 60, 80, 128}) {
 				t.Fatalf("pixel %d is %v: weights do not sum to one", i/4, got.Pix[i:i+4])

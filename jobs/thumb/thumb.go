@@ -203,7 +203,7 @@ func stdFit(data []byte, cfg imagecheck.Config, box int, info *Info, t0 time.Tim
 	if o >= 5 {
 		info.SrcWidth, info.SrcHeight = cfg.Height, cfg.Width
 	}
-	out := upright(fit(small, tw, th, Lanczos), o)
+	out := upright(resample(small, tw, th, Lanczos), o)
 	info.Timings.Resize = time.Since(t1)
 	return out, nil
 }
@@ -220,7 +220,7 @@ func stdFit(data []byte, cfg imagecheck.Config, box int, info *Info, t0 time.Tim
 //     decode picks the largest reduction keeping the thumbnail's size.
 //  2. halveTo averages 2×2 blocks for pictures still twice the thumbnail at
 //     1/8 (16 times the thumbnail a side: 4096 pixels for 256).
-//  3. fit resamples what remains, at most a halving, with FastFilter.
+//  3. resample fits what remains, at most a halving, with FastFilter.
 //
 // The small result is then turned upright (cheaper than turning the decoded
 // picture, and the same: the box is square). The caller calls release,
@@ -244,7 +244,7 @@ func fastFit(data []byte, cfg imagecheck.Config, box int, info *Info, t0 time.Ti
 	info.Timings.Decode = t1.Sub(t0)
 	half := halveTo(img, tw, th)
 	opaque := &image.RGBA{Pix: half.Pix, Stride: half.Stride, Rect: half.Rect} // premultiplied already
-	out := upright(fit(opaque, tw, th, FastFilter), o)
+	out := upright(resample(opaque, tw, th, FastFilter), o)
 	info.Timings.Resize = time.Since(t1)
 	return out, release, nil
 }
