@@ -24,7 +24,7 @@ func TestUprightIsImagingsOrientation(t *testing.T) {
 	}
 }
 
-func TestFitKeepsFlatColoursAndAlpha(t *testing.T) {
+func TestResampleKeepsFlatColoursAndAlpha(t *testing.T) {
 	src := image.NewRGBA(image.Rect(0, 0, 90, 60))
 	for i := 0; i < len(src.Pix); i += 4 {
 		copy(src.Pix[i:], []byte{40, 60, 80, 128}) // premultiplied, half transparent
