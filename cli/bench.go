@@ -1,16 +1,19 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -180,11 +183,11 @@ func idealDownload(items, workers int, bytes int64, nw gallery.Network) time.Dur
 
 func printTable(w io.Writer, rs []jobs.Result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "task\tdecoder\tmode\tworkers\tcores\titems\tok\tfailed\twall s\tcpu s\timg/s\tspeed-up\tideal s\t")
+	fmt.Fprintln(tw, "task\tdecoder\tmode\tworkers\tcores\titems\tok\tfailed\twall s\tcpu s\timg/s\tspeed-up\tideal s\tformats\t")
 	for _, r := range rs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%.2f\t%.2f\t%.1f\t%s\t%s\t\n",
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%.2f\t%.2f\t%.1f\t%s\t%s\t%s\t\n",
 			r.Task, optionalText(r.Decoder), r.Mode, r.Workers, r.Cores, r.Items, r.OK, r.Failed, r.WallSeconds, r.CPUSeconds,
-			float64(r.OK)/r.WallSeconds, ratio(r.Speedup), optional(r.IdealSeconds))
+			float64(r.OK)/r.WallSeconds, ratio(r.Speedup), optional(r.IdealSeconds), formats(r.Formats))
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
@@ -212,6 +215,17 @@ func printTable(w io.Writer, rs []jobs.Result) {
 			fmt.Fprintf(w, "%s failed: %s (%s): %s\n", r.Mode, e.Name, e.Stage, e.Error)
 		}
 	}
+}
+
+// formats lists counts by format, the most common first: "png 10, jpeg 2".
+func formats(m map[string]int) string {
+	names := slices.Collect(maps.Keys(m))
+	slices.SortFunc(names, func(a, b string) int { return cmp.Or(cmp.Compare(m[b], m[a]), cmp.Compare(a, b)) })
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = fmt.Sprintf("%s %d", n, m[n])
+	}
+	return optionalText(strings.Join(parts, ", "))
 }
 
 func ratio(p *float64) string {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/disintegration/imaging"
+
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/gallery"
 )
@@ -96,7 +98,7 @@ func TestBenchJSON(t *testing.T) {
 				t.Errorf("run %d has no %q", i, k)
 			}
 		}
-		if r["mode"] != mode || r["ok"] != 3.0 || r["speedup"] == nil {
+		if f, _ := r["formats"].(map[string]any); r["mode"] != mode || r["ok"] != 3.0 || r["speedup"] == nil || len(f) != 1 || f["jpeg"] != 3.0 {
 			t.Errorf("run %d: %v", i, r)
 		}
 	}
@@ -118,6 +120,23 @@ func TestBenchJSON(t *testing.T) {
 	}
 	if img, err := png.Decode(mustOpen(t, pngFile)); err != nil || img.Bounds().Dx() != 1400 {
 		t.Errorf("timeline png: %v", err)
+	}
+}
+
+func TestBenchTableCountsFormats(t *testing.T) {
+	dir := t.TempDir()
+	pic := gallery.Picture(1, 64, 48)
+	for _, name := range []string{"a.png", "b.png", "c.jpg"} {
+		if err := imaging.Save(pic, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := Bench([]string{"--task", "thumbnail", "--source", "dir:" + dir, "--modes", "sequential"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "formats") || !strings.Contains(stdout.String(), "png 2, jpeg 1") {
+		t.Errorf("no count of formats in the table:\n%s", stdout.String())
 	}
 }
 

@@ -77,7 +77,8 @@ func (p Phases) Add(q Phases) Phases {
 type Info struct {
 	Download    string `json:"download,omitempty"` // downloaded file
 	Thumbnail   string `json:"thumbnail,omitempty"`
-	Bytes       int64  `json:"bytes"` // of the source image
+	Format      string `json:"format,omitempty"` // of the source image, sniffed from its bytes
+	Bytes       int64  `json:"bytes"`            // of the source image
 	Width       int    `json:"width"`
 	Height      int    `json:"height"`
 	ThumbWidth  int    `json:"thumb_width,omitempty"`

@@ -29,6 +29,9 @@ type Result struct {
 	// network allows for a download (set by the caller, which knows the network).
 	IdealSeconds *float64 `json:"ideal_seconds,omitempty"`
 	Bytes        int64    `json:"bytes"` // source bytes handled
+	// Formats counts the items that finished by their source's format
+	// (sniffed from the bytes): a PNG costs several times a JPEG's decode.
+	Formats map[string]int `json:"formats"`
 	// PhaseSeconds sums each phase over the items that finished.
 	PhaseSeconds map[string]float64 `json:"phase_seconds"`
 	Errors       []ItemError        `json:"errors"`

@@ -347,7 +347,7 @@ func (r *run) finish(it *itemState) {
 func (r *run) result(wall, cpu time.Duration, cores int) Result {
 	res := Result{Task: r.spec.Task, Mode: r.spec.Mode, Workers: r.spec.Workers, Cores: cores,
 		Items: len(r.items), WallSeconds: wall.Seconds(), CPUSeconds: cpu.Seconds(),
-		PhaseSeconds: map[string]float64{}, Errors: []ItemError{}}
+		Formats: map[string]int{}, PhaseSeconds: map[string]float64{}, Errors: []ItemError{}}
 	if r.spec.Task != Download {
 		res.Decoder = string(r.spec.Decoder)
 	}
@@ -360,6 +360,9 @@ func (r *run) result(wall, cpu time.Duration, cores int) Result {
 		case it.done:
 			res.OK++
 			res.Bytes += it.info.Bytes
+			if it.info.Format != "" {
+				res.Formats[it.info.Format]++
+			}
 			sum = sum.Add(it.info.Phases)
 		default:
 			res.Canceled++

@@ -86,12 +86,12 @@ func thumbPhases(info thumb.Info) Phases {
 }
 
 func (it *itemState) noteDownload(res fetch.Result) {
-	it.info.Download = res.Path
+	it.info.Download, it.info.Format = res.Path, res.Format
 	it.info.Bytes, it.info.Width, it.info.Height = res.Bytes, res.Width, res.Height
 }
 
 func (it *itemState) noteThumb(info thumb.Info) {
-	it.info.Thumbnail = info.Path
+	it.info.Thumbnail, it.info.Format = info.Path, info.Format
 	it.info.Bytes, it.info.Width, it.info.Height = info.SrcBytes, info.SrcWidth, info.SrcHeight
 	it.info.ThumbWidth, it.info.ThumbHeight, it.info.ThumbBytes = info.Width, info.Height, info.Bytes
 }

@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
 """Thumbnail throughput of concurrencylab against PIL, side by side, in rounds.
 
-Usage: scripts/vs_pil.py FOLDER [--rounds 5] [--bin ./concurrencylab] [--workers 2]
-                         [--decoders fast,std] [--json]
+Usage: scripts/vs_pil.py FOLDER [--rounds 5] [--bin [LABEL=]./concurrencylab ...]
+                         [--workers 2] [--decoders fast,std] [--json]
+
+FOLDER may hold JPEGs, PNGs, GIFs and WebPs (scripts/photo_folder.py makes
+one of large PNGs). For a folder without JPEGs, give --decoders fast: the
+decoder only chooses how JPEGs are decoded. Give --bin more than once, as
+LABEL=PATH, to compare builds (before and after a change) in the same rounds.
 
 Each round runs, on FOLDER, scripts/pil_thumbs.py (PIL one process, then
 ProcessPoolExecutor(WORKERS)), then `concurrencylab bench --task thumbnail`
@@ -42,25 +47,28 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folder")
     ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--bin", default=os.path.join(HERE, "..", "concurrencylab"))
+    ap.add_argument("--bin", action="append", help="[LABEL=]PATH of a concurrencylab binary; repeatable")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--decoders", default="fast,std")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     decoders = a.decoders.split(",")
+    bins = [b.split("=", 1) if "=" in b else ["", b] for b in a.bin or [os.path.join(HERE, "..", "concurrencylab")]]
+    runs = [(label, path, d) for label, path in bins for d in decoders]
     rows = []  # one dict per round
     for r in range(a.rounds):
         row, base = {}, {}
         before = pil(a.folder, a.workers)
         pils = [before]
-        for d in decoders:
-            rates = ours(a.bin, a.folder, a.workers, d)
+        for label, path, d in runs:
+            rates = ours(path, a.folder, a.workers, d)
             after = pil(a.folder, a.workers)
             pils.append(after)
             for mode, rate in rates.items():
-                row[f"{d} {mode}"] = rate
+                name = f"{label} {d} {mode}".strip()
+                row[name] = rate
                 i = 0 if mode == "sequential" else 1
-                base[f"{d} {mode}"] = (before[i] + after[i]) / 2
+                base[name] = (before[i] + after[i]) / 2
             before = after
         row["PIL one process"] = statistics.mean(p[0] for p in pils)
         row[f"PIL pool({a.workers})"] = statistics.mean(p[1] for p in pils)
@@ -80,9 +88,9 @@ def main():
         json.dump(summary, sys.stdout, indent=2)
         print()
         return
-    print(f"{'':22} {'img/s (median)':>14}  {'vs':18} {'ratio median':>12}  {'min–max':>11}")
+    print(f"{'':30} {'img/s (median)':>14}  {'vs':18} {'ratio median':>12}  {'min–max':>11}")
     for s in summary:
-        print(f"{s['impl']:22} {s['img_per_s_median']:14.1f}  {s['vs']:18} {s['ratio_median']:12.2f}"
+        print(f"{s['impl']:30} {s['img_per_s_median']:14.1f}  {s['vs']:18} {s['ratio_median']:12.2f}"
               f"  {s['ratio_min']:.2f}–{s['ratio_max']:.2f}")
 
 

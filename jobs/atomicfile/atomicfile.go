@@ -14,32 +14,67 @@ import (
 // and renaming it to path when fill succeeds. On any error the temporary file is
 // removed and path is left untouched. Data are not fsynced: the guarantee is about
 // what other readers see, not about surviving a power cut.
-func Write(path string, fill func(w io.Writer) error) (err error) {
+func Write(path string, fill func(w io.Writer) error) error {
 	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".*.part")
+	t, err := Create(dir, "."+base+".*.part")
 	if err != nil {
 		return err
 	}
-	tmp := f.Name()
+	defer t.Abort()
+	if err := fill(t); err != nil {
+		return err
+	}
+	return t.Commit(path)
+}
+
+// Temp is a temporary file that becomes a file under its final name only
+// when Commit renames it, for writers that learn that name from what they
+// write (a download named after its sniffed format).
+type Temp struct {
+	*os.File
+	done bool
+}
+
+// Create makes a temporary file in dir (the final file's folder, so the
+// rename stays within one file system), named after pattern as
+// os.CreateTemp does. Defer Abort.
+func Create(dir, pattern string) (*Temp, error) {
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return nil, err
+	}
+	return &Temp{File: f}, nil
+}
+
+// Commit closes the file and renames it to path, in the same folder. On an
+// error the temporary file is removed.
+func (t *Temp) Commit(path string) (err error) {
+	t.done = true
+	tmp := t.Name()
 	defer func() {
 		if err != nil {
-			f.Close()
 			os.Remove(tmp)
 		}
 	}()
-	if err = fill(f); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
+	if err = t.Close(); err != nil {
 		return fmt.Errorf("closing %s: %w", tmp, err)
 	}
 	if err = os.Chmod(tmp, 0o644); err != nil {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// Abort closes and removes the temporary file, unless Commit has run.
+func (t *Temp) Abort() {
+	if !t.done {
+		t.done = true
+		t.Close()
+		os.Remove(t.Name())
+	}
 }
 
 // WriteBytes is Write for data already in memory.

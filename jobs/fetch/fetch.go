@@ -2,7 +2,9 @@
 // shared client whose connection pool fits the number of workers, bounded
 // connect/header/body times, retries only for transient failures, a size limit
 // that fails instead of truncating, content sniffed from the bytes, and files
-// written atomically under names derived safely from the URL.
+// written atomically under names derived safely from the URL. A body streams
+// to a temporary file in the destination folder, so memory does not grow
+// with its size.
 package fetch
 
 import (
@@ -12,6 +14,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -79,20 +82,25 @@ func (e *StatusError) Error() string {
 }
 
 // Download fetches url, checks that it is an allowed image within the limits,
-// and writes it into dir under Name(url, format). Nothing is written on failure.
+// and writes it into dir under Name(url, format). The body streams into a
+// temporary file in dir, renamed once whole and checked; nothing is left in
+// dir on failure.
 func (c *Client) Download(ctx context.Context, url, dir string) (Result, error) {
 	if c.ItemTimeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.ItemTimeout)
 		defer cancel()
 	}
+	tmp, err := atomicfile.Create(dir, "."+Name(url, "")+".*.part")
+	if err != nil {
+		return Result{}, err
+	}
+	defer tmp.Abort()
 	start := time.Now()
 	var res Result
-	var data []byte
-	var err error
 	wait := c.Backoff
 	for res.Attempts = 1; ; res.Attempts++ {
-		data, err = c.get(ctx, url)
+		res.Bytes, err = c.get(ctx, url, tmp.File)
 		if err == nil || res.Attempts >= c.Attempts || !transient(err) {
 			break
 		}
@@ -107,6 +115,7 @@ func (c *Client) Download(ctx context.Context, url, dir string) (Result, error) 
 	}
 	res.Network = time.Since(start)
 	if err != nil {
+		res.Bytes = 0
 		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
 		}
@@ -115,47 +124,67 @@ func (c *Client) Download(ctx context.Context, url, dir string) (Result, error) 
 		}
 		return res, err
 	}
-	cfg, err := c.Limits.Check(data)
+	cfg, err := c.Limits.CheckAt(tmp, res.Bytes)
 	if err != nil {
 		return res, err
 	}
 	res.Format, res.Width, res.Height = cfg.Format, cfg.Width, cfg.Height
-	res.Bytes = int64(len(data))
 	res.Path = filepath.Join(dir, Name(url, cfg.Format))
-	return res, atomicfile.WriteBytes(res.Path, data)
+	return res, tmp.Commit(res.Path)
 }
 
-func (c *Client) get(ctx context.Context, url string) ([]byte, error) {
+// get writes the body of url over f (emptied first: a retry starts again)
+// and returns its length.
+func (c *Client) get(ctx context.Context, url string, f *os.File) (int64, error) {
+	if err := f.Truncate(0); err != nil {
+		return 0, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return 0, err
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	req.Header.Set("Accept", "image/*")
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
-		return nil, &StatusError{Code: resp.StatusCode, RetryAfter: retryAfter(resp.Header.Get("Retry-After"))}
+		return 0, &StatusError{Code: resp.StatusCode, RetryAfter: retryAfter(resp.Header.Get("Retry-After"))}
 	}
 	max := c.Limits.MaxBytes
 	if max > 0 && resp.ContentLength > max {
-		return nil, fmt.Errorf("body is %d bytes, over the %d byte limit", resp.ContentLength, max)
+		return 0, fmt.Errorf("body is %d bytes, over the %d byte limit", resp.ContentLength, max)
 	}
-	buf := make([]byte, 0, max64(resp.ContentLength, 0))
-	data, err := imagecheck.ReadAll(resp.Body, buf, max)
+	n, err := copyLimited(f, resp.Body, max)
 	if errors.Is(err, ErrTooLarge) {
-		return nil, fmt.Errorf("reading body: body %w (%d bytes)", err, max)
+		return n, fmt.Errorf("reading body: body %w (%d bytes)", err, max)
 	}
 	if err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, fmt.Errorf("body cut short after %d of %d bytes: %w", len(data), resp.ContentLength, err)
+			return n, fmt.Errorf("body cut short after %d of %d bytes: %w", n, resp.ContentLength, err)
 		}
-		return nil, fmt.Errorf("reading body: %w", err)
+		return n, fmt.Errorf("reading body: %w", err)
 	}
-	return data, nil
+	return n, nil
+}
+
+// copyLimited copies r to w through one small buffer, failing with
+// ErrTooLarge (never truncating) past max bytes when max > 0: it reads one
+// byte past the limit to tell a body of exactly max bytes from a longer one.
+func copyLimited(w io.Writer, r io.Reader, max int64) (int64, error) {
+	if max <= 0 {
+		return io.Copy(w, r)
+	}
+	n, err := io.Copy(w, io.LimitReader(r, max+1))
+	if err == nil && n > max {
+		return n, ErrTooLarge
+	}
+	return n, err
 }
 
 // ErrTooLarge is returned (wrapped) for a body over the size limit.
@@ -197,11 +226,4 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
-}
-
-func max64(a, b int64) int64 {
-	if a > b {
-		return a
-	}
-	return b
 }

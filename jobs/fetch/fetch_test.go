@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -151,5 +154,63 @@ func TestName(t *testing.T) {
 	}
 	if Name("http://x/a.jpg", "jpeg") == Name("http://y/a.jpg", "jpeg") {
 		t.Error("different URLs share a name")
+	}
+}
+
+// TestDownloadStreamsToDisk downloads bodies just under, at and just over an
+// 8 MiB limit, without Content-Length (so only counting can stop them), and
+// measures what the download allocates: a body held in memory would cost at
+// least its size.
+func TestDownloadStreamsToDisk(t *testing.T) {
+	const limit = 8 << 20
+	body := make([]byte, limit+1)
+	copy(body, pngBytes(t)) // a PNG header, then zeros: Check reads only the header
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/"))
+		for b := body[:n]; len(b) > 0; b = b[min(len(b), 1<<20):] { // chunked, 1 MiB a chunk
+			w.Write(b[:min(len(b), 1<<20)])
+			w.(http.Flusher).Flush()
+		}
+	}))
+	defer srv.Close()
+	c := New(1)
+	c.Limits.MaxBytes = limit
+	defer c.Close()
+	allocated := func(f func()) uint64 {
+		var m0, m1 runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m0)
+		f()
+		runtime.ReadMemStats(&m1)
+		return m1.TotalAlloc - m0.TotalAlloc
+	}
+	for _, n := range []int{limit - 1, limit, limit + 1} {
+		t.Run(fmt.Sprintf("%d bytes", n), func(t *testing.T) {
+			dir := t.TempDir()
+			var res Result
+			var err error
+			a := allocated(func() { res, err = c.Download(context.Background(), fmt.Sprintf("%s/%d", srv.URL, n), dir) })
+			t.Logf("%d bytes allocated for a %d byte body", a, n)
+			if a > limit/8 { // the client's and the test server's buffers: about 100 KB measured
+				t.Errorf("%d bytes allocated: the body was held in memory", a)
+			}
+			entries, _ := os.ReadDir(dir)
+			if n > limit {
+				if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "limit") {
+					t.Errorf("err %v, want one about the limit", err)
+				}
+				if len(entries) != 0 {
+					t.Errorf("%s left in the folder", entries[0].Name())
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := os.ReadFile(res.Path)
+			if res.Bytes != int64(n) || !bytes.Equal(got, body[:n]) || len(entries) != 1 || res.Format != "png" {
+				t.Fatalf("%+v: %d bytes on disk, %d files in the folder", res, len(got), len(entries))
+			}
+		})
 	}
 }

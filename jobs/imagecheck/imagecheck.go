@@ -12,6 +12,7 @@ import (
 	_ "image/gif"  // register decoders for DecodeConfig
 	_ "image/jpeg" //
 	_ "image/png"  //
+	"io"
 	"slices"
 
 	_ "golang.org/x/image/webp" //
@@ -44,13 +45,21 @@ type Config struct {
 // Check reads only the header of data and returns its format and size, or an
 // error when the format is not allowed or the image is too large.
 func (l Limits) Check(data []byte) (Config, error) {
-	if l.MaxBytes > 0 && int64(len(data)) > l.MaxBytes {
-		return Config{}, fmt.Errorf("image is %d bytes, over the %d byte limit", len(data), l.MaxBytes)
+	return l.CheckAt(bytes.NewReader(data), int64(len(data)))
+}
+
+// CheckAt is Check for size bytes read from r, such as a file being
+// downloaded: only the header is read.
+func (l Limits) CheckAt(r io.ReaderAt, size int64) (Config, error) {
+	if l.MaxBytes > 0 && size > l.MaxBytes {
+		return Config{}, fmt.Errorf("image is %d bytes, over the %d byte limit", size, l.MaxBytes)
 	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	cfg, format, err := image.DecodeConfig(io.NewSectionReader(r, 0, size))
 	if err != nil {
 		if errors.Is(err, image.ErrFormat) {
-			return Config{}, fmt.Errorf("%w (starts %q)", ErrNotImage, head(data))
+			start := make([]byte, min(size, 16))
+			n, _ := r.ReadAt(start, 0)
+			return Config{}, fmt.Errorf("%w (starts %q)", ErrNotImage, start[:n])
 		}
 		return Config{}, fmt.Errorf("reading %s header: %w", format, err)
 	}
@@ -66,11 +75,4 @@ func (l Limits) Check(data []byte) (Config, error) {
 			c.Width, c.Height, float64(px)/1e6, float64(l.MaxPixels)/1e6)
 	}
 	return c, nil
-}
-
-func head(data []byte) []byte {
-	if len(data) > 16 {
-		return data[:16]
-	}
-	return data
 }

@@ -1,0 +1,164 @@
+package thumb
+
+import (
+	"bytes"
+	"compress/zlib"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/png"
+	"testing"
+
+	"github.com/disintegration/imaging"
+
+	"concurrencylab/jobs/gallery"
+	"concurrencylab/jobs/imagecheck"
+)
+
+func encodePNG(t testing.TB, img image.Image) []byte {
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// filteredPNG encodes img (*image.RGBA, read as RGB, or *image.NRGBA) as a
+// PNG whose row y uses filter y%5, so that every filter is decoded.
+func filteredPNG(t testing.TB, img image.Image, bpp int) []byte {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	var raw []byte
+	prev := make([]byte, w*bpp)
+	for y := range h {
+		cur := make([]byte, 0, w*bpp)
+		for x := range w {
+			c := color.NRGBAModel.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.NRGBA)
+			cur = append(cur, []byte{c.R, c.G, c.B, c.A}[:bpp]...)
+		}
+		ft := byte(y % 5)
+		raw = append(raw, ft)
+		for i := range cur {
+			var a, up, ul int
+			if i >= bpp {
+				a, ul = int(cur[i-bpp]), int(prev[i-bpp])
+			}
+			up = int(prev[i])
+			pred := 0
+			switch ft {
+			case 1:
+				pred = a
+			case 2:
+				pred = up
+			case 3:
+				pred = (a + up) / 2
+			case 4:
+				p := a + up - ul
+				pa, pb, pc := abs(p-a), abs(p-up), abs(p-ul)
+				switch {
+				case pa <= pb && pa <= pc:
+					pred = a
+				case pb <= pc:
+					pred = up
+				default:
+					pred = ul
+				}
+			}
+			raw = append(raw, cur[i]-byte(pred))
+		}
+		prev = cur
+	}
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write(raw)
+	zw.Close()
+	var out bytes.Buffer
+	out.WriteString("\x89PNG\r\n\x1a\n")
+	chunk := func(typ string, body []byte) {
+		binary.Write(&out, binary.BigEndian, uint32(len(body)))
+		out.WriteString(typ)
+		out.Write(body)
+		binary.Write(&out, binary.BigEndian, crc32.ChecksumIEEE(append([]byte(typ), body...)))
+	}
+	ihdr := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, uint32(w)), uint32(h))
+	chunk("IHDR", append(ihdr, 8, map[int]byte{3: 2, 4: 6}[bpp], 0, 0, 0))
+	zb := z.Bytes()
+	chunk("IDAT", zb[:len(zb)/2]) // two IDAT chunks: the data span them
+	chunk("IDAT", zb[len(zb)/2:])
+	chunk("IEND", nil)
+	return out.Bytes()
+}
+
+func TestReducePNG(t *testing.T) {
+	photo := gallery.Picture(2, 700, 500)
+	alpha := imaging.Clone(photo)
+	for i := 3; i < len(alpha.Pix); i += 4 {
+		alpha.Pix[i] = uint8(i / 4 % 700 * 255 / 699) // transparent on the left to opaque on the right
+	}
+	for name, c := range map[string]struct {
+		img image.Image
+		bpp int
+	}{"RGB": {photo, 3}, "RGBA": {alpha, 4}} {
+		data := filteredPNG(t, c.img, c.bpp)
+		cfg, err := imagecheck.Default.Check(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		full, err := png.Decode(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []int{1, 2, 3, 7} {
+			t.Run(name+", every filter: image/png's decode, reduced", func(t *testing.T) {
+				got, err := reducePNG(bytes.Clone(data), cfg, k) // it overwrites data
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := reduce(full, k); got.Rect != want.Rect || !bytes.Equal(got.Pix, want.Pix) {
+					t.Fatalf("by %d: %v differs from image/png's %v", k, got.Rect, want.Rect)
+				}
+			})
+		}
+	}
+	t.Run("other kinds of PNG go to image/png", func(t *testing.T) {
+		gray := image.NewGray(image.Rect(0, 0, 8, 8))
+		pal := image.NewPaletted(image.Rect(0, 0, 8, 8), color.Palette{color.Black, color.White})
+		deep := image.NewRGBA64(image.Rect(0, 0, 8, 8))
+		for _, img := range []image.Image{gray, pal, deep} {
+			data := encodePNG(t, img)
+			cfg, _ := imagecheck.Default.Check(data)
+			if _, err := reducePNG(data, cfg, 1); !errors.Is(err, errNotPlainPNG) {
+				t.Errorf("%T: %v", img, err)
+			}
+		}
+	})
+	t.Run("damage is an error, never a panic", func(t *testing.T) {
+		data := encodePNG(t, gallery.Picture(3, 64, 48))
+		cfg, _ := imagecheck.Default.Check(data)
+		for i := 8; i < len(data); i += 7 {
+			bad := bytes.Clone(data)
+			bad[i] ^= 0x10
+			if _, err := reducePNG(bad, cfg, 2); err == nil {
+				t.Fatalf("byte %d changed, no error", i)
+			}
+		}
+		for n := 0; n < len(data); n += 13 {
+			if _, err := reducePNG(bytes.Clone(data[:n]), cfg, 2); err == nil {
+				t.Fatalf("cut at %d, no error", n)
+			}
+		}
+	})
+}
+
+func FuzzReducePNG(f *testing.F) {
+	f.Add(encodePNG(f, gallery.Picture(4, 20, 10)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := imagecheck.Limits{MaxPixels: 1 << 20, Formats: []string{"png"}}.Check(data)
+		if err != nil {
+			return
+		}
+		reducePNG(data, cfg, 2) // never panics
+	})
+}
