@@ -85,3 +85,40 @@ func idleThreads() []int {
 	}
 	return tids
 }
+
+// TestClusterLocalWorkersRunBelowTheWindow runs a Cluster run with the
+// window's worker priority: its local worker processes run at nice 10 under
+// SCHED_IDLE, as a process pool's do, when they take their items.
+func TestClusterLocalWorkersRunBelowTheWindow(t *testing.T) {
+	_, items := serveGallery(t)
+	s := clusterSpec(t, jobs.Thumbnail, items)
+	s.WorkerNice, s.WorkerIdle = 10, true
+	var mu sync.Mutex
+	seen := map[int]string{} // worker PID → what its main thread ran at
+	rec := &recorder{on: func(e jobs.Event) {
+		if e.Kind != jobs.StepStarted {
+			return
+		}
+		got := "gone"
+		if a, err := unix.SchedGetAttr(e.Worker.PID, 0); err == nil {
+			got = fmt.Sprintf("nice %d idle %v", a.Nice, a.Policy == unix.SCHED_IDLE)
+		}
+		mu.Lock()
+		seen[e.Worker.PID] = got
+		mu.Unlock()
+	}}
+	res, err := jobs.Run(context.Background(), s, rec)
+	if err != nil || res.OK != len(items) {
+		t.Fatalf("ok %d of %d, %v", res.OK, len(items), err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) == 0 {
+		t.Fatal("no step started")
+	}
+	for pid, got := range seen {
+		if got != "nice 10 idle true" {
+			t.Errorf("cluster worker pid %d: %s, want nice 10 idle true", pid, got)
+		}
+	}
+}
