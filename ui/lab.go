@@ -55,6 +55,7 @@ type Lab struct {
 	results  resultsView
 	timeline timelineView
 	lessons  lessonsView
+	cluster  clusterView
 	banner   *widget.Label
 	tabs     *container.AppTabs
 
@@ -67,6 +68,7 @@ type Lab struct {
 	runs    int
 
 	running     bool
+	clusterRun  bool // the run under way (or the last) is a Cluster run
 	cancel      context.CancelFunc
 	work        sync.WaitGroup // the goroutines of runs and lessons
 	runStart    time.Time
@@ -214,6 +216,7 @@ func (l *Lab) Close() {
 	if l.cancel != nil {
 		l.cancel()
 	}
+	l.cluster.close()
 	if l.workDir != "" {
 		os.RemoveAll(l.workDir)
 	}
@@ -316,10 +319,15 @@ func (l *Lab) Run() {
 	}
 	rec := l.timeline.startRun(runTitle(s), l.runStart)
 	l.gallery.clear()
+	var cs jobs.ClusterSpec
+	if l.clusterRun = s.Mode == jobs.Cluster; l.clusterRun {
+		cs = l.cluster.spec()
+		l.cluster.showJoined(nil)
+	}
 
 	if s.Mode == jobs.Blocking {
 		l.setBanner("Running on the UI thread: the window is frozen until it ends…", widget.WarningImportance)
-		res, err := l.execute(ctx, s, out, rec)
+		res, err := l.execute(ctx, s, cs, out, rec)
 		l.finish(s, res, err, time.Since(l.runStart))
 		return
 	}
@@ -327,7 +335,7 @@ func (l *Lab) Run() {
 	l.settleLayout() // as a frame does: one repaint for all of the above
 	start := l.runStart
 	l.work.Go(func() {
-		res, err := l.execute(ctx, s, out, rec)
+		res, err := l.execute(ctx, s, cs, out, rec)
 		wall := time.Since(start)
 		l.do(func() { l.finish(s, res, err, wall) })
 	})
@@ -364,8 +372,9 @@ func (l *Lab) Cancel() {
 	}
 }
 
-// execute prepares the source and runs the engine. It touches no widget.
-func (l *Lab) execute(ctx context.Context, s Settings, out string, rec jobs.Reporter) (jobs.Result, error) {
+// execute prepares the source and runs the engine; a Cluster run queues its
+// tasks where cs says. It touches no widget.
+func (l *Lab) execute(ctx context.Context, s Settings, cs jobs.ClusterSpec, out string, rec jobs.Reporter) (jobs.Result, error) {
 	opt := source.Options{Images: s.Images, Network: gallery.Network{Latency: s.Latency, Bandwidth: gallery.CDN.Bandwidth}}
 	src, err := source.Prepare(ctx, s.Source, opt, s.Task, filepath.Join(out, "source"))
 	if err != nil {
@@ -376,16 +385,17 @@ func (l *Lab) execute(ctx context.Context, s Settings, out string, rec jobs.Repo
 		msg := fmt.Sprintf("Running: %s, %s… Skipped in the folder: %s.", taskLabels[s.Task], modeLabels[s.Mode], strings.Join(src.Skipped, ", "))
 		l.do(func() { l.setBanner(msg, widget.MediumImportance) })
 	}
-	// Worker processes run below the window's priority: a desktop app keeps
-	// its UI first when background work fills every core.
+	// Worker processes (a cluster's local ones too) run below the window's
+	// priority: a desktop app keeps its UI first when background work fills
+	// every core.
 	spec := jobs.Spec{Task: s.Task, Mode: s.Mode, Workers: s.Workers, Size: 256, OutDir: out, Items: src.Items,
-		WorkerNice: 10, WorkerIdle: true, Decoder: s.Decoder}
+		WorkerNice: 10, WorkerIdle: true, Decoder: s.Decoder, Cluster: cs}
 	return jobs.Run(ctx, spec, jobs.Reporters(l.bridge, rec))
 }
 
 func runTitle(s Settings) string {
 	t := fmt.Sprintf("%s, %s", s.Task, s.Mode)
-	if s.Mode == jobs.Goroutines || s.Mode == jobs.Processes {
+	if s.Mode == jobs.Goroutines || s.Mode == jobs.Processes || s.Mode == jobs.Cluster {
 		t += fmt.Sprintf(" x%d", s.Workers)
 	}
 	if s.Task != jobs.Download {
@@ -432,6 +442,9 @@ func (l *Lab) finish(s Settings, res jobs.Result, err error, wall time.Duration)
 		l.setBanner(fmt.Sprintf("Done in %.1f s with %s. The UI lagged up to %.0f ms (p99 %.0f ms): the work competed with it for the CPU.",
 			res.WallSeconds, workersText(res), rec.UI.LagMaxMs, rec.UI.LagP99Ms), widget.WarningImportance)
 	}
+	if res.Redeliveries > 0 { // not a failure: the item was done once, by another worker
+		l.setBanner(l.banner.Text+" "+redeliveredText(res.Redeliveries), l.banner.Importance)
+	}
 	if res.Task != "" {
 		l.results.add(rec)
 	}
@@ -447,8 +460,19 @@ func workersText(r jobs.Result) string {
 		return fmt.Sprintf("%d worker processes", r.Workers)
 	case jobs.Goroutines:
 		return fmt.Sprintf("%d goroutines on %d cores", r.Workers, r.Cores)
+	case jobs.Cluster:
+		return fmt.Sprintf("%d cluster workers (%d started here)", r.Joined, r.Workers)
 	}
 	return "one goroutine on one core"
+}
+
+// redeliveredText says that n tasks went to another worker after theirs was
+// lost: the queue's doing, not a failure.
+func redeliveredText(n int) string {
+	if n == 1 {
+		return "1 item was redelivered: its worker was lost mid-item, and the queue gave it to another (done once, not failed)."
+	}
+	return fmt.Sprintf("%d items were redelivered: their workers were lost mid-item, and the queue gave them to others (each done once, not failed).", n)
 }
 
 func (l *Lab) setBanner(text string, imp widget.Importance) {
