@@ -7,12 +7,14 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2/test"
 
 	"concurrencylab/jobs"
+	"concurrencylab/jobs/thumb"
 )
 
 // clusterSettings is a small thumbnail run in Cluster mode.
@@ -181,5 +183,45 @@ func TestSharingOnABadAddressSaysWhy(t *testing.T) {
 	q.until(t, "the error", 20*time.Second, func() bool { return strings.HasPrefix(v.status.Text, "Cannot share") })
 	if v.share.Checked || v.srv != nil || v.join.Visible() || v.addr.Disabled() {
 		t.Errorf("sharing failed but shows as on: checked %v, join %q", v.share.Checked, v.join.Text)
+	}
+}
+
+// TestRedeliveryShowsButIsNoFailure kills a local cluster worker mid-item:
+// the queue gives its item to another worker after the ack wait, and the
+// window says so in the progress line and the banner, with nothing failed.
+func TestRedeliveryShowsButIsNoFailure(t *testing.T) {
+	l, q := newTestLab(t)
+	s := clusterSettings(6, 2)
+	s.Decoder = thumb.Std // slower items: the kill lands mid-item
+	l.show(s)
+	killed := 0
+	r := runOnce(t, l, q, func() {
+		if killed != 0 {
+			return
+		}
+		l.bridge.mu.Lock() // the engine's latest, without waiting for a frame
+		for _, ln := range l.bridge.lanes {
+			if ln.Current != "" {
+				killed = ln.Worker.PID
+				syscall.Kill(killed, syscall.SIGKILL)
+				break
+			}
+		}
+		l.bridge.mu.Unlock()
+	})
+	if killed == 0 {
+		t.Fatal("no worker was seen at work")
+	}
+	if r.Err != "" || r.OK != 6 || r.Failed != 0 || r.Redeliveries < 1 {
+		t.Fatalf("run after killing pid %d: %+v", killed, r)
+	}
+	if !strings.Contains(l.banner.Text, "redelivered") || !strings.Contains(l.banner.Text, "not failed") {
+		t.Errorf("banner %q", l.banner.Text)
+	}
+	if got := l.prog.summary.Text; !strings.Contains(got, "redelivered") || strings.Contains(got, "failed") {
+		t.Errorf("progress line %q", got)
+	}
+	if len(l.results.errs) != 0 {
+		t.Errorf("the Errors tab lists %+v", l.results.errs)
 	}
 }
