@@ -55,8 +55,9 @@ func (l *Lab) buildCluster() fyne.CanvasObject {
 	v.joined = widget.NewLabel("")
 	v.joined.Wrapping = fyne.TextWrapWord
 	v.showShared()
-	head := widget.NewLabelWithStyle("Cluster", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	v.box = container.NewVBox(widget.NewSeparator(), head, v.joined,
+	setText(v.joined, "Cluster: the workers that join a run are listed here.")
+	// Two lines until shared: the moving bar below must stay in view.
+	v.box = container.NewVBox(widget.NewSeparator(), v.joined,
 		container.NewBorder(nil, nil, v.share, nil, v.addr), v.status, v.join, v.copy)
 	return v.box
 }
@@ -80,6 +81,7 @@ func (l *Lab) setSharing(on bool) {
 	addr := strings.TrimSpace(v.addr.Text)
 	v.addr.Disable()
 	setText(v.status, "Starting a server on "+addr+"…")
+	v.status.Show()
 	l.work.Go(func() {
 		srv, err := cluster.StartServer(addr, cluster.NewToken())
 		if err == nil && l.stopped() {
@@ -92,6 +94,7 @@ func (l *Lab) setSharing(on bool) {
 				v.share.SetChecked(false) // runs setSharing(false)
 				v.status.Importance = widget.DangerImportance
 				setText(v.status, "Cannot share: "+err.Error())
+				v.status.Show()
 			case !v.share.Checked || l.stopped(): // turned off meanwhile
 				l.work.Go(func() { srv.Close() })
 			default:
@@ -119,16 +122,19 @@ func (v *clusterView) commands() []string {
 	return cmds
 }
 
-// showShared shows whether the server is shared, and how to join it.
+// showShared shows how to join the shared server; unshared (each run then
+// starts its own server on 127.0.0.1), nothing.
 func (v *clusterView) showShared() {
 	v.status.Importance = widget.MediumImportance
 	if v.srv == nil {
-		setText(v.status, "This computer only: each run starts its own server on 127.0.0.1.")
+		setText(v.status, "")
 		v.join.SetText("")
+		v.status.Hide()
 		v.join.Hide()
 		v.copy.Hide()
 		return
 	}
+	v.status.Show()
 	setText(v.status, fmt.Sprintf("Shared on %s with token %s. On each computer that should help, run:", v.addr.Text, v.srv.Token()))
 	v.join.SetText(strings.Join(v.commands(), "\n"))
 	v.join.Show()
@@ -163,7 +169,7 @@ func (v *clusterView) showJoined(lanes []lane) {
 		}
 	}
 	if n == 0 {
-		setText(v.joined, "Joined this run: no worker yet.")
+		setText(v.joined, "Cluster: no worker has joined this run yet.")
 		return
 	}
 	var parts []string
@@ -175,7 +181,7 @@ func (v *clusterView) showJoined(lanes []lane) {
 		}
 		parts = append(parts, fmt.Sprintf("%s (pid %s)", h, strings.Join(text, ", ")))
 	}
-	setText(v.joined, fmt.Sprintf("Joined this run: %d workers — %s", n, strings.Join(parts, ", ")))
+	setText(v.joined, fmt.Sprintf("Cluster: %s joined this run — %s", workerCount(n), strings.Join(parts, ", ")))
 }
 
 // showFor shows the panel in Cluster mode, and while shared (so that
@@ -186,4 +192,12 @@ func (v *clusterView) showFor(m jobs.Mode) {
 	} else {
 		v.box.Hide()
 	}
+}
+
+// workerCount is "1 worker" or "n workers".
+func workerCount(n int) string {
+	if n == 1 {
+		return "1 worker"
+	}
+	return fmt.Sprintf("%d workers", n)
 }
