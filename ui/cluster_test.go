@@ -122,7 +122,7 @@ func TestSharingShowsTheTokenAndJoinCommand(t *testing.T) {
 	if token == "" || v.join.Text != want || !v.join.Visible() || !v.join.Selectable {
 		t.Fatalf("join command %q (visible %v), want %q", v.join.Text, v.join.Visible(), want)
 	}
-	if !strings.Contains(v.status.Text, token) {
+	if !strings.Contains(v.status.Text, token) || !strings.Contains(v.status.Text, strings.TrimPrefix(url, "nats://")) {
 		t.Errorf("status %q does not show the token", v.status.Text)
 	}
 	test.Tap(v.copy)

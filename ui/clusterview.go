@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"maps"
+	"net"
 	"slices"
 	"strconv"
 	"strings"
@@ -135,7 +136,9 @@ func (v *clusterView) showShared() {
 		return
 	}
 	v.status.Show()
-	setText(v.status, fmt.Sprintf("Shared on %s with token %s. On each computer that should help, run:", v.addr.Text, v.srv.Token()))
+	host, _, _ := net.SplitHostPort(strings.TrimSpace(v.addr.Text)) // the server took it: it splits
+	addr := net.JoinHostPort(host, strconv.Itoa(v.srv.Port()))      // the port it got, for :0
+	setText(v.status, fmt.Sprintf("Shared on %s with token %s. On each computer that should help, run:", addr, v.srv.Token()))
 	v.join.SetText(strings.Join(v.commands(), "\n"))
 	v.join.Show()
 	v.copy.Show()
