@@ -81,6 +81,7 @@ func (l *Lab) setSharing(on bool) {
 	}
 	addr := strings.TrimSpace(v.addr.Text)
 	v.addr.Disable()
+	v.share.Disable() // until this server is up or has failed: one at a time
 	setText(v.status, "Starting a server on "+addr+"…")
 	v.status.Show()
 	l.work.Go(func() {
@@ -90,6 +91,9 @@ func (l *Lab) setSharing(on bool) {
 			return
 		}
 		l.do(func() {
+			if !l.running {
+				v.share.Enable()
+			}
 			switch {
 			case err != nil:
 				v.share.SetChecked(false) // runs setSharing(false)
