@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -231,5 +232,21 @@ func TestRedeliveryShowsButIsNoFailure(t *testing.T) {
 	}
 	if len(l.results.errs) != 0 {
 		t.Errorf("the Errors tab lists %+v", l.results.errs)
+	}
+}
+
+// TestClusterIdealCountsJoinedWorkers: a cluster run's ideal speed-up is its
+// local workers' cores plus a core for each worker that joined from
+// elsewhere; with none joined it is the process pool's.
+func TestClusterIdealCountsJoinedWorkers(t *testing.T) {
+	local := min(2, runtime.NumCPU())
+	for _, c := range []struct {
+		joined int
+		want   float64
+	}{{2, float64(local)}, {5, float64(local + 3)}} {
+		r := jobs.Result{Task: jobs.Thumbnail, Mode: jobs.Cluster, Workers: 2, Joined: c.joined}
+		if got := idealSpeedup(r); got != c.want {
+			t.Errorf("%d joined: ideal %v, want %v", c.joined, got, c.want)
+		}
 	}
 }
