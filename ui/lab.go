@@ -461,7 +461,7 @@ func workersText(r jobs.Result) string {
 	case jobs.Goroutines:
 		return fmt.Sprintf("%d goroutines on %d cores", r.Workers, r.Cores)
 	case jobs.Cluster:
-		return fmt.Sprintf("%s taking part (%d started here)", strings.Replace(workerCount(r.Joined), "worker", "cluster worker", 1), r.Workers)
+		return fmt.Sprintf("%s (%d started here)", strings.Replace(workerCount(r.Joined), "worker", "cluster worker", 1), r.Workers)
 	}
 	return "one goroutine on one core"
 }
