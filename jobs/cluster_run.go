@@ -70,7 +70,8 @@ func (r *run) cluster(ctx context.Context) (Result, error) {
 	}
 	defer c.q.Close()
 	if r.spec.Workers > 0 {
-		local, err := cluster.StartLocal(r.spec.Workers, url, token, r.spec.WorkerCommand)
+		local, err := cluster.StartLocal(r.spec.Workers, url, token,
+			cluster.LocalOptions{Command: r.spec.WorkerCommand, Nice: r.spec.WorkerNice, Idle: r.spec.WorkerIdle})
 		if err != nil {
 			return Result{}, err
 		}

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"concurrencylab/jobs/atomicfile"
 	"concurrencylab/jobs/cpuset"
 	"concurrencylab/jobs/fetch"
 	"concurrencylab/jobs/pool"
@@ -79,6 +80,9 @@ func Run(ctx context.Context, spec Spec, rep Reporter) (Result, error) {
 		err = r.processes(ctx)
 	case Cluster:
 		cl, err = r.cluster(ctx)
+	}
+	if spec.Mode == Processes || spec.Mode == Cluster {
+		r.removeStrays()
 	}
 	res := r.result(time.Since(r.start), cpuTime()-cpu0, cores)
 	if r.laneCPUKnown.Load() {
@@ -391,4 +395,19 @@ func (r *run) source(it *itemState) (string, error) {
 		return "", fmt.Errorf("no local file to thumbnail (download it first, or run the pipeline)")
 	}
 	return it.Path, nil
+}
+
+// removeStrays removes the temporary files that worker processes killed
+// mid-write (by Cancel, a crash or a hang) left in the run's folders: such a
+// file was never renamed into place, so nothing half-written is visible,
+// but it should not stay either. A run's workers have all ended by now.
+func (r *run) removeStrays() {
+	for _, dir := range []string{r.downloads, r.thumbs} {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if atomicfile.IsTemp(e.Name()) {
+				os.Remove(filepath.Join(dir, e.Name()))
+			}
+		}
+	}
 }

@@ -40,7 +40,8 @@ const (
 )
 
 // Tasks and Modes list the valid values, in display order. Modes are the
-// window's; Cluster, parsed too, has no place in the window yet.
+// modes of one machine; Cluster, parsed too, comes after them where a list
+// offers it (the window's mode menu).
 var (
 	Tasks = []Task{Download, Thumbnail, Pipeline}
 	Modes = []Mode{Blocking, Sequential, Goroutines, Processes}
@@ -100,8 +101,9 @@ type Spec struct {
 	// WorkerCommand overrides how worker processes are started (tests); nil
 	// re-executes this program as "PROGRAM worker".
 	WorkerCommand func() *exec.Cmd
-	// WorkerNice lowers worker processes' priority (see pool.Config.Nice),
-	// and with WorkerIdle a goroutine pool's threads'.
+	// WorkerNice lowers worker processes' priority (see pool.Config.Nice;
+	// a Cluster run's local workers too), and with WorkerIdle a goroutine
+	// pool's threads'.
 	WorkerNice int
 	// WorkerIdle runs workers under SCHED_IDLE on Linux, for a process
 	// with a UI to keep smooth: worker processes (see pool.Config.Idle), or

@@ -19,6 +19,7 @@ type bridge struct {
 	total   int
 	done    int
 	failed  int
+	lost    int // steps lost with their worker, and redelivered
 	lanes   []lane
 	laneOf  map[laneKey]int
 	madeBy  map[int]jobs.Worker // item → who did its last step
@@ -52,6 +53,7 @@ type galleryItem struct {
 type snapshot struct {
 	started             time.Time
 	total, done, failed int
+	lost                int
 	lanes               []lane
 	newItems            []galleryItem
 	newErrs             []jobs.ItemError
@@ -72,7 +74,7 @@ func roleOrder(role string) int {
 func (b *bridge) reset(started time.Time) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.started, b.total, b.done, b.failed = started, 0, 0, 0
+	b.started, b.total, b.done, b.failed, b.lost = started, 0, 0, 0, 0
 	b.lanes, b.laneOf, b.madeBy = nil, map[laneKey]int{}, map[int]jobs.Worker{}
 	b.items, b.errs, b.changed = nil, nil, true
 }
@@ -99,6 +101,10 @@ func (b *bridge) Report(e jobs.Event) {
 	case jobs.ItemDone:
 		b.done++
 		b.items = append(b.items, galleryItem{Index: e.Item, Name: e.Name, Info: e.Info, Worker: b.madeBy[e.Item]})
+	case jobs.StepLost: // the queue gives the item to another worker
+		b.lost++
+		l := b.lane(e.Worker)
+		l.Current, l.Stage = "", ""
 	case jobs.ItemFailed:
 		b.failed++
 		if e.Worker.Kind != "" {
@@ -124,7 +130,7 @@ func (b *bridge) lane(w jobs.Worker) *lane {
 func (b *bridge) take() snapshot {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	s := snapshot{started: b.started, total: b.total, done: b.done, failed: b.failed,
+	s := snapshot{started: b.started, total: b.total, done: b.done, failed: b.failed, lost: b.lost,
 		lanes: append([]lane(nil), b.lanes...), newItems: b.items, newErrs: b.errs, changed: b.changed}
 	// Rows in the order of the workers (a pipeline's downloaders first), not
 	// of their first report.

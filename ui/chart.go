@@ -19,7 +19,8 @@ import (
 )
 
 // idealSpeedup is what a run of w workers could reach over one: w for
-// downloads (waiting on the network), capped at the CPUs for CPU work.
+// downloads (waiting on the network), capped at the CPUs for CPU work, plus
+// a cluster's workers from other machines.
 func idealSpeedup(r jobs.Result) float64 {
 	if r.Mode == jobs.Sequential || r.Mode == jobs.Blocking {
 		return 1
@@ -27,7 +28,12 @@ func idealSpeedup(r jobs.Result) float64 {
 	if r.Task == jobs.Download {
 		return float64(r.Workers)
 	}
-	return float64(min(r.Workers, runtime.NumCPU()))
+	ideal := min(r.Workers, runtime.NumCPU())
+	if r.Mode == jobs.Cluster {
+		// Workers that joined from elsewhere bring a core each.
+		ideal += max(0, r.Joined-r.Workers)
+	}
+	return float64(ideal)
 }
 
 // barsLayout sizes its first object (the track) to the whole row, its second

@@ -24,7 +24,10 @@ var (
 		jobs.Sequential: "One goroutine",
 		jobs.Goroutines: "Goroutine pool",
 		jobs.Processes:  "Process pool",
+		jobs.Cluster:    "Cluster — NATS work queue",
 	}
+	// windowModes are the mode menu's: one machine's modes, then Cluster.
+	windowModes   = append(jobs.Modes[:len(jobs.Modes):len(jobs.Modes)], jobs.Cluster)
 	sourceLabels  = []string{"Built-in gallery", "URL list file…", "Folder of images…"}
 	decoderLabels = map[thumb.Decoder]string{
 		thumb.Fast: "libjpeg-turbo at reduced scale",
@@ -105,7 +108,7 @@ func (l *Lab) buildControls() fyne.CanvasObject {
 	for _, t := range jobs.Tasks {
 		tasks = append(tasks, taskLabels[t])
 	}
-	for _, m := range jobs.Modes {
+	for _, m := range windowModes {
 		modes = append(modes, modeLabels[m])
 	}
 	// Menus rather than radio buttons: a radio button is an icon, its
@@ -114,7 +117,7 @@ func (l *Lab) buildControls() fyne.CanvasObject {
 	c.task = widget.NewSelect(tasks, func(s string) { c.chosen.Task = keyFor(taskLabels, s) })
 	c.mode = widget.NewSelect(modes, func(s string) {
 		c.chosen.Mode = keyFor(modeLabels, s)
-		l.updateWorkersEnabled()
+		l.modeChanged()
 	})
 	c.workers = widget.NewSlider(1, float64(MaxWorkers()))
 	c.workers.Step = 1
@@ -143,7 +146,7 @@ func (l *Lab) buildControls() fyne.CanvasObject {
 	)
 	hint := widget.NewLabel("Ctrl+R runs · Esc cancels\nChanges apply to the next run")
 	hint.TextStyle = fyne.TextStyle{Italic: true} // readable: the theme's low-importance grey is too faint on a projector
-	return container.NewVBox(form, container.NewGridWithColumns(2, c.run, c.cancel), hint)
+	return container.NewVBox(form, container.NewGridWithColumns(2, c.run, c.cancel), hint, l.buildCluster())
 }
 
 // show puts s into the controls.
@@ -168,7 +171,7 @@ func (l *Lab) show(s Settings) {
 	c.workers.SetValue(float64(s.Workers))
 	c.decoder.SetSelected(decoderLabels[s.Decoder])
 	c.chosen = s
-	l.updateWorkersEnabled()
+	l.modeChanged()
 }
 
 // pickSource follows the source selector: the built-in gallery at once, a
@@ -224,8 +227,11 @@ func (l *Lab) pickSource(label string) {
 	}
 }
 
-func (l *Lab) updateWorkersEnabled() {
+// modeChanged follows the mode menu: the workers slider, and the cluster
+// panel in Cluster mode.
+func (l *Lab) modeChanged() {
 	c := &l.ctl
+	l.cluster.showFor(c.chosen.Mode)
 	if c.chosen.Mode == jobs.Blocking || c.chosen.Mode == jobs.Sequential {
 		c.workers.Disable()
 		c.workersLbl.SetText("1")
@@ -241,13 +247,18 @@ func (l *Lab) updateWorkersEnabled() {
 // this one. Disabled, they would also cost the run's first repaint every
 // control's text and icon drawn anew in the disabled colour: 16 texts and 17
 // icons, 13–28 ms in a launch's first run (measured in an instrumented Fyne).
+//
+// Sharing is the exception: a run uses the shared server until it ends, so
+// it cannot be turned off (or on) meanwhile.
 func (l *Lab) setRunning(on bool) {
 	c := &l.ctl
 	if on {
 		c.run.Disable()
 		c.cancel.Enable()
+		l.cluster.share.Disable()
 	} else {
 		c.run.Enable()
 		c.cancel.Disable()
+		l.cluster.share.Enable()
 	}
 }

@@ -55,6 +55,7 @@ type Lab struct {
 	results  resultsView
 	timeline timelineView
 	lessons  lessonsView
+	cluster  clusterView
 	banner   *widget.Label
 	tabs     *container.AppTabs
 
@@ -67,6 +68,7 @@ type Lab struct {
 	runs    int
 
 	running     bool
+	clusterRun  bool // the run under way (or the last) is a Cluster run
 	cancel      context.CancelFunc
 	work        sync.WaitGroup // the goroutines of runs and lessons
 	runStart    time.Time
@@ -214,6 +216,7 @@ func (l *Lab) Close() {
 	if l.cancel != nil {
 		l.cancel()
 	}
+	l.cluster.close()
 	if l.workDir != "" {
 		os.RemoveAll(l.workDir)
 	}
@@ -315,6 +318,11 @@ func (l *Lab) Run() {
 		return
 	}
 	l.gallery.clear()
+	var cs jobs.ClusterSpec
+	if l.clusterRun = s.Mode == jobs.Cluster; l.clusterRun {
+		cs = l.cluster.spec() // read here, on the UI goroutine
+		l.cluster.showJoined(nil)
+	}
 	l.setBanner("Preparing the pictures…", widget.MediumImportance)
 	l.settleLayout() // as a frame does: one repaint for all of the above
 	// The pictures are prepared off the UI goroutine, with their own
@@ -328,7 +336,7 @@ func (l *Lab) Run() {
 		}
 		defer src.Close()
 		spec := jobs.Spec{Task: s.Task, Mode: s.Mode, Workers: s.Workers, Size: 256, OutDir: out, Items: src.Items,
-			WorkerNice: 10, WorkerIdle: true, Decoder: s.Decoder} // workers below the window's priority
+			WorkerNice: 10, WorkerIdle: true, Decoder: s.Decoder, Cluster: cs} // workers (a cluster's local ones too) below the window's priority
 		if s.Mode == jobs.Blocking {
 			l.doWait(func() {
 				rec := l.startRun(s, src)
@@ -416,7 +424,7 @@ func (l *Lab) Cancel() {
 
 func runTitle(s Settings) string {
 	t := fmt.Sprintf("%s, %s", s.Task, s.Mode)
-	if s.Mode == jobs.Goroutines || s.Mode == jobs.Processes {
+	if s.Mode == jobs.Goroutines || s.Mode == jobs.Processes || s.Mode == jobs.Cluster {
 		t += fmt.Sprintf(" x%d", s.Workers)
 	}
 	if s.Task != jobs.Download {
@@ -463,6 +471,9 @@ func (l *Lab) finish(s Settings, res jobs.Result, err error, wall time.Duration)
 		l.setBanner(fmt.Sprintf("Done in %.1f s with %s. The UI lagged up to %.0f ms (p99 %.0f ms): the work competed with it for the CPU.%s",
 			res.WallSeconds, workersText(res), rec.UI.LagMaxMs, rec.UI.LagP99Ms, tooShort(res)), widget.WarningImportance)
 	}
+	if res.Redeliveries > 0 { // not a failure: the item was done once, by another worker
+		l.setBanner(l.banner.Text+" "+redeliveredText(res.Redeliveries), l.banner.Importance)
+	}
 	if res.Task != "" {
 		l.results.add(rec)
 	}
@@ -492,8 +503,19 @@ func workersText(r jobs.Result) string {
 		return fmt.Sprintf("%d worker processes", r.Workers)
 	case jobs.Goroutines:
 		return fmt.Sprintf("%d goroutines on %d cores", r.Workers, r.Cores)
+	case jobs.Cluster:
+		return fmt.Sprintf("%s (%d started here)", strings.Replace(workerCount(r.Joined), "worker", "cluster worker", 1), r.Workers)
 	}
 	return "one goroutine on one core"
+}
+
+// redeliveredText says that n tasks went to another worker after theirs was
+// lost: the queue's doing, not a failure.
+func redeliveredText(n int) string {
+	if n == 1 {
+		return "1 item was redelivered: its worker was lost mid-item, and the queue gave it to another (done once, not failed)."
+	}
+	return fmt.Sprintf("%d items were redelivered: their workers were lost mid-item, and the queue gave them to others (each done once, not failed).", n)
 }
 
 func (l *Lab) setBanner(text string, imp widget.Importance) {

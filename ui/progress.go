@@ -128,6 +128,9 @@ func (l *Lab) flush() bool {
 	if s.failed > 0 {
 		text += fmt.Sprintf(" · %d failed", s.failed)
 	}
+	if s.lost > 0 {
+		text += fmt.Sprintf(" · %d redelivered", s.lost)
+	}
 	rate, eta := "", ""
 	if finished > 0 && el > 0 {
 		r := float64(finished) / el.Seconds()
@@ -140,6 +143,9 @@ func (l *Lab) flush() bool {
 	setText(p.rate, rate)
 	setText(p.eta, eta)
 	p.setRows(s.lanes)
+	if l.clusterRun {
+		l.cluster.showJoined(s.lanes)
+	}
 	l.gallery.add(s.newItems)
 	l.results.addErrors(s.newErrs)
 	return true

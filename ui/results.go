@@ -30,7 +30,12 @@ var resultColumns = []struct {
 }{
 	{"Task", 90, func(r RunRecord) string { return taskLabels[r.Task] }},
 	{"Mode", 190, func(r RunRecord) string { return modeLabels[r.Mode] }},
-	{"Workers", 70, func(r RunRecord) string { return fmt.Sprint(r.Workers) }},
+	{"Workers", 70, func(r RunRecord) string {
+		if r.Mode == jobs.Cluster && r.Joined != r.Workers { // others joined (or a local one was replaced)
+			return fmt.Sprintf("%d, %d joined", r.Workers, r.Joined)
+		}
+		return fmt.Sprint(r.Workers)
+	}},
 	{"Decoder", 70, func(r RunRecord) string { return r.Decoder }},
 	{"OK / failed", 90, func(r RunRecord) string { return fmt.Sprintf("%d / %d", r.OK, r.Failed) }},
 	{"Wall", 70, func(r RunRecord) string { return fmt.Sprintf("%.2f s", r.WallSeconds) }},

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Write creates path by calling fill with a temporary file in the same directory
@@ -75,6 +76,12 @@ func (t *Temp) Abort() {
 		t.Close()
 		os.Remove(t.Name())
 	}
+}
+
+// IsTemp reports whether name is one of Write's temporary files (".NAME.*.part"),
+// which a process killed mid-write leaves behind.
+func IsTemp(name string) bool {
+	return strings.HasPrefix(name, ".") && strings.HasSuffix(name, ".part")
 }
 
 // WriteBytes is Write for data already in memory.

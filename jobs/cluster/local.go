@@ -28,7 +28,9 @@ func IsLocalWorker() bool { return os.Getenv(EnvWorker) == "1" }
 // ServeLocal is a local worker process's main loop: one worker, on one core,
 // until its standard input ends (its run closed it, or died) or it is
 // interrupted. It gives an item it is working on back at once when it stops.
+// It first lowers its priority when its run asked (see LocalOptions).
 func ServeLocal(h Handler) error {
+	pool.LowerFromEnv()
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 	go func() {
@@ -42,7 +44,7 @@ func ServeLocal(h Handler) error {
 // dies, until Close.
 type Local struct {
 	url, token string
-	command    func() *exec.Cmd
+	opt        LocalOptions
 	mu         sync.Mutex
 	procs      map[int]*proc // by slot
 	closed     bool
@@ -59,18 +61,27 @@ type proc struct {
 	done chan struct{}
 }
 
-// StartLocal starts n worker processes that join the server at url. command
-// makes one worker's command (nil re-executes this program); the processes
-// get their own process group and die with their parent.
-func StartLocal(n int, url, token string, command func() *exec.Cmd) (*Local, error) {
-	if command == nil {
+// LocalOptions say how local worker processes are started.
+type LocalOptions struct {
+	// Command makes one worker's command; nil re-executes this program.
+	Command func() *exec.Cmd
+	// Nice and Idle lower the workers' priority as a process pool's (see
+	// pool.Config): below a window that must stay smooth.
+	Nice int
+	Idle bool
+}
+
+// StartLocal starts n worker processes that join the server at url; the
+// processes get their own process group and die with their parent.
+func StartLocal(n int, url, token string, opt LocalOptions) (*Local, error) {
+	if opt.Command == nil {
 		exe, err := os.Executable()
 		if err != nil {
 			return nil, fmt.Errorf("finding this program to run workers: %w", err)
 		}
-		command = func() *exec.Cmd { return exec.Command(exe, "cluster-worker") }
+		opt.Command = func() *exec.Cmd { return exec.Command(exe, "cluster-worker") }
 	}
-	l := &Local{url: url, token: token, command: command, procs: map[int]*proc{}, n: n}
+	l := &Local{url: url, token: token, opt: opt, procs: map[int]*proc{}, n: n}
 	var err error
 	l.mu.Lock() // a worker that dies at once is replaced under the lock
 	for i := 0; i < n && err == nil; i++ {
@@ -85,8 +96,9 @@ func StartLocal(n int, url, token string, command func() *exec.Cmd) (*Local, err
 }
 
 func (l *Local) start(slot int) error {
-	cmd := l.command()
+	cmd := l.opt.Command()
 	cmd.Env = append(cmd.Environ(), EnvWorker+"=1", EnvURL+"="+l.url, EnvToken+"="+l.token, "GOMAXPROCS=1")
+	cmd.Env = append(cmd.Env, pool.PriorityEnv(l.opt.Nice, l.opt.Idle)...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr // workers print only their errors
 	in, err := cmd.StdinPipe()
 	if err != nil {

@@ -20,10 +20,7 @@ type Handler func(args json.RawMessage) (any, error)
 // parent closes the pool or dies. It runs on one core.
 func Serve(handlers map[string]Handler) error {
 	runtime.GOMAXPROCS(1)
-	n, _ := strconv.Atoi(os.Getenv(EnvNice))
-	if idle := os.Getenv(EnvIdle) == "1"; n > 0 || idle {
-		lower(min(n, 19), idle)
-	}
+	LowerFromEnv()
 	in := os.NewFile(3, "pool-requests")
 	out := os.NewFile(4, "pool-responses")
 	if in == nil || out == nil {
@@ -74,4 +71,24 @@ func call(h Handler, req request) (result any, err error) {
 		}
 	}()
 	return h(req.Args)
+}
+
+// PriorityEnv is the environment that asks a worker process to run at nice
+// n and, with idle, under SCHED_IDLE (see Config.Nice and Config.Idle); the
+// worker obeys it with LowerFromEnv.
+func PriorityEnv(nice int, idle bool) []string {
+	env := []string{fmt.Sprintf("%s=%d", EnvNice, nice)}
+	if idle {
+		env = append(env, EnvIdle+"=1")
+	}
+	return env
+}
+
+// LowerFromEnv lowers this worker process's priority as its PriorityEnv
+// asks. Call it first: threads started later inherit it.
+func LowerFromEnv() {
+	n, _ := strconv.Atoi(os.Getenv(EnvNice))
+	if idle := os.Getenv(EnvIdle) == "1"; n > 0 || idle {
+		lower(min(n, 19), idle)
+	}
 }

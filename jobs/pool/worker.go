@@ -42,10 +42,7 @@ func start(ctx context.Context, cfg Config) (*worker, error) {
 	}
 	w := &worker{cmd: cmd, in: reqW, out: respR, rd: bufio.NewReader(respR), stderr: &tail{max: 2048}, done: make(chan struct{})}
 	cmd.ExtraFiles = []*os.File{reqR, respW}
-	cmd.Env = append(cmd.Environ(), EnvWorker+"=1", "GOMAXPROCS=1", fmt.Sprintf("%s=%d", EnvNice, cfg.Nice))
-	if cfg.Idle {
-		cmd.Env = append(cmd.Env, EnvIdle+"=1")
-	}
+	cmd.Env = append(append(cmd.Environ(), EnvWorker+"=1", "GOMAXPROCS=1"), PriorityEnv(cfg.Nice, cfg.Idle)...)
 	cmd.Stdout = w.stderr // a worker should print nothing; keep it for the error message
 	cmd.Stderr = w.stderr
 	cmd.WaitDelay = time.Second
