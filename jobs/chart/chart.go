@@ -226,12 +226,12 @@ func Speedups(o *lesson.Outcome) (*plot.Plot, error) {
 // Race is the race lesson's chart: where each way of counting ended, against
 // the expected total.
 func Race(m lesson.RaceMeasured) (*plot.Plot, error) {
-	p := newPlot(fmt.Sprintf("%d goroutines × %d additions: the counter at the end", m.Goroutines, m.Increments), "", "counter")
+	p := newPlot(fmt.Sprintf("%d goroutines × %d additions: the counter at the end (and each way's time for 10× as many in tight loops)", m.Goroutines, m.Increments), "", "counter")
 	labels := []string{
-		fmt.Sprintf("no lock\n%.2f s", m.Seconds["unsynchronized"]),
-		fmt.Sprintf("mutex\n%.2f s", m.Seconds["mutex"]),
-		fmt.Sprintf("atomic add\n%.2f s", m.Seconds["atomic"]),
-		fmt.Sprintf("per goroutine\n%.2f s", m.Seconds["sharded"]),
+		fmt.Sprintf("no lock\n%.3f s", m.Seconds["unsynchronized"]),
+		fmt.Sprintf("mutex\n%.3f s", m.Seconds["mutex"]),
+		fmt.Sprintf("atomic add\n%.3f s", m.Seconds["atomic"]),
+		fmt.Sprintf("per goroutine\n%.3f s", m.Seconds["sharded"]),
 		fmt.Sprintf("parent of %d\nprocesses", m.Processes),
 		"sent back by\nthe processes",
 	}

@@ -120,7 +120,7 @@ func runIsolation(ctx context.Context, e *Env) (*Outcome, error) {
 		return nil, err
 	}
 	e.logf("the panicking worker exited with status %d; this program is alive: %v", m.PanicExitCode, m.ParentAlive)
-	o := &Outcome{Runs: []jobs.Result{res}, Measured: m, Answer: float64(m.KilledFailedItems)}
+	o := &Outcome{Runs: []jobs.Result{res}, Measured: m, Answer: float64(m.KilledFailedItems), failsOnPurpose: true}
 	o.Holds, o.Verdict = m.judge(e.cores)
 	return o, nil
 }

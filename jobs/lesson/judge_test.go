@@ -80,7 +80,7 @@ func TestScalingRule(t *testing.T) {
 
 func TestRaceRule(t *testing.T) {
 	ok := RaceMeasured{Goroutines: 4, Increments: 10, Expected: 40, Unsynchronized: 25, Mutex: 40, Atomic: 40, Sharded: 40,
-		Processes: 2, ProcessesParent: 0, ProcessesSentBack: 40, Seconds: map[string]float64{"mutex": 2, "atomic": 1, "sharded": 0.5}}
+		Processes: 2, ProcessesParent: 0, ProcessesSentBack: 40, Seconds: map[string]float64{"mutex": 2, "atomic": 1, "sharded": 0.5}, TightExact: true}
 	if holds, why := ok.judge(2); !holds || !strings.Contains(why, "15 of 40") || !strings.Contains(why, "slowest") {
 		t.Errorf("%v %q", holds, why)
 	}
@@ -89,6 +89,7 @@ func TestRaceRule(t *testing.T) {
 		func(m *RaceMeasured) { m.Mutex = 39 },
 		func(m *RaceMeasured) { m.ProcessesParent = 40 },
 		func(m *RaceMeasured) { m.ProcessesSentBack = 20 },
+		func(m *RaceMeasured) { m.TightExact = false },
 	} {
 		m := ok
 		bad(&m)

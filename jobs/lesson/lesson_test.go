@@ -160,7 +160,7 @@ func TestRaceLosesUpdatesOnlyWithoutSynchronisation(t *testing.T) {
 	if m.Expected != int64(m.Goroutines*m.Increments) || m.Unsynchronized >= m.Expected {
 		t.Errorf("unsynchronised: %d of %d", m.Unsynchronized, m.Expected)
 	}
-	if m.Mutex != m.Expected || m.Atomic != m.Expected || m.Sharded != m.Expected {
+	if m.Mutex != m.Expected || m.Atomic != m.Expected || m.Sharded != m.Expected || !m.TightExact {
 		t.Errorf("a synchronised counter lost updates: %+v", m)
 	}
 	if m.ProcessesParent != 0 || m.ProcessesSentBack != m.Expected {
