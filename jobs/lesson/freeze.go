@@ -48,7 +48,7 @@ var freeze = &Lesson{
 }
 
 func runFreeze(ctx context.Context, e *Env) (*Outcome, error) {
-	n, size := 64, gallery.Size{}
+	n, size := 200, gallery.Size{} // the window's default gallery
 	if e.Quick {
 		n, size = 6, gallery.Size{W: 800, H: 600}
 	}

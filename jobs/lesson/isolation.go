@@ -14,6 +14,7 @@ import (
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/gallery"
 	"concurrencylab/jobs/pool"
+	"concurrencylab/jobs/thumb"
 )
 
 // IsolationMeasured is what the isolation lesson measures.
@@ -81,6 +82,9 @@ func runIsolation(ctx context.Context, e *Env) (*Outcome, error) {
 		return k
 	}
 	spec := jobs.Spec{Task: jobs.Thumbnail, Mode: jobs.Processes, Workers: max(2, e.cores), Items: src.Items}
+	if !e.Quick {
+		spec.Decoder = thumb.Std // Go's own decoder, slower: time to press Kill a worker
+	}
 	reporter := e.Reporter
 	e.Reporter = func(s jobs.Spec) jobs.Reporter {
 		killer := jobs.ReporterFunc(func(ev jobs.Event) {

@@ -7,6 +7,7 @@ import (
 
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/gallery"
+	"concurrencylab/jobs/thumb"
 )
 
 // PipelineMeasured is what the pipeline lesson measures: the queue between
@@ -53,9 +54,13 @@ func runPipeline(ctx context.Context, e *Env) (*Outcome, error) {
 	}
 	defer src.Close()
 	w := max(2, e.cores)
+	dec := thumb.Fast
+	if !e.Quick {
+		dec = thumb.Std // Go's own decoder: a slower consumer, a clearer back-pressure
+	}
 	runs, err := e.runAll(ctx, jobs.Pipeline, src.Items, []jobs.Spec{
-		{Mode: jobs.Goroutines, Workers: w, Queue: queueCapacity},
-		{Mode: jobs.Goroutines, Workers: w},
+		{Mode: jobs.Goroutines, Workers: w, Queue: queueCapacity, Decoder: dec},
+		{Mode: jobs.Goroutines, Workers: w, Decoder: dec},
 	})
 	if err != nil {
 		return nil, err

@@ -158,7 +158,7 @@ func each(g int, f func(i int)) {
 }
 
 func runRace(ctx context.Context, e *Env) (*Outcome, error) {
-	g, n := max(4, 2*e.cores), 100_000
+	g, n := max(4, 2*e.cores), 250_000
 	if e.Quick {
 		n = 10_000
 	}
