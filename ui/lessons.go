@@ -51,6 +51,7 @@ type lessonsView struct {
 	killAsked  atomic.Bool
 	save       *widget.Button
 	stepper    *stepperView // in the race lesson
+	scroll     *container.Scroll
 	// outcomes are this session's and the last launches', by lesson name;
 	// full are this session's, for the report.
 	outcomes map[string]lessonRecord
@@ -130,7 +131,8 @@ func (l *Lab) buildLessons() fyne.CanvasObject {
 	body := container.NewVBox(v.title, v.claim, v.question, guess, widget.NewSeparator(),
 		v.answer, v.verdict, v.expected, v.notes, v.chart, v.why, v.stepper.box)
 	v.pick.SetSelectedIndex(0)
-	return container.NewBorder(container.NewBorder(nil, nil, nil, v.save, v.pick), nil, nil, nil, container.NewVScroll(body))
+	v.scroll = container.NewVScroll(body)
+	return container.NewBorder(container.NewBorder(nil, nil, nil, v.save, v.pick), nil, nil, nil, v.scroll)
 }
 
 // showLesson shows ls with its last outcome, if it has one, and the
@@ -246,7 +248,7 @@ func (l *Lab) RunLesson() {
 	scale := float64(l.scale)
 	l.work.Go(func() {
 		live := l.liveChart(ls, scale)
-		env := lesson.Env{Dir: dir, Quick: l.LessonQuick, UI: labUI{l},
+		env := lesson.Env{Dir: dir, Quick: l.LessonQuick, UI: labUI{l}, Window: true,
 			Reporter: func(s jobs.Spec) jobs.Reporter { return l.lessonRun(s, live) },
 			Adjust:   func(s *jobs.Spec) { s.WorkerNice, s.WorkerIdle = 10, true },
 			Kill:     func(int) bool { return v.killAsked.CompareAndSwap(true, false) },
@@ -374,6 +376,9 @@ func (l *Lab) finishLesson(ls *lesson.Lesson, o *lesson.Outcome, pred *float64, 
 		l.setBanner(fmt.Sprintf("Lesson %s finished in %.0f s: the answer is in the Lessons tab.", ls.Name, o.Seconds), widget.SuccessImportance)
 		if v.current == ls {
 			l.revealLesson(ls, rec, p, img)
+			// Bring the answer into view: the question is above it.
+			l.settleLayout()
+			v.scroll.ScrollToOffset(fyne.NewPos(0, v.answer.Position().Y-theme.Padding()))
 		}
 	}
 	if l.OnLessonFinished != nil {

@@ -31,7 +31,8 @@ var cpuBound = &Lesson{
 		return fmt.Sprintf("%d goroutines on one core: between 0.85× and 1.15× (no faster); %d goroutines and %d processes on %d cores: at least %s each, at most about %d×",
 			2*cores, cores, cores, cores, x(parallelFloor(cores)), cores)
 	},
-	run: runCPU,
+	run:     runCPU,
+	cpuWork: true,
 }
 
 // parallelFloor is the least speed-up that counts as running in parallel on

@@ -42,6 +42,9 @@ type Lesson struct {
 	// Expect says what a machine with cores CPUs should measure, in words.
 	Expect func(cores int) string
 	run    func(ctx context.Context, e *Env) (*Outcome, error)
+	// cpuWork says the lesson measures how CPU work spreads over cores,
+	// which a window drawing itself on the same cores takes from.
+	cpuWork bool
 }
 
 // Outcome is a lesson's run on this machine: its JSON form is what
@@ -94,6 +97,9 @@ type Env struct {
 	// UI, when set, is the window's UI thread, for the freeze lesson; nil
 	// plays it with an event loop of the lesson's own.
 	UI UI
+	// Window says the lesson runs in the window, which draws itself on the
+	// same cores meanwhile (and runs its workers below itself).
+	Window bool
 
 	cores int
 }
@@ -150,6 +156,11 @@ func (l *Lesson) Run(ctx context.Context, env Env) (*Outcome, error) {
 		if r.Failed > 0 && !o.failsOnPurpose {
 			o.Notes = append(o.Notes, fmt.Sprintf("%d of %d items failed in the %s run, so it did less work than the others.", r.Failed, r.Items, runName(r)))
 		}
+	}
+	if env.Window && l.cpuWork && !o.Holds {
+		o.Notes = append(o.Notes, "The window drew itself meanwhile on the same cores, and ran the workers below itself so as to stay smooth: "+
+			"with a software renderer (no GPU) that takes up to a third of a 2-core computer. "+
+			"`concurrencylab lesson "+l.Name+"` in a terminal measures the cores alone.")
 	}
 	if env.cores == 1 {
 		o.Notes = append(o.Notes, "This computer has one core: nothing can run in parallel here, so only the waiting lessons can show a speed-up.")

@@ -33,7 +33,8 @@ var scaling = &Lesson{
 		return fmt.Sprintf("downloads: at least %d× with %d goroutines (half the ideal), still rising past %d cores; thumbnails: at least %s at %d goroutines, and no more than %.1f× at any size",
 			top/2, top, cores, x(parallelFloor(cores)), cores, float64(cores)*1.15)
 	},
-	run: runScaling,
+	run:     runScaling,
+	cpuWork: true,
 }
 
 // sweep is the pool sizes the scaling lesson tries: powers of two up to 16,
