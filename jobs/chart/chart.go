@@ -226,7 +226,7 @@ func Speedups(o *lesson.Outcome) (*plot.Plot, error) {
 // Race is the race lesson's chart: where each way of counting ended, against
 // the expected total.
 func Race(m lesson.RaceMeasured) (*plot.Plot, error) {
-	p := newPlot(fmt.Sprintf("%d goroutines × %d additions: the counter at the end (and each way's time for 10× as many in tight loops)", m.Goroutines, m.Increments), "", "counter")
+	p := newPlot(fmt.Sprintf("%d goroutines × %d additions: the counter at the end\n(under each way: its time for 10× as many additions in tight loops)", m.Goroutines, m.Increments), "", "counter")
 	labels := []string{
 		fmt.Sprintf("no lock\n%.3f s", m.Seconds["unsynchronized"]),
 		fmt.Sprintf("mutex\n%.3f s", m.Seconds["mutex"]),
