@@ -75,7 +75,8 @@ func chartRows(runs []RunRecord) []fyne.CanvasObject {
 		bar := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
 		mark := canvas.NewRectangle(color.NRGBA{0xee, 0x6c, 0x4d, 0xff})
 		bars := container.New(&barsLayout{frac: float32(*r.Speedup / scale), ideal: float32(ideal / scale)}, track, bar, mark)
-		rows = append(rows, container.NewGridWithColumns(3, name, container.NewPadded(bars), text))
+		// The run's name on a line of its own: beside the bar it was cut.
+		rows = append(rows, container.NewVBox(name, container.NewGridWithColumns(2, container.NewPadded(bars), text)))
 		if note != "" { // a figure that would mislead says why, where it is
 			text.SetText(text.Text + " — see below")
 			n := widget.NewLabel(note)

@@ -149,6 +149,7 @@ func (l *Lab) SetScale(scale float32) {
 	}
 	l.timeline.dirty = true // drawn again at the new size
 	l.prog.fitRoom()
+	l.results.sizeColumns()
 	l.lessons.rescale(l)
 	l.zoomLbl.SetText(fmt.Sprintf("%.0f%%", 100*l.scale))
 	l.settleLayout()

@@ -443,7 +443,7 @@ func TestChartShowsSpeedupAgainstIdeal(t *testing.T) {
 	if len(rows) != 2 {
 		t.Fatalf("%d rows", len(rows))
 	}
-	text := rows[1].(*fyne.Container).Objects[2].(*widget.Label).Text
+	text := rows[1].(*fyne.Container).Objects[1].(*fyne.Container).Objects[1].(*widget.Label).Text
 	if want := fmt.Sprintf("1.50× of %d× ideal", min(2, runtime.NumCPU())); !strings.HasPrefix(text, want) {
 		t.Errorf("row text %q, want %q", text, want)
 	}
@@ -1003,5 +1003,17 @@ func TestGalleryNamesFitTheirCell(t *testing.T) {
 	}
 	if fitName("a.jpg", cellPicture.Width) != "a.jpg" {
 		t.Error("a short name was cut")
+	}
+}
+
+// TestAFailureIsOneLineAndSpelledOutWhenSelected: long reasons do not run
+// into the next row; the selected one is shown in full.
+func TestAFailureIsOneLineAndSpelledOutWhenSelected(t *testing.T) {
+	l, _ := newTestLab(t)
+	long := jobs.ItemError{Name: "photo.png", Stage: "thumbnail", Error: strings.Repeat("a reason that goes on ", 12)}
+	l.results.addErrors([]jobs.ItemError{long, {Name: "b.jpg", Stage: "download", Error: "404"}})
+	l.results.errList.Select(0)
+	if l.results.errDetail.Text != errText(long) || l.results.errDetail.Wrapping != fyne.TextWrapWord {
+		t.Errorf("detail %q", l.results.errDetail.Text)
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/jobs"
@@ -21,38 +22,39 @@ type resultsView struct {
 	chart   *fyne.Container
 	// Notes over the empty table and list.
 	noRuns, noErrs *widget.Label
+	errDetail      *widget.Label // the selected failure in full
 }
 
 var resultColumns = []struct {
-	title string
-	width float32
-	cell  func(r RunRecord) string
+	title  string
+	widest string // the widest text the column shows, to size it
+	cell   func(r RunRecord) string
 }{
-	{"Task", 90, func(r RunRecord) string { return taskLabels[r.Task] }},
-	{"Mode", 190, func(r RunRecord) string { return modeLabels[r.Mode] }},
-	{"Workers", 70, func(r RunRecord) string {
+	{"Task", longest(taskLabels), func(r RunRecord) string { return taskLabels[r.Task] }},
+	{"Mode", longest(modeLabels), func(r RunRecord) string { return modeLabels[r.Mode] }},
+	{"Workers", "64, 64 joined", func(r RunRecord) string {
 		if r.Mode == jobs.Cluster && r.Joined != r.Workers { // others joined (or a local one was replaced)
 			return fmt.Sprintf("%d, %d joined", r.Workers, r.Joined)
 		}
 		return fmt.Sprint(r.Workers)
 	}},
-	{"Decoder", 70, func(r RunRecord) string { return r.Decoder }},
-	{"OK / failed", 90, func(r RunRecord) string { return fmt.Sprintf("%d / %d", r.OK, r.Failed) }},
-	{"Wall", 70, func(r RunRecord) string { return fmt.Sprintf("%.2f s", r.WallSeconds) }},
+	{"Decoder", "fast", func(r RunRecord) string { return r.Decoder }},
+	{"OK / failed", "1000 / 1000", func(r RunRecord) string { return fmt.Sprintf("%d / %d", r.OK, r.Failed) }},
+	{"Wall", "999.99 s", func(r RunRecord) string { return fmt.Sprintf("%.2f s", r.WallSeconds) }},
 	// The work's CPU: the window's own drawing meanwhile is not the run's.
-	{"Work CPU", 80, func(r RunRecord) string {
+	{"Work CPU", "999.99 s*", func(r RunRecord) string {
 		if r.WorkCPUSeconds == nil {
 			return fmt.Sprintf("%.2f s*", r.CPUSeconds) // the whole app's, where threads' CPU is unknown
 		}
 		return fmt.Sprintf("%.2f s", *r.WorkCPUSeconds)
 	}},
-	{"Speed-up", 80, func(r RunRecord) string {
+	{"Speed-up", "99.99×", func(r RunRecord) string {
 		if r.Speedup == nil {
 			return "–"
 		}
 		return fmt.Sprintf("%.2f×", *r.Speedup)
 	}},
-	{"Max UI lag", 90, func(r RunRecord) string { return fmt.Sprintf("%.0f ms", r.UI.LagMaxMs) }},
+	{"Max UI lag", "99999 ms", func(r RunRecord) string { return fmt.Sprintf("%.0f ms", r.UI.LagMaxMs) }},
 }
 
 func (l *Lab) buildResults() fyne.CanvasObject {
@@ -72,9 +74,7 @@ func (l *Lab) buildResults() fyne.CanvasObject {
 			o.(*widget.Label).SetText(resultColumns[id.Col].title)
 		}
 	}
-	for i, c := range resultColumns {
-		v.table.SetColumnWidth(i, c.width)
-	}
+	v.sizeColumns()
 	v.noRuns = emptyNote("No runs yet. Press Run (or run a lesson): each run adds a row here with its wall and CPU time, its speed-up against the one-worker run of the same task, and the window's worst lag; the chart below compares the speed-ups with the ideal.")
 	split := container.NewVSplit(container.NewStack(v.table, container.NewPadded(v.noRuns)), l.buildChart())
 	split.Offset = 0.45
@@ -83,17 +83,21 @@ func (l *Lab) buildResults() fyne.CanvasObject {
 
 func (l *Lab) buildErrors() fyne.CanvasObject {
 	v := &l.results
+	// One line a failure, so rows never run into each other; the selected
+	// one is spelled out in full below.
+	v.errDetail = widget.NewLabel("Select a failure to read all of it.")
+	v.errDetail.Wrapping = fyne.TextWrapWord
 	v.errList = widget.NewList(
 		func() int { return len(v.errs) },
 		func() fyne.CanvasObject {
 			lbl := widget.NewLabel("")
-			lbl.Wrapping = fyne.TextWrapWord
+			lbl.Truncation = fyne.TextTruncateEllipsis
 			return lbl
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
-			e := v.errs[id]
-			o.(*widget.Label).SetText(fmt.Sprintf("%s — %s failed: %s", e.Name, e.Stage, e.Error))
+			o.(*widget.Label).SetText(errText(v.errs[id]))
 		})
+	v.errList.OnSelected = func(id widget.ListItemID) { v.errDetail.SetText(errText(v.errs[id])) }
 	v.errTab = func(n int) {
 		if l.tabs == nil {
 			return
@@ -106,7 +110,33 @@ func (l *Lab) buildErrors() fyne.CanvasObject {
 		}
 	}
 	v.noErrs = emptyNote("No failed items. An item that cannot be done (a broken file, a dead link, a worker that crashed) is listed here with the reason, and the run goes on.")
-	return container.NewStack(v.errList, container.NewPadded(v.noErrs))
+	return container.NewBorder(nil, v.errDetail, nil, nil, container.NewStack(v.errList, container.NewPadded(v.noErrs)))
+}
+
+func errText(e jobs.ItemError) string {
+	return fmt.Sprintf("%s — %s failed: %s", e.Name, e.Stage, e.Error)
+}
+
+// sizeColumns makes each column as wide as its title or its widest text,
+// at the text size in use, so no column runs into the next.
+func (v *resultsView) sizeColumns() {
+	width := func(s string, bold bool) float32 {
+		return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{Bold: bold}).Width
+	}
+	for i, c := range resultColumns {
+		v.table.SetColumnWidth(i, max(width(c.title, true), width(c.widest, false))+2*theme.InnerPadding()+theme.Padding())
+	}
+}
+
+// longest is the longest of labels, by letters.
+func longest[K comparable](labels map[K]string) string {
+	var l string
+	for _, s := range labels {
+		if len([]rune(s)) > len([]rune(l)) {
+			l = s
+		}
+	}
+	return l
 }
 
 // add appends a finished run and recomputes every speed-up.
