@@ -170,7 +170,11 @@ func (l *Local) Close() {
 		select {
 		case <-p.done:
 		case <-grace.Done():
-			pool.KillGroup(p.cmd)
+			select {
+			case <-p.done: // waited for: its PID may be another process's now
+			default:
+				pool.KillGroup(p.cmd)
+			}
 		}
 	}
 	l.wg.Wait()
