@@ -6,12 +6,14 @@ import (
 )
 
 // Isolate puts the worker in its own process group, so that a kill reaches
-// anything it started, and asks the kernel to kill it when its parent dies.
-// Pdeathsig fires when the parent's *thread* that started it exits
-// (golang/go#27505); the portable backstop is EOF on the worker's input pipe,
-// which Serve treats as the end.
+// anything it started. A worker learns that its parent has gone from EOF on
+// its input pipe, which Serve treats as the end; it does not use Linux's
+// Pdeathsig, which fires when the parent's *thread* that started the worker
+// exits (golang/go#27505), not the parent: a goroutine that ends locked to
+// its thread (the runs' lanes, see jobs) takes that thread with it, and so
+// killed workers another goroutine had started from it.
 func Isolate(cmd *exec.Cmd) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 }
 
 // KillGroup kills cmd's process group (the process alone where there are none).
