@@ -14,6 +14,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -116,7 +117,11 @@ func (c *Client) Download(ctx context.Context, url, dir string) (Result, error) 
 	res.Network = time.Since(start)
 	if err != nil {
 		res.Bytes = 0
-		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		switch {
+		case errors.Is(ctx.Err(), context.DeadlineExceeded) && c.ItemTimeout > 0:
+			// Say what timed out, not just "context deadline exceeded".
+			err = fmt.Errorf("timed out: the download took longer than %v, the most one item may take (--timeout): %w", c.ItemTimeout, err)
+		case ctx.Err() != nil && !errors.Is(err, ctx.Err()):
 			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
 		}
 		if res.Attempts > 1 {
@@ -199,6 +204,22 @@ func transient(err error) bool {
 	var se *StatusError
 	if errors.As(err, &se) {
 		return se.Code == http.StatusTooManyRequests || (se.Code >= 500 && se.Code != http.StatusNotImplemented)
+	}
+	// A URL that can never work is not tried again: a bad address or port,
+	// a host that does not exist.
+	var addr *net.AddrError
+	var dns *net.DNSError
+	if errors.As(err, &addr) || (errors.As(err, &dns) && dns.IsNotFound) {
+		return false
+	}
+	// Every error of http.Client.Do is a *url.Error, which calls itself a
+	// net.Error: look inside. What fails on the network (a refused or reset
+	// connection, a timeout, a body cut short) may work next time; a
+	// malformed request ("no Host in request URL") will not.
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		var op *net.OpError
+		return ue.Timeout() || errors.As(ue.Err, &op) || errors.Is(ue.Err, io.ErrUnexpectedEOF) || errors.Is(ue.Err, io.EOF)
 	}
 	var ne net.Error
 	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)

@@ -127,6 +127,28 @@ func TestDownload(t *testing.T) {
 		if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 2*time.Second {
 			t.Fatalf("err %v after %v", err, time.Since(start))
 		}
+		if !strings.Contains(err.Error(), "timed out: the download took longer than 100ms") {
+			t.Errorf("the error does not say what timed out: %v", err)
+		}
+	})
+
+	t.Run("a URL that can never work is tried once", func(t *testing.T) {
+		for _, u := range []string{"http://", "http://127.0.0.1:99999/x.jpg"} {
+			res, err := newClient().Download(context.Background(), u, dir)
+			if err == nil || res.Attempts != 1 || strings.Contains(err.Error(), "tries") {
+				t.Errorf("%s: %d tries, %v", u, res.Attempts, err)
+			}
+		}
+	})
+
+	t.Run("a refused connection is tried again", func(t *testing.T) {
+		closed := httptest.NewServer(http.NotFoundHandler())
+		u := closed.URL + "/x.jpg"
+		closed.Close()
+		res, err := newClient().Download(context.Background(), u, dir)
+		if err == nil || res.Attempts != 3 {
+			t.Errorf("%d tries, %v", res.Attempts, err)
+		}
 	})
 
 	t.Run("nothing else was written", func(t *testing.T) {
