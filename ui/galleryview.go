@@ -43,9 +43,10 @@ type galleryView struct {
 	selected   int
 	thumbs     thumbCache
 	loader     thumbLoader
-	ready      readyPics      // made by the loader, for applyReady
-	scale      func() float32 // the canvas's pixels per unit
-	empty      *widget.Label  // over the grid while it has no items
+	ready      readyPics         // made by the loader, for applyReady
+	scale      func() float32    // the canvas's pixels per unit
+	empty      *widget.Label     // over the grid while it has no items
+	short      map[string]string // fitName's answers: it measures text, cells come back often
 }
 
 // cellPicture is the size of a cell's picture, in canvas units.
@@ -79,7 +80,7 @@ func (l *Lab) buildGallery() fyne.CanvasObject {
 			name := c.Objects[1].(*fyne.Container).Objects[1].(*widget.Label)
 			if it.Info.Thumbnail == "" { // nothing to picture: the name instead
 				img.Hide()
-				setText(name, fitName(it.Name, cellPicture.Width))
+				setText(name, g.shortName(it.Name))
 				name.Show()
 				return
 			}
@@ -324,6 +325,19 @@ func bytesText(n int64) string {
 		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// shortName is name fitted to a cell, measured once per name and text size.
+func (g *galleryView) shortName(name string) string {
+	key := fmt.Sprint(theme.TextSize(), "|", name)
+	if s, ok := g.short[key]; ok {
+		return s
+	}
+	if g.short == nil || len(g.short) > 4096 {
+		g.short = map[string]string{}
+	}
+	g.short[key] = fitName(name, cellPicture.Width)
+	return g.short[key]
 }
 
 // fitName shortens name to fit width, keeping two thirds of what fits from
