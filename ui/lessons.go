@@ -23,6 +23,7 @@ import (
 
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/chart"
+	"concurrencylab/jobs/gallery"
 	"concurrencylab/jobs/lesson"
 	"concurrencylab/jobs/report"
 )
@@ -52,6 +53,9 @@ type lessonsView struct {
 	save       *widget.Button
 	stepper    *stepperView // in the race lesson
 	scroll     *container.Scroll
+	// userRun is the Run section's settings from before a lesson set them to
+	// its runs', given back when it ends.
+	userRun *Settings
 	// outcomes are this session's and the last launches', by lesson name;
 	// full are this session's, for the report.
 	outcomes map[string]lessonRecord
@@ -317,6 +321,7 @@ func (l *Lab) lessonRun(spec jobs.Spec, live func(jobs.Result)) jobs.Reporter {
 	title := fmt.Sprintf("%s, %s", spec.Task, lesson.RunName(jobs.Result{Mode: spec.Mode, Workers: spec.Workers, Cores: spec.CoreCount()}))
 	var rec jobs.Reporter
 	l.doWait(func() {
+		l.showLessonRun(spec)
 		l.runStart = start
 		l.bridge.reset(start)
 		rec = l.timeline.startRun(title, start)
@@ -333,6 +338,26 @@ func (l *Lab) lessonRun(spec jobs.Spec, live func(jobs.Result)) jobs.Reporter {
 		}
 	})
 	return jobs.Reporters(l.bridge, rec, finished)
+}
+
+// showLessonRun sets the Run section to what a lesson's run does (its task,
+// mode, workers, images and decoder), keeping the user's own settings to give
+// back when the lesson ends. A cap on cores has no control: the run's name in
+// Progress, Timeline and Results says it.
+func (l *Lab) showLessonRun(spec jobs.Spec) {
+	v := &l.lessons
+	if v.userRun == nil {
+		user := l.ctl.chosen
+		v.userRun = &user
+	}
+	s := *v.userRun
+	s.Source, s.Task, s.Mode = "builtin", spec.Task, spec.Mode
+	s.Images = min(len(spec.Items), gallery.MaxImages)
+	s.Workers = min(spec.Workers, MaxWorkers())
+	if spec.Decoder != "" {
+		s.Decoder = spec.Decoder
+	}
+	l.show(s)
 }
 
 // finishLessonRun shows one finished run of a lesson, as finish does.
@@ -358,6 +383,10 @@ func (l *Lab) finishLesson(ls *lesson.Lesson, o *lesson.Outcome, pred *float64, 
 	l.setRunning(false)
 	v.run.Enable()
 	v.kill.Disable()
+	if v.userRun != nil { // the user's own settings again, for their next run
+		l.show(*v.userRun)
+		v.userRun = nil
+	}
 	rec := lessonRecord{Lesson: ls.Name, Prediction: pred}
 	if err != nil {
 		rec.Err = err.Error()

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"concurrencylab/jobs"
 	"concurrencylab/jobs/lesson"
 )
 
@@ -22,12 +23,21 @@ func TestLessonPredictRunReveal(t *testing.T) {
 	}
 	l, q, done := quickLesson(t, "io-bound")
 	v := &l.lessons
+	user := l.ctl.chosen
+	var modes []string // the Run section's mode at each of the lesson's runs
+	l.OnRunFinished = func(RunRecord) { modes = append(modes, l.ctl.mode.Selected) }
 	test.Type(v.prediction, "3x")
 	test.Tap(v.run)
 	if !v.run.Disabled() || !l.ctl.run.Disabled() {
 		t.Fatal("Run lesson and Run stay enabled during a lesson")
 	}
 	r := waitLesson(t, q, done)
+	if want := []string{modeLabels[jobs.Sequential], modeLabels[jobs.Goroutines], modeLabels[jobs.Goroutines], modeLabels[jobs.Processes]}; strings.Join(modes, "|") != strings.Join(want, "|") {
+		t.Errorf("the Run section showed modes %q during the lesson, want %q", modes, want)
+	}
+	if l.ctl.chosen != user || l.ctl.task.Selected != taskLabels[user.Task] {
+		t.Errorf("the user's settings were not given back: %+v, want %+v", l.ctl.chosen, user)
+	}
 	if r.Err != "" || r.Lesson != "io-bound" || r.Prediction == nil || *r.Prediction != 3 || r.Answer <= 0 || r.Verdict == "" {
 		t.Fatalf("lesson record: %+v", r)
 	}
