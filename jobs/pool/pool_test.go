@@ -51,6 +51,14 @@ var testHandlers = map[string]Handler{
 		os.Exit(3)
 		return nil, nil
 	},
+	// hold says it has started (a file at args' path) and sleeps a minute.
+	"hold": func(args json.RawMessage) (any, error) {
+		var path string
+		json.Unmarshal(args, &path)
+		os.WriteFile(path, nil, 0o644)
+		time.Sleep(time.Minute)
+		return nil, nil
+	},
 	"sleep": func(args json.RawMessage) (any, error) {
 		var ms int
 		json.Unmarshal(args, &ms)
@@ -347,8 +355,9 @@ func TestPool(t *testing.T) {
 	})
 }
 
-// runParent owns a pool busy with long calls and prints its workers' PIDs;
-// the test kills it.
+// runParent owns a pool whose workers are both in the middle of a long call
+// (so that EOF on their requests pipe cannot reach them) and prints their
+// PIDs; the test kills it.
 func runParent() {
 	exe, _ := os.Executable()
 	cfg := Config{Workers: 2, Command: func() *exec.Cmd { return testWorker(exe) }}
@@ -357,10 +366,20 @@ func runParent() {
 		fmt.Println("error:", err)
 		os.Exit(1)
 	}
+	pids := fmt.Sprint(p.Slot(0).PID(), p.Slot(1).PID()) // before the calls hold the slots
+	dir, _ := os.MkdirTemp("", "pool-parent")
 	for i := range 2 {
-		go p.Slot(i).Call(context.Background(), "sleep", 60_000, nil)
+		go p.Slot(i).Call(context.Background(), "hold", filepath.Join(dir, strconv.Itoa(i)), nil)
 	}
-	fmt.Println(p.Slot(0).PID(), p.Slot(1).PID())
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Stat(filepath.Join(dir, "1")); err == nil {
+			if _, err := os.Stat(filepath.Join(dir, "0")); err == nil {
+				break
+			}
+		}
+	}
+	os.RemoveAll(dir)
+	fmt.Println(pids)
 	time.Sleep(time.Minute)
 	os.Exit(1)
 }

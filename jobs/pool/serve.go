@@ -19,6 +19,7 @@ type Handler func(args json.RawMessage) (any, error)
 // answers on file descriptor 4 until its input ends, which happens when the
 // parent closes the pool or dies. It runs on one core.
 func Serve(handlers map[string]Handler) error {
+	watchParent()
 	runtime.GOMAXPROCS(1)
 	LowerFromEnv()
 	in := os.NewFile(3, "pool-requests")
