@@ -178,7 +178,7 @@ func printRuns(w io.Writer, rs []jobs.Result) {
 	fmt.Fprintln(tw, "run\ttask\titems\tfailed\twall s\tcpu s\tspeed-up\t")
 	for _, r := range rs {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\t%s\t\n", lesson.RunName(r), r.Task, r.Items, r.Failed,
-			lesson.Secs(r.WallSeconds), lesson.Secs(r.CPUSeconds), strings.Replace(ratio(lesson.Speedup(rs, r)), "x", "×", 1))
+			lesson.Secs(r.WallSeconds), lesson.Secs(r.CPUSeconds), lesson.SpeedupText(lesson.Speedup(rs, r)))
 	}
 	tw.Flush()
 }

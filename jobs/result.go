@@ -55,6 +55,13 @@ type ItemError struct {
 	Error string `json:"error"`
 }
 
+// IsBaselineFor reports whether b can be r's baseline: a one-worker run
+// (Sequential or Blocking) of the same task, over as many items, with the
+// same decoder. SetSpeedups takes the first such run.
+func IsBaselineFor(b, r Result) bool {
+	return b.Task == r.Task && b.Items == r.Items && b.Decoder == r.Decoder && (b.Mode == Sequential || b.Mode == Blocking)
+}
+
 // SetSpeedups fills each result's Speedup against the first Sequential or
 // Blocking run of the same task, over the same number of items, with the same
 // decoder, in rs.
@@ -62,7 +69,7 @@ func SetSpeedups(rs []Result) {
 	for i := range rs {
 		rs[i].Speedup = nil
 		for _, b := range rs {
-			if b.Task == rs[i].Task && b.Items == rs[i].Items && b.Decoder == rs[i].Decoder && (b.Mode == Sequential || b.Mode == Blocking) && b.WallSeconds > 0 && rs[i].WallSeconds > 0 {
+			if IsBaselineFor(b, rs[i]) && b.WallSeconds > 0 && rs[i].WallSeconds > 0 {
 				s := b.WallSeconds / rs[i].WallSeconds
 				rs[i].Speedup = &s
 				break

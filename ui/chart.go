@@ -93,7 +93,7 @@ func chartRows(runs []RunRecord) []fyne.CanvasObject {
 // decoder.
 func baseline(runs []RunRecord, r RunRecord) (RunRecord, bool) {
 	for _, b := range runs {
-		if b.Task == r.Task && b.Items == r.Items && b.Decoder == r.Decoder && (b.Mode == jobs.Sequential || b.Mode == jobs.Blocking) {
+		if jobs.IsBaselineFor(b.Result, r.Result) {
 			return b, true
 		}
 	}

@@ -103,6 +103,14 @@ func (l *Lesson) AnswerText(v float64) string {
 	return fmt.Sprintf("%.0f %s", v, unit)
 }
 
+// SpeedupText writes a speed-up as the lessons do ("1.86×"), or "-" for none.
+func SpeedupText(s *float64) string {
+	if s == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f×", *s)
+}
+
 // Secs formats a duration in seconds with the digits a short run needs.
 func Secs(v float64) string {
 	if v < 1 {

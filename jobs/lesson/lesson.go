@@ -12,11 +12,13 @@
 package lesson
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -271,3 +273,47 @@ func Speedup(runs []jobs.Result, r jobs.Result) *float64 {
 
 // x formats a speed-up.
 func x(v float64) string { return fmt.Sprintf("%.2f×", v) }
+
+// runRounds runs specs in turn, rounds times over (fewer in the quick
+// form), and keeps each spec's median run by wall time. A machine's speed
+// drifts from minute to minute (a laptop's clock, a virtual machine's
+// neighbours: here the same one-goroutine run took 2.6 s, then 3.4 s), and
+// running the specs in turn lets each round meet the same drift.
+func (e *Env) runRounds(ctx context.Context, task jobs.Task, items []jobs.Item, specs []jobs.Spec, rounds int) ([]jobs.Result, error) {
+	if e.Quick {
+		rounds = 1
+	}
+	all := make([][]jobs.Result, len(specs))
+	for range rounds {
+		rs, err := e.runAll(ctx, task, items, specs)
+		if err != nil {
+			return nil, err
+		}
+		for i, r := range rs {
+			all[i] = append(all[i], r)
+		}
+	}
+	medians := make([]jobs.Result, len(specs))
+	for i, rs := range all {
+		slices.SortFunc(rs, func(a, b jobs.Result) int { return cmp.Compare(a.WallSeconds, b.WallSeconds) })
+		medians[i] = rs[len(rs)/2]
+	}
+	return medians, nil
+}
+
+// runAll runs specs one after another, each of task over items.
+func (e *Env) runAll(ctx context.Context, task jobs.Task, items []jobs.Item, specs []jobs.Spec) ([]jobs.Result, error) {
+	var runs []jobs.Result
+	for _, s := range specs {
+		s.Task, s.Items = task, items
+		if s.Workers == 0 {
+			s.Workers = 1
+		}
+		r, err := e.run(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, r)
+	}
+	return runs, nil
+}

@@ -79,11 +79,8 @@ func section(md *bytes.Buffer, dir string, l *lesson.Lesson, e Entry) error {
 		fmt.Fprintln(md, "| run | task | items | failed | wall s | cpu s | speed-up |")
 		fmt.Fprintln(md, "|---|---|---:|---:|---:|---:|---:|")
 		for _, r := range e.Runs {
-			s := "-"
-			if v := lesson.Speedup(e.Runs, r); v != nil {
-				s = fmt.Sprintf("%.2f×", *v)
-			}
-			fmt.Fprintf(md, "| %s | %s | %d | %d | %s | %s | %s |\n", lesson.RunName(r), r.Task, r.Items, r.Failed, lesson.Secs(r.WallSeconds), lesson.Secs(r.CPUSeconds), s)
+			fmt.Fprintf(md, "| %s | %s | %d | %d | %s | %s | %s |\n", lesson.RunName(r), r.Task, r.Items, r.Failed,
+				lesson.Secs(r.WallSeconds), lesson.Secs(r.CPUSeconds), lesson.SpeedupText(lesson.Speedup(e.Runs, r)))
 		}
 		fmt.Fprintln(md)
 	}
