@@ -6,7 +6,7 @@ TAGS    := migrated_fynedo
 BIN     := concurrencylab
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Fyne needs cgo and the X11/GL headers; the tests also need a virtual display.
-RUN_DEBS  := gcc pkg-config libgl1-mesa-dev xorg-dev libturbojpeg0-dev libdeflate-dev
+RUN_DEBS  := gcc pkg-config libgl1-mesa-dev xorg-dev libturbojpeg0-dev libisal-dev
 TEST_DEBS := $(RUN_DEBS) xvfb xauth
 FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
 # The cluster mode's test against a separately started server runs this one.

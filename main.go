@@ -69,10 +69,12 @@ func version() string {
 	return fmt.Sprintf("%s %s (%s, %s/%s)", meta.Details.Name, meta.Details.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
 
-// profile writes a CPU profile (cpu.pprof) and a Go execution trace
-// (trace.out) of the window's process into dir, when dir is set: what to
-// look at when the UI lags (`go tool trace -pprof=sched dir/trace.out`
-// shows where goroutines waited for a CPU).
+// profile writes a CPU profile (cpu.pprof), a Go execution trace
+// (trace.out) and, at the end, a heap profile (heap.pprof) of the window's
+// process into dir, when dir is set: what to look at when the UI lags
+// (`go tool trace -pprof=sched dir/trace.out` shows where goroutines waited
+// for a CPU) or the memory grows (`go tool pprof -sample_index=alloc_space`
+// shows what allocated most, `-sample_index=inuse_space` what is held).
 func profile(dir string) (stop func()) {
 	if dir == "" {
 		return func() {}
@@ -90,5 +92,10 @@ func profile(dir string) (stop func()) {
 		pprof.StopCPUProfile()
 		cpu.Close()
 		tr.Close()
+		if heap, err := os.Create(filepath.Join(dir, "heap.pprof")); err == nil {
+			runtime.GC() // in use now, not at the last collection
+			pprof.WriteHeapProfile(heap)
+			heap.Close()
+		}
 	}
 }

@@ -1,61 +1,58 @@
 package thumb
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash"
 	"hash/crc32"
 	"image"
-	"sync"
+	"io"
 
-	"concurrencylab/jobs/deflate"
 	"concurrencylab/jobs/imagecheck"
+	"concurrencylab/jobs/inflate"
 )
 
 // errNotPlainPNG sends a PNG that reducePNG does not handle to image/png.
 var errNotPlainPNG = errors.New("not an 8-bit, non-interlaced RGB or RGBA PNG")
 
 // reducePNG decodes an 8-bit, non-interlaced RGB or RGBA PNG (what photos
-// and screenshots are saved as) straight into its reduction by k, or
-// returns errNotPlainPNG for any other kind (palette, grey, 16-bit,
-// interlaced, a transparent colour key), which image/png decodes instead.
+// and screenshots are saved as) read from r straight into its reduction by
+// k, or returns errNotPlainPNG, having read no pixel data, for any other
+// kind (palette, grey, 16-bit, interlaced, a transparent colour key), which
+// image/png decodes instead from the start.
 //
-// It does what image/png does, faster: it checks every chunk's CRC,
-// inflates the pixel data whole with libdeflate (four times as fast as
-// compress/flate here), undoes each row's filter in place, and feeds the
-// rows to a boxer, so the full picture is never held as RGBA. To hold no
-// second copy of the compressed data, it moves the IDAT chunks' contents
-// together inside data: data is overwritten.
-// cfg is what imagecheck read from the same data: its pixel cap bounds what
-// is allocated here.
-func reducePNG(data []byte, cfg imagecheck.Config, k int) (*image.RGBA, error) {
+// It does what image/png does, faster and in a stream: it checks every
+// chunk's CRC, inflates the pixel data with ISA-L a few rows at a time,
+// undoes each row's filter in place, and feeds the rows to a boxer. Neither
+// the file, nor the inflated pixels, nor the full picture as RGBA is ever
+// held whole: a 5120×2880 PNG costs a few hundred kilobytes, not the 44 MB
+// of its pixels. cfg is what imagecheck read from the same data: its pixel
+// cap bounds what is allocated here.
+func reducePNG(r io.Reader, cfg imagecheck.Config, k int) (*image.RGBA, error) {
 	const sig = "\x89PNG\r\n\x1a\n"
-	if !bytes.HasPrefix(data, []byte(sig)) {
+	var head [len(sig)]byte
+	if _, err := io.ReadFull(r, head[:]); err != nil || string(head[:]) != sig {
 		return nil, errors.New("png: not a PNG")
 	}
+	c := chunks{r: r}
 	var w, h, bpp int
-	idat := 0 // compressed bytes gathered at data[start:start+idat]
-	start := 0
-	for p := len(sig); ; {
-		if p+12 > len(data) {
-			return nil, errors.New("png: truncated before IEND")
+	var small *image.RGBA
+	for {
+		n, typ, err := c.next()
+		if err != nil {
+			return nil, err
 		}
-		n := int(binary.BigEndian.Uint32(data[p:]))
-		if n < 0 || n > len(data)-p-12 {
-			return nil, errors.New("png: truncated chunk")
-		}
-		typ, body := string(data[p+4:p+8]), data[p+8:p+8+n]
-		if crc32.ChecksumIEEE(data[p+4:p+8+n]) != binary.BigEndian.Uint32(data[p+8+n:]) {
-			return nil, fmt.Errorf("png: bad CRC in %q chunk", typ)
-		}
-		p += 12 + n
-		switch typ {
-		case "IHDR":
+		switch {
+		case typ == "IHDR":
 			if n != 13 {
 				return nil, errors.New("png: bad IHDR")
 			}
-			w, h = int(binary.BigEndian.Uint32(body)), int(binary.BigEndian.Uint32(body[4:]))
+			var body [13]byte
+			if err := c.body(body[:]); err != nil {
+				return nil, err
+			}
+			w, h = int(binary.BigEndian.Uint32(body[:])), int(binary.BigEndian.Uint32(body[4:]))
 			if w != cfg.Width || h != cfg.Height {
 				return nil, fmt.Errorf("png: IHDR says %dx%d, the checked header %dx%d", w, h, cfg.Width, cfg.Height)
 			}
@@ -70,60 +67,197 @@ func reducePNG(data []byte, cfg imagecheck.Config, k int) (*image.RGBA, error) {
 			default:
 				return nil, errNotPlainPNG
 			}
-		case "tRNS":
-			if idat > 0 { // data is already overwritten: too late for image/png
-				return nil, errors.New("png: tRNS after IDAT")
-			}
+		case typ == "tRNS" && small == nil:
 			return nil, errNotPlainPNG
-		case "IDAT":
+		case typ == "IDAT" && small == nil:
 			if bpp == 0 {
 				return nil, errors.New("png: IDAT before IHDR")
 			}
-			if start == 0 {
-				start = p - n - 4 // this chunk's body; later bodies move back to follow it
+			if small, err = unfilterRows(&idatReader{c: &c, left: n}, w, h, bpp, k); err != nil {
+				return nil, err
 			}
-			idat += copy(data[start+idat:], body)
-		case "IEND":
-			if bpp == 0 {
-				return nil, errors.New("png: no IHDR")
+		case typ == "IEND":
+			if small == nil {
+				return nil, errors.New("png: no IDAT")
 			}
-			return unfilterRows(data[start:start+idat], w, h, bpp, k)
+			return small, c.skip(n)
+		default: // other chunks, and IDATs after the pixels (image/png ignores those too)
+			if err := c.skip(n); err != nil {
+				return nil, err
+			}
 		}
 	}
 }
 
-// unfilterRows inflates a PNG's pixel data, undoes each row's filter, and
-// reduces the rows by k.
-func unfilterRows(idat []byte, w, h, bpp, k int) (*image.RGBA, error) {
+// chunks reads a PNG's chunks from r, checking each one's CRC as its body
+// is read.
+type chunks struct {
+	r      io.Reader
+	crc    hash.Hash32
+	typ    string
+	n      int
+	pushed bool // next returns the current chunk again
+	buf    [8]byte
+}
+
+// next reads the next chunk's length and type.
+func (c *chunks) next() (int, string, error) {
+	if c.pushed {
+		c.pushed = false
+		return c.n, c.typ, nil
+	}
+	if _, err := io.ReadFull(c.r, c.buf[:8]); err != nil {
+		return 0, "", errors.New("png: truncated before IEND")
+	}
+	n := binary.BigEndian.Uint32(c.buf[:4])
+	if n > 0x7fffffff {
+		return 0, "", errors.New("png: bad chunk length")
+	}
+	c.n, c.typ = int(n), string(c.buf[4:8])
+	c.crc = crc32.NewIEEE()
+	c.crc.Write(c.buf[4:8])
+	return int(n), c.typ, nil
+}
+
+// body reads the rest of the chunk into p and checks its CRC.
+func (c *chunks) body(p []byte) error {
+	if err := c.read(p); err != nil {
+		return err
+	}
+	return c.end()
+}
+
+// read reads part of the current chunk's body into p.
+func (c *chunks) read(p []byte) error {
+	if _, err := io.ReadFull(c.r, p); err != nil {
+		return fmt.Errorf("png: truncated %q chunk", c.typ)
+	}
+	c.crc.Write(p)
+	return nil
+}
+
+// end reads the current chunk's CRC and checks it.
+func (c *chunks) end() error {
+	if _, err := io.ReadFull(c.r, c.buf[:4]); err != nil {
+		return fmt.Errorf("png: truncated %q chunk", c.typ)
+	}
+	if c.crc.Sum32() != binary.BigEndian.Uint32(c.buf[:4]) {
+		return fmt.Errorf("png: bad CRC in %q chunk", c.typ)
+	}
+	return nil
+}
+
+// skip reads a chunk's n bytes of body a piece at a time, checks its CRC,
+// and keeps nothing.
+func (c *chunks) skip(n int) error {
+	var piece [4096]byte
+	for n > 0 {
+		m := min(n, len(piece))
+		if err := c.read(piece[:m]); err != nil {
+			return err
+		}
+		n -= m
+	}
+	return c.end()
+}
+
+// idatReader reads the bodies of consecutive IDAT chunks as one stream,
+// checking each chunk's CRC at its end. It ends (io.EOF) at the end of the
+// last IDAT, having read the next chunk's length and type, which the
+// chunks' next call gives again.
+type idatReader struct {
+	c     *chunks
+	left  int // body bytes left in the current IDAT
+	ended bool
+}
+
+func (d *idatReader) Read(p []byte) (int, error) {
+	for d.left == 0 {
+		if d.ended {
+			return 0, io.EOF
+		}
+		if err := d.c.end(); err != nil {
+			return 0, err
+		}
+		n, typ, err := d.c.next()
+		if err != nil {
+			return 0, err
+		}
+		if typ != "IDAT" {
+			d.ended, d.c.pushed = true, true
+			return 0, io.EOF
+		}
+		d.left = n
+	}
+	p = p[:min(len(p), d.left)]
+	if err := d.c.read(p); err != nil {
+		return 0, err
+	}
+	d.left -= len(p)
+	return len(p), nil
+}
+
+// unfilterRows inflates a PNG's pixel data from idat a batch of rows at a
+// time, undoes each row's filter, and reduces the rows by k. It reads the
+// IDAT chunks to their end, and then the header of the chunk after them.
+func unfilterRows(idat *idatReader, w, h, bpp, k int) (*image.RGBA, error) {
+	z, err := inflate.NewZlib(idat)
+	if err != nil {
+		return nil, err
+	}
+	defer z.Close()
 	stride := 1 + w*bpp
-	bufp := inflated.Get().(*[]byte)
-	defer inflated.Put(bufp)
-	if cap(*bufp) < stride*h {
-		*bufp = make([]byte, stride*h)
-	}
-	raw := (*bufp)[:stride*h]
-	if err := deflate.Zlib(idat, raw); err != nil {
-		return nil, fmt.Errorf("png: inflating pixel data: %w", err)
-	}
+	batch := max(1, rowBatch/stride)
+	buf := make([]byte, batch*stride)
 	box := newBoxer(w, h, k)
 	prev := make([]byte, stride-1) // the row above the first is zeros
+	last := make([]byte, stride-1) // the batch's last row, kept while buf is refilled
 	rgba := make([]byte, 4*w)
-	for y := range h {
-		row := raw[y*stride : (y+1)*stride]
-		cur := row[1:]
-		if err := unfilter(row[0], cur, prev, bpp); err != nil {
+	for y := 0; y < h; {
+		rows := min(batch, h-y)
+		if _, err := io.ReadFull(z, buf[:rows*stride]); err != nil {
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				return nil, errors.New("png: not enough pixel data")
+			}
+			return nil, fmt.Errorf("png: inflating pixel data: %w", err)
+		}
+		for i := range rows {
+			row := buf[i*stride : (i+1)*stride]
+			cur := row[1:]
+			if err := unfilter(row[0], cur, prev, bpp); err != nil {
+				return nil, err
+			}
+			if bpp == 3 {
+				box.add(cur) // opaque RGB, summed as it is
+			} else {
+				premultiply(rgba, cur)
+				box.add(rgba)
+			}
+			prev = cur
+		}
+		prev = last[:copy(last, prev)]
+		y += rows
+	}
+	// The stream must end here, its checksum right, with nothing after it.
+	var one [1]byte
+	if n, err := z.Read(one[:]); n != 0 || (err != nil && err != io.EOF) {
+		if err != nil {
+			return nil, fmt.Errorf("png: inflating pixel data: %w", err)
+		}
+		return nil, errors.New("png: too much pixel data")
+	}
+	if n, err := idat.Read(one[:]); z.Unused() != 0 || n != 0 || err != io.EOF {
+		if err != nil && err != io.EOF {
 			return nil, err
 		}
-		if bpp == 3 {
-			box.add(cur) // opaque RGB, summed as it is
-		} else {
-			premultiply(rgba, cur)
-			box.add(rgba)
-		}
-		prev = cur
+		return nil, errors.New("png: too much pixel data")
 	}
 	return box.dst, nil
 }
+
+// rowBatch is about how many bytes of rows are inflated at a time: enough
+// for ISA-L to run at full speed (64 KB pieces do), little to hold.
+const rowBatch = 256 << 10
 
 // unfilter undoes a row's PNG filter in place, given the row above.
 func unfilter(filter byte, cur, prev []byte, bpp int) error {
@@ -189,7 +323,3 @@ func premultiply(dst, src []byte) {
 		d[3] = s[3]
 	}
 }
-
-// inflated holds a PNG's inflated pixel data for reuse, as pixels does a
-// JPEG's.
-var inflated = sync.Pool{New: func() any { return new([]byte) }}

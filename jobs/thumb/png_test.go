@@ -9,7 +9,11 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"os"
+	"path/filepath"
+	"runtime"
 	"testing"
+	"testing/iotest"
 
 	"github.com/disintegration/imaging"
 
@@ -112,7 +116,7 @@ func TestReducePNG(t *testing.T) {
 		}
 		for _, k := range []int{1, 2, 3, 7} {
 			t.Run(name+", every filter: image/png's decode, reduced", func(t *testing.T) {
-				got, err := reducePNG(bytes.Clone(data), cfg, k) // it overwrites data
+				got, err := reducePNG(bytes.NewReader(data), cfg, k)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -129,7 +133,7 @@ func TestReducePNG(t *testing.T) {
 		for _, img := range []image.Image{gray, pal, deep} {
 			data := encodePNG(t, img)
 			cfg, _ := imagecheck.Default.Check(data)
-			if _, err := reducePNG(data, cfg, 1); !errors.Is(err, errNotPlainPNG) {
+			if _, err := reducePNG(bytes.NewReader(data), cfg, 1); !errors.Is(err, errNotPlainPNG) {
 				t.Errorf("%T: %v", img, err)
 			}
 		}
@@ -140,12 +144,12 @@ func TestReducePNG(t *testing.T) {
 		for i := 8; i < len(data); i += 7 {
 			bad := bytes.Clone(data)
 			bad[i] ^= 0x10
-			if _, err := reducePNG(bad, cfg, 2); err == nil {
+			if _, err := reducePNG(bytes.NewReader(bad), cfg, 2); err == nil {
 				t.Fatalf("byte %d changed, no error", i)
 			}
 		}
 		for n := 0; n < len(data); n += 13 {
-			if _, err := reducePNG(bytes.Clone(data[:n]), cfg, 2); err == nil {
+			if _, err := reducePNG(bytes.NewReader(data[:n]), cfg, 2); err == nil {
 				t.Fatalf("cut at %d, no error", n)
 			}
 		}
@@ -159,6 +163,58 @@ func FuzzReducePNG(f *testing.F) {
 		if err != nil {
 			return
 		}
-		reducePNG(data, cfg, 2) // never panics
+		reducePNG(bytes.NewReader(data), cfg, 2) // never panics
 	})
+}
+
+func TestReducePNGReadsAByteAtATime(t *testing.T) {
+	data := filteredPNG(t, gallery.Picture(5, 300, 200), 3)
+	cfg, err := imagecheck.Default.Check(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := reducePNG(bytes.NewReader(data), cfg, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := reducePNG(iotest.OneByteReader(bytes.NewReader(data)), cfg, 2)
+	if err != nil || !bytes.Equal(got.Pix, want.Pix) {
+		t.Fatalf("a byte at a time: %v", err)
+	}
+}
+
+// TestLargePNGStreams makes a thumbnail of a large PNG file and checks that
+// neither the file nor its pixels were held whole: what keeps a window's
+// memory flat while goroutines make thumbnails of big PNGs.
+func TestLargePNGStreams(t *testing.T) {
+	const w, h = 3600, 2400
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7 >> 5)
+	}
+	var b bytes.Buffer // stored, not compressed: quick to write even under -race
+	if err := (&png.Encoder{CompressionLevel: png.NoCompression}).Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "big.png")
+	if err := os.WriteFile(src, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pixels := uint64(w * h * 4)
+	t.Logf("%d×%d: %d bytes of file, %d of pixels", w, h, b.Len(), pixels)
+	runtime.GC() // twice: sync.Pools are emptied, so a reused buffer cannot hide an allocation
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	info, err := File(src, filepath.Join(dir, "t.jpg"), 256, imagecheck.Default, Std)
+	runtime.ReadMemStats(&after)
+	if err != nil || info.Width != 256 || info.Height != 170 {
+		t.Fatalf("%+v, %v", info, err)
+	}
+	alloc := after.TotalAlloc - before.TotalAlloc
+	t.Logf("allocated %d bytes", alloc)
+	if alloc > uint64(b.Len())/2 || alloc > pixels/8 {
+		t.Fatalf("allocated %d bytes for a thumbnail: the file (%d) or its pixels (%d) were held", alloc, b.Len(), pixels)
+	}
 }

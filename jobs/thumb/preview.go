@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"os"
 
 	xdraw "golang.org/x/image/draw"
 
@@ -27,7 +28,12 @@ func Preview(path string, box image.Point, lim imagecheck.Limits) (*image.RGBA, 
 	if box.X < 1 || box.Y < 1 {
 		return nil, fmt.Errorf("preview box %v is empty", box)
 	}
-	data, err := readLimited(path, lim.MaxBytes, nil)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := readLimited(f, path, lim.MaxBytes, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -12,10 +12,12 @@
 package thumb
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"image"
+	"io"
 	"os"
 	"sync"
 	"time"
@@ -87,16 +89,7 @@ func File(src, dst string, box int, lim imagecheck.Limits, dec Decoder) (Info, e
 		return Info{}, fmt.Errorf("thumbnail box %d is too small", box)
 	}
 	t0 := time.Now()
-	bufp := files.Get().(*[]byte)
-	defer files.Put(bufp)
-	data, err := readLimited(src, lim.MaxBytes, *bufp)
-	if data != nil {
-		*bufp = data[:0]
-	}
-	if err != nil {
-		return Info{}, err
-	}
-	info, out, err := fit(data, box, lim, dec, t0)
+	info, out, err := fitFile(src, box, lim, dec, t0)
 	if err != nil {
 		return info, err
 	}
@@ -109,10 +102,48 @@ func File(src, dst string, box int, lim imagecheck.Limits, dec Decoder) (Info, e
 	return info, nil
 }
 
+// fitFile is fit for a file. A PNG that reducePNG decodes streams from the
+// file, so that a large one costs no more memory than a small one; any
+// other image is read whole first.
+func fitFile(src string, box int, lim imagecheck.Limits, dec Decoder, t0 time.Time) (Info, []byte, error) {
+	f, err := os.Open(src)
+	if err != nil {
+		return Info{}, nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return Info{}, nil, err
+	}
+	if lim.MaxBytes > 0 && fi.Size() > lim.MaxBytes {
+		return Info{}, nil, fmt.Errorf("%s is %d bytes, over the %d byte limit", src, fi.Size(), lim.MaxBytes)
+	}
+	if cfg, err := lim.CheckAt(f, fi.Size()); err == nil && cfg.Format == "png" {
+		info := Info{Format: cfg.Format, SrcBytes: fi.Size()}
+		r := bufio.NewReaderSize(io.NewSectionReader(f, 0, fi.Size()), 64<<10)
+		th, err := pngFit(r, cfg, box, &info, t0)
+		if err == nil {
+			return encode(info, th, encodeGo)
+		}
+		if !errors.Is(err, errNotPlainPNG) {
+			return Info{}, nil, err
+		}
+	} // errors are reported by fit, from the data read whole
+	bufp := files.Get().(*[]byte)
+	defer files.Put(bufp)
+	data, err := readLimited(f, src, lim.MaxBytes, *bufp)
+	if data != nil {
+		*bufp = data[:0]
+	}
+	if err != nil {
+		return Info{}, nil, err
+	}
+	return fit(data, box, lim, dec, t0)
+}
+
 // Bytes makes a thumbnail of the image in data fitted into a box×box square
 // and returns it as JPEG bytes (Info.Path is empty): what a cluster worker,
-// which has the image in memory and sends the thumbnail back, does. It may
-// overwrite data (the PNG decoder gathers its compressed chunks in place).
+// which has the image in memory and sends the thumbnail back, does.
 func Bytes(data []byte, box int, lim imagecheck.Limits, dec Decoder) (Info, []byte, error) {
 	if box < 1 {
 		return Info{}, nil, fmt.Errorf("thumbnail box %d is too small", box)
@@ -132,7 +163,7 @@ func fit(data []byte, box int, lim imagecheck.Limits, dec Decoder, t0 time.Time)
 	}
 	info := Info{Format: cfg.Format, SrcBytes: int64(len(data))}
 	var th image.Image
-	encode := encodeTurbo
+	enc := encodeTurbo
 	fast := dec == Fast && cfg.Format == "jpeg"
 	if fast {
 		var release func()
@@ -141,14 +172,19 @@ func fit(data []byte, box int, lim imagecheck.Limits, dec Decoder, t0 time.Time)
 	}
 	if !fast || errors.Is(err, turbojpeg.ErrCMYK) { // Go's decoder converts CMYK
 		th, err = stdFit(data, cfg, box, &info, t0)
-		encode = encodeGo
+		enc = encodeGo
 	}
 	if err != nil {
 		return Info{}, nil, err
 	}
+	return encode(info, th, enc)
+}
+
+// encode encodes the thumbnail th with enc and completes its info.
+func encode(info Info, th image.Image, enc func(image.Image) ([]byte, error)) (Info, []byte, error) {
 	t2 := time.Now()
 	info.Width, info.Height = th.Bounds().Dx(), th.Bounds().Dy()
-	out, err := encode(th)
+	out, err := enc(th)
 	if err != nil {
 		return info, nil, fmt.Errorf("encoding thumbnail: %w", err)
 	}
@@ -171,14 +207,10 @@ func encodeTurbo(img image.Image) ([]byte, error) {
 	return turbojpeg.Encode(&image.NRGBA{Pix: rgba.Pix, Stride: rgba.Stride, Rect: rgba.Rect}, Quality)
 }
 
-// readLimited reads a whole file into buf's memory (or a larger buffer when
-// it is too small), failing (not truncating) past max bytes when max > 0.
-func readLimited(path string, max int64, buf []byte) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
+// readLimited reads the whole file f (named path) into buf's memory (or a
+// larger buffer when it is too small), failing (not truncating) past max
+// bytes when max > 0.
+func readLimited(f *os.File, path string, max int64, buf []byte) ([]byte, error) {
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, err
@@ -189,7 +221,8 @@ func readLimited(path string, max int64, buf []byte) ([]byte, error) {
 	if want := fi.Size() + 1; int64(cap(buf)) < want { // +1: room to see the end
 		buf = make([]byte, 0, want)
 	}
-	data, err := imagecheck.ReadAll(f, buf, max) // the file may have grown since Stat
+	// From the start, whatever was read before; the file may have grown since Stat.
+	data, err := imagecheck.ReadAll(io.NewSectionReader(f, 0, 1<<62), buf, max)
 	if errors.Is(err, imagecheck.ErrTooLarge) {
 		return nil, fmt.Errorf("%s is over the %d byte limit", path, max)
 	}
@@ -202,37 +235,51 @@ func readLimited(path string, max int64, buf []byte) ([]byte, error) {
 // stdFit reduces the picture by the largest integer factor that keeps twice
 // the thumbnail's size (a box average, as PIL's thumbnail does for every
 // format), fits the rest with Lanczos, and turns the small result upright.
-// An 8-bit RGB or RGBA PNG is decoded and reduced row by row (reducePNG:
-// its decode phase includes the reduction); anything else is decoded whole
-// by Go's decoders, then reduced.
+// An 8-bit RGB or RGBA PNG is decoded and reduced row by row (pngFit);
+// anything else is decoded whole by Go's decoders, then reduced.
 func stdFit(data []byte, cfg imagecheck.Config, box int, info *Info, t0 time.Time) (image.Image, error) {
-	tw, th := fitSize(cfg.Width, cfg.Height, box, box) // like PIL, never enlarge
-	k := reduceFactor(cfg.Width, cfg.Height, tw, th)
-	small, err := (*image.RGBA)(nil), errNotPlainPNG
 	if cfg.Format == "png" {
-		small, err = reducePNG(data, cfg, k)
-	}
-	t1 := time.Now()
-	switch {
-	case errors.Is(err, errNotPlainPNG):
-		img, _, err := image.Decode(bytes.NewReader(data))
-		if err != nil {
-			return nil, fmt.Errorf("decoding %s: %w", cfg.Format, err)
+		th, err := pngFit(bytes.NewReader(data), cfg, box, info, t0)
+		if !errors.Is(err, errNotPlainPNG) {
+			return th, err
 		}
-		t1 = time.Now()
-		small = reduce(img, k)
-	case err != nil:
+	}
+	tw, th := fitSize(cfg.Width, cfg.Height, box, box) // like PIL, never enlarge
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
 		return nil, fmt.Errorf("decoding %s: %w", cfg.Format, err)
 	}
+	t1 := time.Now()
+	small := reduce(img, reduceFactor(cfg.Width, cfg.Height, tw, th))
+	return finishStd(small, orientation(data), cfg, tw, th, info, t0, t1), nil
+}
+
+// pngFit is stdFit for an 8-bit RGB or RGBA PNG read from r, decoded and
+// reduced row by row by reducePNG (its decode phase includes the
+// reduction). Any other PNG gives errNotPlainPNG, having read no pixels.
+func pngFit(r io.Reader, cfg imagecheck.Config, box int, info *Info, t0 time.Time) (image.Image, error) {
+	tw, th := fitSize(cfg.Width, cfg.Height, box, box)
+	small, err := reducePNG(r, cfg, reduceFactor(cfg.Width, cfg.Height, tw, th))
+	if errors.Is(err, errNotPlainPNG) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("decoding png: %w", err)
+	}
+	return finishStd(small, 1, cfg, tw, th, info, t0, time.Now()), nil // EXIF orientation is JPEG's
+}
+
+// finishStd fits the reduced picture small into tw×th with Lanczos and
+// turns it upright (o is its EXIF orientation); decoding ended at t1.
+func finishStd(small *image.RGBA, o int, cfg imagecheck.Config, tw, th int, info *Info, t0, t1 time.Time) image.Image {
 	info.Timings.Decode = t1.Sub(t0)
-	o := orientation(data)
 	info.SrcWidth, info.SrcHeight = cfg.Width, cfg.Height
 	if o >= 5 {
 		info.SrcWidth, info.SrcHeight = cfg.Height, cfg.Width
 	}
 	out := upright(resample(small, tw, th, Lanczos), o)
 	info.Timings.Resize = time.Since(t1)
-	return out, nil
+	return out
 }
 
 // fastFit makes a thumbnail the way PIL's Image.thumbnail does, in three

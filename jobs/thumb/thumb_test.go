@@ -108,6 +108,14 @@ func TestReadLimited(t *testing.T) {
 	p := filepath.Join(dir, "f")
 	data := bytes.Repeat([]byte("0123456789"), 1000)
 	os.WriteFile(p, data, 0o644)
+	readLimited := func(p string, max int64, buf []byte) ([]byte, error) {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return readLimited(f, p, max, buf)
+	}
 	t.Run("reads the whole file into a large enough buffer", func(t *testing.T) {
 		buf := make([]byte, 0, 20000)
 		got, err := readLimited(p, 0, buf)
