@@ -1017,3 +1017,31 @@ func TestAFailureIsOneLineAndSpelledOutWhenSelected(t *testing.T) {
 		t.Errorf("detail %q", l.results.errDetail.Text)
 	}
 }
+
+// TestWorkerRowsFoldAway: the worker rows fold away to give the tabs (a
+// lesson on a projector) their room, and stay folded for the next launch.
+func TestWorkerRowsFoldAway(t *testing.T) {
+	l, _ := newTestLab(t)
+	p := &l.prog
+	if !p.workers.Visible() || p.toggle.Text != "Hide workers" {
+		t.Fatalf("rows shown %v, button %q at first", p.workers.Visible(), p.toggle.Text)
+	}
+	l.win.Content().Refresh()
+	before := l.tabs.Size().Height
+	test.Tap(p.toggle)
+	l.win.Content().Refresh()
+	if p.workers.Visible() || p.toggle.Text != "Show workers" || l.app.Preferences().Bool(prefWorkerRows) {
+		t.Fatalf("after Hide workers: rows shown %v, button %q", p.workers.Visible(), p.toggle.Text)
+	}
+	if after := l.tabs.Size().Height; after < before+3*theme.TextSize() {
+		t.Errorf("the tabs grew from %v to %v only", before, after)
+	}
+	if l2 := New(l.app, nil, l.do); l2.Content() != nil && l2.prog.workers.Visible() {
+		t.Error("a new window shows the rows again")
+	}
+	test.Tap(p.toggle)
+	l.win.Content().Refresh()
+	if !p.workers.Visible() || l.tabs.Size().Height != before {
+		t.Errorf("Show workers: rows shown %v, tabs %v (at first %v)", p.workers.Visible(), l.tabs.Size().Height, before)
+	}
+}

@@ -29,6 +29,8 @@ type progressView struct {
 	rowBox   *fyne.Container // a rowView's widgets per row
 	rowViews []rowView
 	room     *canvas.Rectangle // keeps four rows in view
+	workers  *fyne.Container   // room and rows, which the toggle hides
+	toggle   *widget.Button    // "Hide workers" / "Show workers"
 }
 
 // rowView is a worker row's widgets. A pool has at most 64 workers here, so
@@ -74,11 +76,42 @@ func (l *Lab) buildProgress() fyne.CanvasObject {
 	p.elapsed = widget.NewLabel("")
 	p.rowBox = container.NewVBox()
 	line := container.NewHBox(p.summary, p.rate, p.eta)
-	head := container.NewVBox(p.bar, container.NewBorder(nil, nil, nil, p.elapsed, line))
+	// On a projector, at a large text size, the worker rows take room a
+	// lesson needs: they fold away, and stay so for the next launch.
+	p.toggle = widget.NewButton("", func() {
+		l.showWorkers(!p.workers.Visible())
+		l.settleLayout()
+	})
+	p.toggle.Importance = widget.LowImportance
+	head := container.NewVBox(p.bar, container.NewBorder(nil, nil, nil, container.NewHBox(p.elapsed, p.toggle), line))
 	// Room for four worker rows (a pipeline of two workers a stage); more scroll.
 	p.room = canvas.NewRectangle(color.Transparent)
 	p.fitRoom()
-	return container.NewBorder(head, nil, nil, nil, container.NewStack(p.room, container.NewVScroll(p.rowBox)))
+	p.workers = container.NewStack(p.room, container.NewVScroll(p.rowBox))
+	show := true
+	if l.app != nil {
+		show = l.app.Preferences().BoolWithFallback(prefWorkerRows, true)
+	}
+	l.showWorkers(show)
+	return container.NewBorder(head, nil, nil, nil, p.workers)
+}
+
+// prefWorkerRows keeps whether Progress shows a row per worker.
+const prefWorkerRows = "workerRows"
+
+// showWorkers shows or folds away the worker rows, and keeps the choice.
+func (l *Lab) showWorkers(show bool) {
+	p := &l.prog
+	if show {
+		p.workers.Show()
+		p.toggle.SetText("Hide workers")
+	} else {
+		p.workers.Hide()
+		p.toggle.SetText("Show workers")
+	}
+	if l.app != nil {
+		l.app.Preferences().SetBool(prefWorkerRows, show)
+	}
 }
 
 // fitRoom makes room for four rows at the text size in use.
