@@ -13,6 +13,9 @@ import (
 	"concurrencylab/jobs/inflate"
 )
 
+// pngSignature starts every PNG file.
+const pngSignature = "\x89PNG\r\n\x1a\n"
+
 // errNotPlainPNG sends a PNG that reducePNG does not handle to image/png.
 var errNotPlainPNG = errors.New("not an 8-bit, non-interlaced RGB or RGBA PNG")
 
@@ -30,9 +33,8 @@ var errNotPlainPNG = errors.New("not an 8-bit, non-interlaced RGB or RGBA PNG")
 // of its pixels. cfg is what imagecheck read from the same data: its pixel
 // cap bounds what is allocated here.
 func reducePNG(r io.Reader, cfg imagecheck.Config, k int) (*image.RGBA, error) {
-	const sig = "\x89PNG\r\n\x1a\n"
-	var head [len(sig)]byte
-	if _, err := io.ReadFull(r, head[:]); err != nil || string(head[:]) != sig {
+	var head [len(pngSignature)]byte
+	if _, err := io.ReadFull(r, head[:]); err != nil || string(head[:]) != pngSignature {
 		return nil, errors.New("png: not a PNG")
 	}
 	c := chunks{r: r}

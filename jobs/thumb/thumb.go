@@ -118,7 +118,12 @@ func fitFile(src string, box int, lim imagecheck.Limits, dec Decoder, t0 time.Ti
 	if lim.MaxBytes > 0 && fi.Size() > lim.MaxBytes {
 		return Info{}, nil, fmt.Errorf("%s is %d bytes, over the %d byte limit", src, fi.Size(), lim.MaxBytes)
 	}
-	if cfg, err := lim.CheckAt(f, fi.Size()); err == nil && cfg.Format == "png" {
+	var sig [8]byte // only a PNG's header is read twice; any other file is read once, whole
+	if _, err := f.ReadAt(sig[:], 0); err == nil && string(sig[:]) == pngSignature {
+		cfg, err := lim.CheckAt(f, fi.Size())
+		if err != nil {
+			return Info{}, nil, err
+		}
 		info := Info{Format: cfg.Format, SrcBytes: fi.Size()}
 		r := bufio.NewReaderSize(io.NewSectionReader(f, 0, fi.Size()), 64<<10)
 		th, err := pngFit(r, cfg, box, &info, t0)
@@ -128,7 +133,7 @@ func fitFile(src string, box int, lim imagecheck.Limits, dec Decoder, t0 time.Ti
 		if !errors.Is(err, errNotPlainPNG) {
 			return Info{}, nil, err
 		}
-	} // errors are reported by fit, from the data read whole
+	}
 	bufp := files.Get().(*[]byte)
 	defer files.Put(bufp)
 	data, err := readLimited(f, src, lim.MaxBytes, *bufp)
