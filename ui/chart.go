@@ -85,6 +85,9 @@ func chartRows(runs []RunRecord) []fyne.CanvasObject {
 			rows = append(rows, n)
 		}
 	}
+	if len(rows) == 0 && len(runs) > 0 {
+		rows = append(rows, emptyNote("No speed-up yet: a speed-up compares a run with a One goroutine (or Blocking) run of the same task, images and decoder. Run that too (either order), and the bars appear here."))
+	}
 	return rows
 }
 

@@ -35,7 +35,7 @@ var errNotPlainPNG = errors.New("not an 8-bit, non-interlaced RGB or RGBA PNG")
 func reducePNG(r io.Reader, cfg imagecheck.Config, k int) (*image.RGBA, error) {
 	var head [len(pngSignature)]byte
 	if _, err := io.ReadFull(r, head[:]); err != nil || string(head[:]) != pngSignature {
-		return nil, errors.New("png: not a PNG")
+		return nil, errors.New("not a PNG")
 	}
 	c := chunks{r: r}
 	var w, h, bpp int
@@ -48,7 +48,7 @@ func reducePNG(r io.Reader, cfg imagecheck.Config, k int) (*image.RGBA, error) {
 		switch {
 		case typ == "IHDR":
 			if n != 13 {
-				return nil, errors.New("png: bad IHDR")
+				return nil, errors.New("bad IHDR")
 			}
 			var body [13]byte
 			if err := c.body(body[:]); err != nil {
@@ -56,7 +56,7 @@ func reducePNG(r io.Reader, cfg imagecheck.Config, k int) (*image.RGBA, error) {
 			}
 			w, h = int(binary.BigEndian.Uint32(body[:])), int(binary.BigEndian.Uint32(body[4:]))
 			if w != cfg.Width || h != cfg.Height {
-				return nil, fmt.Errorf("png: IHDR says %dx%d, the checked header %dx%d", w, h, cfg.Width, cfg.Height)
+				return nil, fmt.Errorf("IHDR says %dx%d, the checked header %dx%d", w, h, cfg.Width, cfg.Height)
 			}
 			depth, color, interlace := body[8], body[9], body[12]
 			switch {
@@ -73,14 +73,14 @@ func reducePNG(r io.Reader, cfg imagecheck.Config, k int) (*image.RGBA, error) {
 			return nil, errNotPlainPNG
 		case typ == "IDAT" && small == nil:
 			if bpp == 0 {
-				return nil, errors.New("png: IDAT before IHDR")
+				return nil, errors.New("IDAT before IHDR")
 			}
 			if small, err = unfilterRows(&idatReader{c: &c, left: n}, w, h, bpp, k); err != nil {
 				return nil, err
 			}
 		case typ == "IEND":
 			if small == nil {
-				return nil, errors.New("png: no IDAT")
+				return nil, errors.New("no IDAT")
 			}
 			return small, c.skip(n)
 		default: // other chunks, and IDATs after the pixels (image/png ignores those too)
@@ -109,11 +109,11 @@ func (c *chunks) next() (int, string, error) {
 		return c.n, c.typ, nil
 	}
 	if _, err := io.ReadFull(c.r, c.buf[:8]); err != nil {
-		return 0, "", errors.New("png: truncated before IEND")
+		return 0, "", errors.New("the file ends before its IEND chunk (truncated)")
 	}
 	n := binary.BigEndian.Uint32(c.buf[:4])
 	if n > 0x7fffffff {
-		return 0, "", errors.New("png: bad chunk length")
+		return 0, "", errors.New("bad chunk length")
 	}
 	c.n, c.typ = int(n), string(c.buf[4:8])
 	c.crc = crc32.NewIEEE()
@@ -132,7 +132,7 @@ func (c *chunks) body(p []byte) error {
 // read reads part of the current chunk's body into p.
 func (c *chunks) read(p []byte) error {
 	if _, err := io.ReadFull(c.r, p); err != nil {
-		return fmt.Errorf("png: truncated %q chunk", c.typ)
+		return fmt.Errorf("the file ends inside its %q chunk (truncated)", c.typ)
 	}
 	c.crc.Write(p)
 	return nil
@@ -141,10 +141,10 @@ func (c *chunks) read(p []byte) error {
 // end reads the current chunk's CRC and checks it.
 func (c *chunks) end() error {
 	if _, err := io.ReadFull(c.r, c.buf[:4]); err != nil {
-		return fmt.Errorf("png: truncated %q chunk", c.typ)
+		return fmt.Errorf("the file ends inside its %q chunk (truncated)", c.typ)
 	}
 	if c.crc.Sum32() != binary.BigEndian.Uint32(c.buf[:4]) {
-		return fmt.Errorf("png: bad CRC in %q chunk", c.typ)
+		return fmt.Errorf("bad CRC in its %q chunk (the file is damaged)", c.typ)
 	}
 	return nil
 }
@@ -218,10 +218,13 @@ func unfilterRows(idat *idatReader, w, h, bpp, k int) (*image.RGBA, error) {
 	for y := 0; y < h; {
 		rows := min(batch, h-y)
 		if _, err := io.ReadFull(z, buf[:rows*stride]); err != nil {
-			if err == io.EOF || err == io.ErrUnexpectedEOF {
-				return nil, errors.New("png: not enough pixel data")
+			switch {
+			case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF): // the stream or its chunks ended
+				return nil, errors.New("not enough pixel data (the file is cut short or damaged)")
+			case errors.Is(err, inflate.ErrCorrupt):
+				return nil, errors.New("the pixel data are corrupt (the file is damaged)")
 			}
-			return nil, fmt.Errorf("png: inflating pixel data: %w", err)
+			return nil, err // the chunks': cut short, or a bad CRC
 		}
 		for i := range rows {
 			row := buf[i*stride : (i+1)*stride]
@@ -243,16 +246,18 @@ func unfilterRows(idat *idatReader, w, h, bpp, k int) (*image.RGBA, error) {
 	// The stream must end here, its checksum right, with nothing after it.
 	var one [1]byte
 	if n, err := z.Read(one[:]); n != 0 || (err != nil && err != io.EOF) {
-		if err != nil {
-			return nil, fmt.Errorf("png: inflating pixel data: %w", err)
+		if errors.Is(err, inflate.ErrCorrupt) {
+			return nil, errors.New("the pixel data are corrupt (the file is damaged)")
+		} else if err != nil {
+			return nil, err
 		}
-		return nil, errors.New("png: too much pixel data")
+		return nil, errors.New("too much pixel data")
 	}
 	if n, err := idat.Read(one[:]); z.Unused() != 0 || n != 0 || err != io.EOF {
 		if err != nil && err != io.EOF {
 			return nil, err
 		}
-		return nil, errors.New("png: too much pixel data")
+		return nil, errors.New("too much pixel data")
 	}
 	return box.dst, nil
 }
@@ -301,7 +306,7 @@ func unfilter(filter byte, cur, prev []byte, bpp int) error {
 			}
 		}
 	default:
-		return fmt.Errorf("png: bad filter type %d", filter)
+		return fmt.Errorf("bad filter type %d in a row (the file is damaged)", filter)
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"testing/iotest"
 
@@ -217,4 +218,19 @@ func TestLargePNGStreams(t *testing.T) {
 	if alloc > uint64(b.Len())/2 || alloc > pixels/8 {
 		t.Fatalf("allocated %d bytes for a thumbnail: the file (%d) or its pixels (%d) were held", alloc, b.Len(), pixels)
 	}
+}
+
+// TestACutPNGSaysSo: a PNG cut short (a download that stopped) is reported
+// in words a learner reads in the Errors tab, once.
+func TestACutPNGSaysSo(t *testing.T) {
+	data := encodePNG(t, gallery.Picture(6, 300, 200))
+	src := filepath.Join(t.TempDir(), "cut.png")
+	if err := os.WriteFile(src, data[:len(data)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := File(src, src+".jpg", 64, imagecheck.Default, Std)
+	if err == nil || !strings.Contains(err.Error(), "(truncated)") || strings.Contains(err.Error(), "png: png") {
+		t.Fatalf("%v", err)
+	}
+	t.Log(err)
 }
