@@ -89,8 +89,15 @@ func idleThreads() []int {
 // TestWorkCPUIsTheRunsAlone: a goroutine that burns CPU beside a run (as a
 // window drawing itself does) shows in the process's CPU, not in the work's.
 func TestWorkCPUIsTheRunsAlone(t *testing.T) {
-	_, items := serveGallery(t)
-	total := 0.0 // the burner's CPU over the modes
+	_, small := serveGallery(t)
+	var items []jobs.Item // the gallery six times over: runs long enough to measure
+	for k := range 6 {
+		for _, it := range small {
+			it.Name = fmt.Sprintf("%d-%s", k, it.Name)
+			items = append(items, it)
+		}
+	}
+	checked := 0 // modes whose burner ran long enough to tell
 	for _, mode := range []jobs.Mode{jobs.Sequential, jobs.Goroutines, jobs.Processes} {
 		t.Run(string(mode), func(t *testing.T) {
 			s := spec(t, jobs.Thumbnail, mode, items)
@@ -117,7 +124,6 @@ func TestWorkCPUIsTheRunsAlone(t *testing.T) {
 			res, err := jobs.Run(context.Background(), s, nil)
 			close(stop)
 			burner := (<-burnt).Seconds()
-			total += burner
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -125,14 +131,22 @@ func TestWorkCPUIsTheRunsAlone(t *testing.T) {
 				t.Fatalf("work CPU %v", res.WorkCPUSeconds)
 			}
 			// The process's CPU holds the burner's; the work's does not. (A
-			// one-goroutine run leaves it no P: it barely runs.)
-			if other := res.CPUSeconds - *res.WorkCPUSeconds; burner > 0.01 && other < 0.5*burner {
+			// one-goroutine run leaves it no P: it barely runs. Under 50 ms
+			// the burner's last moments, after the run read the process's
+			// CPU, are too large a part of it to compare.)
+			if burner < 0.05 {
+				t.Logf("the burner ran %.3f s: too little to compare", burner)
+				return
+			}
+			t.Logf("the burner ran %.3f s", burner)
+			checked++
+			if other := res.CPUSeconds - *res.WorkCPUSeconds; other < 0.5*burner {
 				t.Errorf("work CPU %.3f s, the process's %.3f s, the burner's %.3f s", *res.WorkCPUSeconds, res.CPUSeconds, burner)
 			}
 		})
 	}
-	if total < 0.01 {
-		t.Errorf("the burner ran %.3f s in all: the test measured nothing", total)
+	if checked == 0 {
+		t.Error("the burner ran under 50 ms in every mode: the test measured nothing")
 	}
 }
 

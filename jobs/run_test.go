@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -26,6 +25,7 @@ import (
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/cpuset"
 	"concurrencylab/jobs/gallery"
+	"concurrencylab/jobs/pool/pooltest"
 )
 
 // TestMain serves as a pool worker when a Processes run re-executes the test
@@ -33,13 +33,6 @@ import (
 func TestMain(m *testing.M) {
 	jobs.ServeIfWorker()
 	goleak.VerifyTestMain(m)
-}
-
-func workerCmd() *exec.Cmd {
-	exe, _ := os.Executable()
-	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0") // -race sleeps 1 s at exit by default
-	return cmd
 }
 
 var (
@@ -122,7 +115,7 @@ func (r *recorder) of(k jobs.Kind) []jobs.Event {
 
 func spec(t *testing.T, task jobs.Task, mode jobs.Mode, items []jobs.Item) jobs.Spec {
 	return jobs.Spec{Task: task, Mode: mode, Workers: 2, Size: 128, OutDir: t.TempDir(), Items: items,
-		WorkerCommand: workerCmd, ItemTimeout: 30 * time.Second}
+		WorkerCommand: pooltest.Worker, ItemTimeout: 30 * time.Second}
 }
 
 func TestRunEveryTaskAndMode(t *testing.T) {

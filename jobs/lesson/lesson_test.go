@@ -3,7 +3,6 @@ package lesson
 import (
 	"context"
 	"os"
-	"os/exec"
 	"runtime"
 	"strings"
 	"sync"
@@ -14,6 +13,7 @@ import (
 
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/cpuset"
+	"concurrencylab/jobs/pool/pooltest"
 )
 
 // TestMain serves as a pool worker when a lesson re-executes the test
@@ -21,13 +21,6 @@ import (
 func TestMain(m *testing.M) {
 	jobs.ServeIfWorker()
 	goleak.VerifyTestMain(m)
-}
-
-func workerCmd() *exec.Cmd {
-	exe, _ := os.Executable()
-	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0") // -race sleeps 1 s at exit by default
-	return cmd
 }
 
 var cacheDir = sync.OnceValue(func() string {
@@ -46,7 +39,7 @@ func quick(t *testing.T, name string, rep func(jobs.Spec) jobs.Reporter) *Outcom
 		t.Fatal(err)
 	}
 	o, err := l.Run(context.Background(), Env{Dir: t.TempDir(), CacheDir: cacheDir(), Quick: true,
-		WorkerCommand: workerCmd, Reporter: rep, Logf: t.Logf})
+		WorkerCommand: pooltest.Worker, Reporter: rep, Logf: t.Logf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +195,7 @@ func TestIsolationKillsTheWorkerAsked(t *testing.T) {
 	l, _ := Find("isolation")
 	var once sync.Once
 	asked := 0
-	o, err := l.Run(context.Background(), Env{Dir: t.TempDir(), CacheDir: cacheDir(), Quick: true, WorkerCommand: workerCmd,
+	o, err := l.Run(context.Background(), Env{Dir: t.TempDir(), CacheDir: cacheDir(), Quick: true, WorkerCommand: pooltest.Worker,
 		Kill: func(pid int) (k bool) { once.Do(func() { asked, k = pid, true }); return k }})
 	if err != nil {
 		t.Fatal(err)
@@ -239,7 +232,7 @@ func TestLessonStopsWhenCancelled(t *testing.T) {
 			}
 		})
 	}
-	if _, err := l.Run(ctx, Env{Dir: t.TempDir(), CacheDir: cacheDir(), Quick: true, WorkerCommand: workerCmd, Reporter: rep}); err == nil {
+	if _, err := l.Run(ctx, Env{Dir: t.TempDir(), CacheDir: cacheDir(), Quick: true, WorkerCommand: pooltest.Worker, Reporter: rep}); err == nil {
 		t.Fatal("a cancelled lesson returned no error")
 	}
 }

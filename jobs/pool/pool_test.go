@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"concurrencylab/jobs/pool/pooltest"
 )
 
 // TestMain makes the test binary a worker when the pool starts it, so the tests
@@ -69,20 +71,11 @@ var testHandlers = map[string]Handler{
 }
 
 func testConfig(workers int) Config {
-	exe, _ := os.Executable()
 	return Config{
 		Workers:     workers,
-		Command:     func() *exec.Cmd { return testWorker(exe) },
+		Command:     pooltest.Worker,
 		CallTimeout: 5 * time.Second,
 	}
-}
-
-// testWorker re-executes the test binary as a worker. Under -race a process
-// sleeps a second at exit by default; workers here need not.
-func testWorker(exe string) *exec.Cmd {
-	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0")
-	return cmd
 }
 
 func startPool(t *testing.T, cfg Config) *Pool {
@@ -359,8 +352,7 @@ func TestPool(t *testing.T) {
 // (so that EOF on their requests pipe cannot reach them) and prints their
 // PIDs; the test kills it.
 func runParent() {
-	exe, _ := os.Executable()
-	cfg := Config{Workers: 2, Command: func() *exec.Cmd { return testWorker(exe) }}
+	cfg := Config{Workers: 2, Command: pooltest.Worker}
 	p, err := Start(context.Background(), cfg)
 	if err != nil {
 		fmt.Println("error:", err)

@@ -7,13 +7,13 @@ import (
 	"errors"
 	"image"
 	"os"
-	"os/exec"
 	"sort"
 	"testing"
 	"time"
 
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/gallery"
+	"concurrencylab/jobs/pool/pooltest"
 )
 
 func TestMain(m *testing.M) {
@@ -39,14 +39,9 @@ func record(t *testing.T, mode jobs.Mode) Run {
 		items = append(items, jobs.Item{Name: im.Name, URL: im.URL})
 	}
 	items = append(items, jobs.Item{Name: "missing", URL: srv.URL + "/img/missing.jpg"})
-	exe, _ := os.Executable()
 	rec := NewRecorder(string(mode), os.Getpid())
 	_, err = jobs.Run(context.Background(), jobs.Spec{Task: jobs.Pipeline, Mode: mode, Workers: 2, OutDir: dir, Items: items,
-		WorkerCommand: func() *exec.Cmd {
-			c := exec.Command(exe, "-test.run=^$")
-			c.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0")
-			return c
-		}}, rec)
+		WorkerCommand: pooltest.Worker}, rec)
 	if err != nil {
 		t.Fatal(err)
 	}
