@@ -56,6 +56,9 @@ type lessonsView struct {
 	// userRun is the Run section's settings from before a lesson set them to
 	// its runs', given back when it ends.
 	userRun *Settings
+	// ran says the lesson under way has started a run of items (race and
+	// startup count other things: Progress then names the lesson).
+	ran atomic.Bool
 	// outcomes are this session's and the last launches', by lesson name;
 	// full are this session's, for the report.
 	outcomes map[string]lessonRecord
@@ -245,6 +248,8 @@ func (l *Lab) RunLesson() {
 	}
 	v.run.Disable()
 	v.killAsked.Store(false)
+	v.ran.Store(false)
+	l.prog.summary.SetText(fmt.Sprintf("Lesson %s under way", ls.Name))
 	v.kill.Enable()
 	v.answer.SetText("Running… the answer comes when every run of the lesson has finished.")
 	l.setBanner(fmt.Sprintf("Lesson %s: its runs go one after another…", ls.Name), widget.MediumImportance)
@@ -318,6 +323,7 @@ func (l *Lab) liveChart(ls *lesson.Lesson, scale float64) func(jobs.Result) {
 // before each run.
 func (l *Lab) lessonRun(spec jobs.Spec, live func(jobs.Result)) jobs.Reporter {
 	start := time.Now()
+	l.lessons.ran.Store(true)
 	title := fmt.Sprintf("%s, %s", spec.Task, lesson.RunName(jobs.Result{Mode: spec.Mode, Workers: spec.Workers, Cores: spec.CoreCount()}))
 	var rec jobs.Reporter
 	l.doWait(func() {
@@ -378,6 +384,10 @@ func (l *Lab) finishLessonRun(res jobs.Result, start time.Time) {
 func (l *Lab) finishLesson(ls *lesson.Lesson, o *lesson.Outcome, pred *float64, p *plot.Plot, img image.Image, err error) {
 	v := &l.lessons
 	l.flush()
+	if !v.ran.Load() { // no items: the bar and count would say 0 of 0
+		l.prog.bar.SetValue(l.prog.bar.Max)
+		l.prog.summary.SetText(fmt.Sprintf("Lesson %s finished (its steps were not runs of items)", ls.Name))
+	}
 	l.running = false
 	l.cancel = nil
 	l.setRunning(false)

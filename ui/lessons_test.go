@@ -249,3 +249,18 @@ func TestScalingChartFillsInLive(t *testing.T) {
 	}
 	waitLesson(t, q, done)
 }
+
+// TestALessonWithoutRunsNamesItselfInProgress: the race lesson counts
+// additions, not items; Progress names it instead of "0 / 0 done".
+func TestALessonWithoutRunsNamesItselfInProgress(t *testing.T) {
+	l, q, done := quickLesson(t, "race")
+	test.Type(l.lessons.prediction, "50")
+	test.Tap(l.lessons.run)
+	if s := l.prog.summary.Text; s != "Lesson race under way" {
+		t.Errorf("during the lesson Progress says %q", s)
+	}
+	waitLesson(t, q, done)
+	if s := l.prog.summary.Text; strings.Contains(s, "0 / 0") || !strings.Contains(s, "Lesson race finished") || l.prog.bar.Value != l.prog.bar.Max {
+		t.Errorf("after the lesson Progress says %q, bar %v of %v", s, l.prog.bar.Value, l.prog.bar.Max)
+	}
+}

@@ -158,6 +158,9 @@ func (l *Lab) flush() bool {
 		p.bar.SetValue(float64(finished))
 	}
 	text := fmt.Sprintf("%d / %d done", s.done, s.total)
+	if s.total == 0 && finished == 0 {
+		text = p.summary.Text // no items (yet): "Starting…", or a lesson's name
+	}
 	if s.failed > 0 {
 		text += fmt.Sprintf(" · %d failed", s.failed)
 	}
