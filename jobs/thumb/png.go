@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash"
 	"hash/crc32"
 	"image"
 	"io"
@@ -95,7 +94,7 @@ func reducePNG(r io.Reader, cfg imagecheck.Config, k int) (*image.RGBA, error) {
 // is read.
 type chunks struct {
 	r      io.Reader
-	crc    hash.Hash32
+	crc    uint32 // of the current chunk's type and body so far
 	typ    string
 	n      int
 	pushed bool // next returns the current chunk again
@@ -116,8 +115,7 @@ func (c *chunks) next() (int, string, error) {
 		return 0, "", errors.New("bad chunk length")
 	}
 	c.n, c.typ = int(n), string(c.buf[4:8])
-	c.crc = crc32.NewIEEE()
-	c.crc.Write(c.buf[4:8])
+	c.crc = crc32.ChecksumIEEE(c.buf[4:8])
 	return int(n), c.typ, nil
 }
 
@@ -134,7 +132,7 @@ func (c *chunks) read(p []byte) error {
 	if _, err := io.ReadFull(c.r, p); err != nil {
 		return fmt.Errorf("the file ends inside its %q chunk (truncated)", c.typ)
 	}
-	c.crc.Write(p)
+	c.crc = crc32.Update(c.crc, crc32.IEEETable, p)
 	return nil
 }
 
@@ -143,7 +141,7 @@ func (c *chunks) end() error {
 	if _, err := io.ReadFull(c.r, c.buf[:4]); err != nil {
 		return fmt.Errorf("the file ends inside its %q chunk (truncated)", c.typ)
 	}
-	if c.crc.Sum32() != binary.BigEndian.Uint32(c.buf[:4]) {
+	if c.crc != binary.BigEndian.Uint32(c.buf[:4]) {
 		return fmt.Errorf("bad CRC in its %q chunk (the file is damaged)", c.typ)
 	}
 	return nil
@@ -218,13 +216,10 @@ func unfilterRows(idat *idatReader, w, h, bpp, k int) (*image.RGBA, error) {
 	for y := 0; y < h; {
 		rows := min(batch, h-y)
 		if _, err := io.ReadFull(z, buf[:rows*stride]); err != nil {
-			switch {
-			case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF): // the stream or its chunks ended
+			if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) { // the stream or its chunks ended
 				return nil, errors.New("not enough pixel data (the file is cut short or damaged)")
-			case errors.Is(err, inflate.ErrCorrupt):
-				return nil, errors.New("the pixel data are corrupt (the file is damaged)")
 			}
-			return nil, err // the chunks': cut short, or a bad CRC
+			return nil, pixelError(err)
 		}
 		for i := range rows {
 			row := buf[i*stride : (i+1)*stride]
@@ -245,13 +240,10 @@ func unfilterRows(idat *idatReader, w, h, bpp, k int) (*image.RGBA, error) {
 	}
 	// The stream must end here, its checksum right, with nothing after it.
 	var one [1]byte
-	if n, err := z.Read(one[:]); n != 0 || (err != nil && err != io.EOF) {
-		if errors.Is(err, inflate.ErrCorrupt) {
-			return nil, errors.New("the pixel data are corrupt (the file is damaged)")
-		} else if err != nil {
-			return nil, err
-		}
+	if n, err := z.Read(one[:]); n != 0 {
 		return nil, errors.New("too much pixel data")
+	} else if err != io.EOF {
+		return nil, pixelError(err)
 	}
 	if n, err := idat.Read(one[:]); z.Unused() != 0 || n != 0 || err != io.EOF {
 		if err != nil && err != io.EOF {
@@ -260,6 +252,15 @@ func unfilterRows(idat *idatReader, w, h, bpp, k int) (*image.RGBA, error) {
 		return nil, errors.New("too much pixel data")
 	}
 	return box.dst, nil
+}
+
+// pixelError says what went wrong while inflating: corrupt data, or the
+// chunks' own error (cut short, a bad CRC).
+func pixelError(err error) error {
+	if errors.Is(err, inflate.ErrCorrupt) {
+		return errors.New("the pixel data are corrupt (the file is damaged)")
+	}
+	return err
 }
 
 // rowBatch is about how many bytes of rows are inflated at a time: enough

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"os"
 
 	xdraw "golang.org/x/image/draw"
 
@@ -28,12 +27,12 @@ func Preview(path string, box image.Point, lim imagecheck.Limits) (*image.RGBA, 
 	if box.X < 1 || box.Y < 1 {
 		return nil, fmt.Errorf("preview box %v is empty", box)
 	}
-	f, err := os.Open(path)
+	f, size, err := openLimited(path, lim.MaxBytes)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := readLimited(f, path, lim.MaxBytes, nil)
+	data, err := readLimited(f, path, size, lim.MaxBytes, nil)
 	if err != nil {
 		return nil, err
 	}

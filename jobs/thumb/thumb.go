@@ -106,26 +106,19 @@ func File(src, dst string, box int, lim imagecheck.Limits, dec Decoder) (Info, e
 // file, so that a large one costs no more memory than a small one; any
 // other image is read whole first.
 func fitFile(src string, box int, lim imagecheck.Limits, dec Decoder, t0 time.Time) (Info, []byte, error) {
-	f, err := os.Open(src)
+	f, size, err := openLimited(src, lim.MaxBytes)
 	if err != nil {
 		return Info{}, nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return Info{}, nil, err
-	}
-	if lim.MaxBytes > 0 && fi.Size() > lim.MaxBytes {
-		return Info{}, nil, fmt.Errorf("%s is %d bytes, over the %d byte limit", src, fi.Size(), lim.MaxBytes)
-	}
 	var sig [8]byte // only a PNG's header is read twice; any other file is read once, whole
 	if _, err := f.ReadAt(sig[:], 0); err == nil && string(sig[:]) == pngSignature {
-		cfg, err := lim.CheckAt(f, fi.Size())
+		cfg, err := lim.CheckAt(f, size)
 		if err != nil {
 			return Info{}, nil, err
 		}
-		info := Info{Format: cfg.Format, SrcBytes: fi.Size()}
-		r := bufio.NewReaderSize(io.NewSectionReader(f, 0, fi.Size()), 64<<10)
+		info := Info{Format: cfg.Format, SrcBytes: size}
+		r := bufio.NewReaderSize(io.NewSectionReader(f, 0, size), 64<<10)
 		th, err := pngFit(r, cfg, box, &info, t0)
 		if err == nil {
 			return encode(info, th, encodeGo)
@@ -136,7 +129,7 @@ func fitFile(src string, box int, lim imagecheck.Limits, dec Decoder, t0 time.Ti
 	}
 	bufp := files.Get().(*[]byte)
 	defer files.Put(bufp)
-	data, err := readLimited(f, src, lim.MaxBytes, *bufp)
+	data, err := readLimited(f, src, size, lim.MaxBytes, *bufp)
 	if data != nil {
 		*bufp = data[:0]
 	}
@@ -212,21 +205,33 @@ func encodeTurbo(img image.Image) ([]byte, error) {
 	return turbojpeg.Encode(&image.NRGBA{Pix: rgba.Pix, Stride: rgba.Stride, Rect: rgba.Rect}, Quality)
 }
 
-// readLimited reads the whole file f (named path) into buf's memory (or a
-// larger buffer when it is too small), failing (not truncating) past max
-// bytes when max > 0.
-func readLimited(f *os.File, path string, max int64, buf []byte) ([]byte, error) {
+// openLimited opens the file at path and returns its size, failing when it
+// is over max bytes (max > 0).
+func openLimited(path string, max int64) (*os.File, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, err
+		f.Close()
+		return nil, 0, err
 	}
 	if max > 0 && fi.Size() > max {
-		return nil, fmt.Errorf("%s is %d bytes, over the %d byte limit", path, fi.Size(), max)
+		f.Close()
+		return nil, 0, fmt.Errorf("%s is %d bytes, over the %d byte limit", path, fi.Size(), max)
 	}
-	if want := fi.Size() + 1; int64(cap(buf)) < want { // +1: room to see the end
+	return f, fi.Size(), nil
+}
+
+// readLimited reads the whole file f (named path, size bytes when opened)
+// into buf's memory (or a larger buffer when it is too small), failing (not
+// truncating) past max bytes when max > 0: the file may have grown since.
+// It reads from the start, at offsets, whatever read f before.
+func readLimited(f *os.File, path string, size, max int64, buf []byte) ([]byte, error) {
+	if want := size + 1; int64(cap(buf)) < want { // +1: room to see the end
 		buf = make([]byte, 0, want)
 	}
-	// From the start, whatever was read before; the file may have grown since Stat.
 	data, err := imagecheck.ReadAll(io.NewSectionReader(f, 0, 1<<62), buf, max)
 	if errors.Is(err, imagecheck.ErrTooLarge) {
 		return nil, fmt.Errorf("%s is over the %d byte limit", path, max)

@@ -109,12 +109,12 @@ func TestReadLimited(t *testing.T) {
 	data := bytes.Repeat([]byte("0123456789"), 1000)
 	os.WriteFile(p, data, 0o644)
 	readLimited := func(p string, max int64, buf []byte) ([]byte, error) {
-		f, err := os.Open(p)
+		f, size, err := openLimited(p, max)
 		if err != nil {
 			return nil, err
 		}
 		defer f.Close()
-		return readLimited(f, p, max, buf)
+		return readLimited(f, p, size, max, buf)
 	}
 	t.Run("reads the whole file into a large enough buffer", func(t *testing.T) {
 		buf := make([]byte, 0, 20000)
