@@ -1,6 +1,8 @@
 package lesson
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -75,6 +77,18 @@ func TestScalingRule(t *testing.T) {
 		if got, why := c.m.judge(2); got != c.want || !strings.Contains(why, c.why) {
 			t.Errorf("%v: %v %q", c.m.Thumbnail, got, why)
 		}
+	}
+	// On six cores the sweep tries six goroutines too, where thumbnails are judged.
+	six := ScalingMeasured{Workers: sweep(6), Download: map[string]float64{}, Thumbnail: map[string]float64{}}
+	if fmt.Sprint(six.Workers) != "[1 2 4 6 8 16 32]" {
+		t.Fatalf("sweep for 6 cores: %v", six.Workers)
+	}
+	for _, w := range six.Workers {
+		k := strconv.Itoa(w)
+		six.Download[k], six.Thumbnail[k] = 0.9*float64(w), 0.9*float64(min(w, 6))
+	}
+	if holds, why := six.judge(6); !holds {
+		t.Errorf("six cores, ideal figures: %q", why)
 	}
 }
 
