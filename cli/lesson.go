@@ -163,7 +163,7 @@ func printOutcome(w io.Writer, l *lesson.Lesson, o *lesson.Outcome) {
 	for _, kv := range lesson.Figures(o.Measured) {
 		fmt.Fprintf(w, "  %-34s %s\n", kv[0], kv[1])
 	}
-	fmt.Fprintf(w, "\nExpected on %d %s: %s.\n\n", o.Cores, plural(o.Cores, "core", "cores"), o.Expected)
+	fmt.Fprintf(w, "\nExpected on %d %s: %s.\n\n", o.Cores, lesson.Plural(o.Cores, "core", "cores"), o.Expected)
 	fmt.Fprintln(w, o.Verdict)
 	for _, n := range o.Notes {
 		fmt.Fprintln(w, "Note:", n)
@@ -175,17 +175,9 @@ func printOutcome(w io.Writer, l *lesson.Lesson, o *lesson.Outcome) {
 // the first run of the same task.
 func printRuns(w io.Writer, rs []jobs.Result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "run\ttask\titems\tfailed\twall s\tcpu s\tspeed-up\t")
+	fmt.Fprintln(tw, strings.Join(lesson.RunColumns, "\t")+"\t")
 	for _, r := range rs {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\t%s\t\n", lesson.RunName(r), r.Task, r.Items, r.Failed,
-			lesson.Secs(r.WallSeconds), lesson.Secs(r.CPUSeconds), lesson.SpeedupText(lesson.Speedup(rs, r)))
+		fmt.Fprintln(tw, strings.Join(lesson.RunCells(rs, r), "\t")+"\t")
 	}
 	tw.Flush()
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

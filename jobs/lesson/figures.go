@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"concurrencylab/jobs"
 )
 
 // Figures lists a lesson's measured figures as name and value, in the order
@@ -88,7 +90,7 @@ func decimals(f float64) int {
 func (l *Lesson) AnswerText(v float64) string {
 	switch l.Unit {
 	case "×":
-		return fmt.Sprintf("%.2f×", v)
+		return x(v)
 	case "lost":
 		return fmt.Sprintf("%.0f%% lost", 100*v)
 	case "times":
@@ -108,7 +110,18 @@ func SpeedupText(s *float64) string {
 	if s == nil {
 		return "-"
 	}
-	return fmt.Sprintf("%.2f×", *s)
+	return x(*s)
+}
+
+// RunColumns are the columns of a lesson's table of runs, as the terminal
+// and the report print it; RunCells fills them.
+var RunColumns = []string{"run", "task", "items", "failed", "wall s", "cpu s", "speed-up"}
+
+// RunCells is run r's row of the table of runs: who did the work, and how
+// fast against the first run of the same task among runs.
+func RunCells(runs []jobs.Result, r jobs.Result) []string {
+	return []string{RunName(r), string(r.Task), strconv.Itoa(r.Items), strconv.Itoa(r.Failed),
+		Secs(r.WallSeconds), Secs(r.CPUSeconds), SpeedupText(Speedup(runs, r))}
 }
 
 // Secs formats a duration in seconds with the digits a short run needs.

@@ -85,31 +85,24 @@ func runIsolation(ctx context.Context, e *Env) (*Outcome, error) {
 	if !e.Quick {
 		spec.Decoder = thumb.Std // Go's own decoder, slower: time to press Kill a worker
 	}
-	reporter := e.Reporter
-	e.Reporter = func(s jobs.Spec) jobs.Reporter {
-		killer := jobs.ReporterFunc(func(ev jobs.Event) {
-			if ev.Kind != jobs.StepStarted || ev.Worker.Kind != "process" {
-				return
-			}
-			started.Add(1)
-			if kill(ev.Worker.PID) {
-				if p, err := os.FindProcess(ev.Worker.PID); err == nil && p.Kill() == nil {
-					mu.Lock()
-					killed = append(killed, ev.Worker.PID)
-					mu.Unlock()
-					e.logf("killed worker process %d while it worked on %s", ev.Worker.PID, ev.Name)
-				}
-			}
-		})
-		if reporter == nil {
-			return killer
+	killer := jobs.ReporterFunc(func(ev jobs.Event) {
+		if ev.Kind != jobs.StepStarted || ev.Worker.Kind != "process" {
+			return
 		}
-		return jobs.Reporters(killer, reporter(s))
-	}
-	res, err := e.run(ctx, spec)
-	e.Reporter = reporter
+		started.Add(1)
+		if kill(ev.Worker.PID) {
+			if p, err := os.FindProcess(ev.Worker.PID); err == nil && p.Kill() == nil {
+				mu.Lock()
+				killed = append(killed, ev.Worker.PID)
+				mu.Unlock()
+				e.logf("killed worker process %d while it worked on %s", ev.Worker.PID, ev.Name)
+			}
+		}
+	})
+	spec, rep := e.prepare(spec)
+	res, err := jobs.Run(ctx, spec, jobs.Reporters(killer, rep))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", runName(res), err)
 	}
 	m := IsolationMeasured{Items: res.Items, OKItems: res.OK, KilledPIDs: killed}
 	for _, er := range res.Errors {

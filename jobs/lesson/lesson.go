@@ -234,9 +234,9 @@ func runName(r jobs.Result) string {
 	case jobs.Sequential:
 		return "one goroutine (sequential)"
 	case jobs.Goroutines:
-		return fmt.Sprintf("%d %s on %d %s", r.Workers, plural(r.Workers, "goroutine", "goroutines"), r.Cores, plural(r.Cores, "core", "cores"))
+		return fmt.Sprintf("%d %s on %d %s", r.Workers, Plural(r.Workers, "goroutine", "goroutines"), r.Cores, Plural(r.Cores, "core", "cores"))
 	case jobs.Processes:
-		return fmt.Sprintf("%d %s", r.Workers, plural(r.Workers, "process", "processes"))
+		return fmt.Sprintf("%d %s", r.Workers, Plural(r.Workers, "process", "processes"))
 	}
 	return string(r.Mode)
 }
@@ -244,7 +244,8 @@ func runName(r jobs.Result) string {
 // RunName is runName for the drivers' tables.
 func RunName(r jobs.Result) string { return runName(r) }
 
-func plural(n int, one, many string) string {
+// Plural is one or many, as n asks.
+func Plural(n int, one, many string) string {
 	if n == 1 {
 		return one
 	}
@@ -295,10 +296,16 @@ func (e *Env) runRounds(ctx context.Context, task jobs.Task, items []jobs.Item, 
 	}
 	medians := make([]jobs.Result, len(specs))
 	for i, rs := range all {
-		slices.SortFunc(rs, func(a, b jobs.Result) int { return cmp.Compare(a.WallSeconds, b.WallSeconds) })
-		medians[i] = rs[len(rs)/2]
+		medians[i] = medianByWall(rs)
 	}
 	return medians, nil
+}
+
+// medianByWall is the run of median wall time among tries of the same spec
+// (it sorts tries).
+func medianByWall(tries []jobs.Result) jobs.Result {
+	slices.SortFunc(tries, func(a, b jobs.Result) int { return cmp.Compare(a.WallSeconds, b.WallSeconds) })
+	return tries[len(tries)/2]
 }
 
 // runAll runs specs one after another, each of task over items.

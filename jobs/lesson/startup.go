@@ -1,7 +1,6 @@
 package lesson
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -81,12 +80,11 @@ func runStartup(ctx context.Context, e *Env) (*Outcome, error) {
 		{Mode: jobs.Goroutines, Workers: c, Size: 64},
 		{Mode: jobs.Processes, Workers: c, Size: 64},
 	} {
-		reps, err := e.runAll(ctx, jobs.Thumbnail, src.Items, slices.Repeat([]jobs.Spec{s}, reps))
+		tries, err := e.runAll(ctx, jobs.Thumbnail, src.Items, slices.Repeat([]jobs.Spec{s}, reps))
 		if err != nil {
 			return nil, err
 		}
-		slices.SortFunc(reps, func(a, b jobs.Result) int { return cmp.Compare(a.WallSeconds, b.WallSeconds) })
-		runs = append(runs, reps[len(reps)/2])
+		runs = append(runs, medianByWall(tries))
 	}
 	m.TinyGoroutines, m.TinyProcesses = speedup(runs[0], runs[1]), speedup(runs[0], runs[2])
 	o := &Outcome{Runs: runs, Measured: m, Answer: m.ratio(), shortOK: true}

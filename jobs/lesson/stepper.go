@@ -104,7 +104,7 @@ func (s *Stepper) Step(g int) string {
 // Outcome says how it ended.
 func (s *Stepper) Outcome() string {
 	if lost := s.Expected() - s.Counter; lost > 0 {
-		return fmt.Sprintf("Done: the counter is %d, not %d. %d %s lost.", s.Counter, s.Expected(), lost, plural(lost, "update was", "updates were"))
+		return fmt.Sprintf("Done: the counter is %d, not %d. %d %s lost.", s.Counter, s.Expected(), lost, Plural(lost, "update was", "updates were"))
 	}
 	return fmt.Sprintf("Done: the counter is %d, as expected.", s.Counter)
 }

@@ -49,13 +49,17 @@ func Write(dir string, outcomes []*lesson.Outcome, predictions map[string]float6
 		time.Now().Format("2006-01-02 15:04"), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintln(&md, "| lesson | holds here | answer | prediction |")
 	fmt.Fprintln(&md, "|---|---|---|---|")
-	for _, e := range entries {
-		l, _ := lesson.Find(e.Lesson)
+	ls := make([]*lesson.Lesson, len(entries))
+	for i, e := range entries {
+		l, err := lesson.Find(e.Lesson)
+		if err != nil {
+			return err
+		}
+		ls[i] = l
 		fmt.Fprintf(&md, "| [%s](#%s) | %s | %s | %s |\n", e.Lesson, e.Lesson, yesNo(e.Holds), l.AnswerText(e.Answer), prediction(l, e.Prediction))
 	}
-	for _, e := range entries {
-		l, _ := lesson.Find(e.Lesson)
-		if err := section(&md, dir, l, e); err != nil {
+	for i, e := range entries {
+		if err := section(&md, dir, ls[i], e); err != nil {
 			return err
 		}
 	}
@@ -76,11 +80,10 @@ func section(md *bytes.Buffer, dir string, l *lesson.Lesson, e Entry) error {
 		fmt.Fprintf(md, "*Predicted:* %s. *Measured:* %s.\n\n", prediction(l, e.Prediction), l.AnswerText(e.Answer))
 	}
 	if len(e.Runs) > 0 {
-		fmt.Fprintln(md, "| run | task | items | failed | wall s | cpu s | speed-up |")
+		fmt.Fprintf(md, "| %s |\n", strings.Join(lesson.RunColumns, " | "))
 		fmt.Fprintln(md, "|---|---|---:|---:|---:|---:|---:|")
 		for _, r := range e.Runs {
-			fmt.Fprintf(md, "| %s | %s | %d | %d | %s | %s | %s |\n", lesson.RunName(r), r.Task, r.Items, r.Failed,
-				lesson.Secs(r.WallSeconds), lesson.Secs(r.CPUSeconds), lesson.SpeedupText(lesson.Speedup(e.Runs, r)))
+			fmt.Fprintf(md, "| %s |\n", strings.Join(lesson.RunCells(e.Runs, r), " | "))
 		}
 		fmt.Fprintln(md)
 	}
