@@ -79,9 +79,8 @@ func chartRows(runs []RunRecord) []fyne.CanvasObject {
 		rows = append(rows, container.NewVBox(name, container.NewGridWithColumns(2, container.NewPadded(bars), text)))
 		if note != "" { // a figure that would mislead says why, where it is
 			text.SetText(text.Text + " — see below")
-			n := widget.NewLabel(note)
+			n := hintLabel(note)
 			n.Wrapping = fyne.TextWrapWord
-			n.TextStyle = fyne.TextStyle{Italic: true}
 			rows = append(rows, n)
 		}
 	}

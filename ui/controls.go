@@ -144,8 +144,7 @@ func (l *Lab) buildControls() fyne.CanvasObject {
 		widget.NewFormItem("Workers", container.NewBorder(nil, nil, nil, c.workersLbl, c.workers)),
 		widget.NewFormItem("JPEG decoder", c.decoder),
 	)
-	hint := widget.NewLabel("Ctrl+R runs · Esc cancels\nChanges apply to the next run")
-	hint.TextStyle = fyne.TextStyle{Italic: true} // readable: the theme's low-importance grey is too faint on a projector
+	hint := hintLabel("Ctrl+R runs · Esc cancels\nChanges apply to the next run")
 	return container.NewVBox(form, container.NewGridWithColumns(2, c.run, c.cancel), hint, l.buildCluster())
 }
 

@@ -43,10 +43,10 @@ type galleryView struct {
 	selected   int
 	thumbs     thumbCache
 	loader     thumbLoader
-	ready      readyPics         // made by the loader, for applyReady
-	scale      func() float32    // the canvas's pixels per unit
-	empty      *widget.Label     // over the grid while it has no items
-	short      map[string]string // fitName's answers: it measures text, cells come back often
+	ready      readyPics           // made by the loader, for applyReady
+	scale      func() float32      // the canvas's pixels per unit
+	empty      *widget.Label       // over the grid while it has no items
+	short      map[shortKey]string // fitName's answers: it measures text, cells come back often
 }
 
 // cellPicture is the size of a cell's picture, in canvas units.
@@ -327,14 +327,20 @@ func bytesText(n int64) string {
 	return fmt.Sprintf("%d B", n)
 }
 
+// shortKey is a name at a text size.
+type shortKey struct {
+	size float32
+	name string
+}
+
 // shortName is name fitted to a cell, measured once per name and text size.
 func (g *galleryView) shortName(name string) string {
-	key := fmt.Sprint(theme.TextSize(), "|", name)
+	key := shortKey{theme.TextSize(), name} // no allocation: cells come back at every refresh
 	if s, ok := g.short[key]; ok {
 		return s
 	}
 	if g.short == nil || len(g.short) > 4096 {
-		g.short = map[string]string{}
+		g.short = map[shortKey]string{}
 	}
 	g.short[key] = fitName(name, cellPicture.Width)
 	return g.short[key]

@@ -107,12 +107,13 @@ func (l *Lab) Content() fyne.CanvasObject {
 	))
 	progress := section("Progress", l.buildProgress())
 	timelineTab := container.NewTabItem("Timeline", l.buildTimeline())
+	l.results.errItem = container.NewTabItem("Errors", l.buildErrors())
 	l.tabs = container.NewAppTabs(
 		container.NewTabItem("Lessons", l.buildLessons()),
 		container.NewTabItem("Gallery", l.buildGallery()),
 		timelineTab,
 		container.NewTabItem("Results", l.buildResults()),
-		container.NewTabItem("Errors", l.buildErrors()),
+		l.results.errItem,
 	)
 	l.timeline.visible = func() bool { return l.tabs.Selected() == timelineTab }
 	right := container.NewBorder(container.NewVBox(l.banner, progress), nil, nil, nil, l.tabs)
@@ -172,9 +173,7 @@ func (l *Lab) buildZoom() fyne.CanvasObject {
 	l.zoomLbl = widget.NewLabel(fmt.Sprintf("%.0f%%", 100*l.scale))
 	smaller := widget.NewButtonWithIcon("", theme.ZoomOutIcon(), func() { l.Zoom(-1) })
 	larger := widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { l.Zoom(1) })
-	hint := widget.NewLabel("Ctrl+= / Ctrl+- for a projector")
-	hint.TextStyle = fyne.TextStyle{Italic: true} // readable: the theme's low-importance grey is too faint on a projector
-	return container.NewVBox(container.NewHBox(widget.NewLabel("Text size"), smaller, l.zoomLbl, larger), hint)
+	return container.NewVBox(container.NewHBox(widget.NewLabel("Text size"), smaller, l.zoomLbl, larger), hintLabel("Ctrl+= / Ctrl+- for a projector"))
 }
 
 // ShowTab selects the tab called name (case-insensitive prefix of its title).
@@ -376,10 +375,7 @@ func (l *Lab) prepare(ctx context.Context, s Settings, out string) (*source.Sour
 // startRun starts the clock of a run whose pictures are ready, and its
 // timeline; it runs on the UI goroutine.
 func (l *Lab) startRun(s Settings, src *source.Source) jobs.Reporter {
-	l.runStart = time.Now()
-	l.bridge.reset(l.runStart)
-	l.resetProgress()
-	rec := l.timeline.startRun(runTitle(s), l.runStart)
+	rec := l.startClock(runTitle(s), time.Now())
 	msg := fmt.Sprintf("Running: %s, %s…", taskLabels[s.Task], modeLabels[s.Mode])
 	imp := widget.MediumImportance
 	if s.Mode == jobs.Blocking {
@@ -390,6 +386,43 @@ func (l *Lab) startRun(s Settings, src *source.Source) jobs.Reporter {
 	}
 	l.setBanner(msg, imp)
 	return rec
+}
+
+// startClock starts a run's clock at start (Progress, the bridge) and its
+// timeline, titled title; it runs on the UI goroutine.
+func (l *Lab) startClock(title string, start time.Time) jobs.Reporter {
+	l.runStart = start
+	l.bridge.reset(start)
+	l.resetProgress()
+	return l.timeline.startRun(title, start)
+}
+
+// closeRun applies the run's last events, shows its workers idle, and ends
+// its timeline: the run from start to end, with the window's lag over it.
+// It runs on the UI goroutine.
+func (l *Lab) closeRun(res jobs.Result, start, end time.Time) RunRecord {
+	l.flush()
+	l.prog.idle()
+	l.gallery.applyReady() // the last cells now, not a frame later
+	l.timeline.finishRun(start, end)
+	return RunRecord{Result: res, UI: l.beat.between(start, end)}
+}
+
+// recordRun adds a finished run to Results and tells OnRunFinished.
+func (l *Lab) recordRun(rec RunRecord) {
+	if rec.Task != "" {
+		l.results.add(rec)
+	}
+	if l.OnRunFinished != nil {
+		l.OnRunFinished(rec)
+	}
+}
+
+// end undoes begin's running state once a run or a lesson is over.
+func (l *Lab) end() {
+	l.running = false
+	l.cancel = nil
+	l.setRunning(false)
 }
 
 // begin starts a run or a lesson: a folder for its files (name-N), a
@@ -408,6 +441,7 @@ func (l *Lab) begin(name string) (context.Context, string, bool) {
 	ctx, cancel := context.WithCancel(context.Background())
 	l.cancel = cancel
 	l.running = true
+	l.clusterRun = false // until Run says it is one
 	l.runStart = time.Now()
 	l.bridge.reset(l.runStart)
 	l.resetProgress()
@@ -436,15 +470,8 @@ func runTitle(s Settings) string {
 
 // finish shows a run's outcome; it runs on the UI goroutine.
 func (l *Lab) finish(s Settings, res jobs.Result, err error, wall time.Duration) {
-	l.flush()
-	l.prog.idle()
-	l.gallery.applyReady() // the last cells now, not a frame later
-	l.running = false
-	l.cancel = nil
-	l.setRunning(false)
-	end := l.runStart.Add(wall)
-	rec := RunRecord{Result: res, UI: l.beat.between(l.runStart, end)}
-	l.timeline.finishRun(l.runStart, end)
+	rec := l.closeRun(res, l.runStart, l.runStart.Add(wall))
+	l.end()
 	if s.Mode == jobs.Blocking {
 		// The UI goroutine was in this callback from runStart to now: the
 		// next probe will show it; the frozen time is that whole stretch.
@@ -475,12 +502,7 @@ func (l *Lab) finish(s Settings, res jobs.Result, err error, wall time.Duration)
 	if res.Redeliveries > 0 { // not a failure: the item was done once, by another worker
 		l.setBanner(l.banner.Text+" "+redeliveredText(res.Redeliveries), l.banner.Importance)
 	}
-	if res.Task != "" {
-		l.results.add(rec)
-	}
-	if l.OnRunFinished != nil {
-		l.OnRunFinished(rec)
-	}
+	l.recordRun(rec)
 	l.settleLayout()
 }
 
@@ -536,9 +558,17 @@ func firstErr(errs ...error) error {
 // emptyNote is what an empty tab says: what will appear there and how to
 // fill it. Stack it over the tab's content and hide it once there is some.
 func emptyNote(text string) *widget.Label {
-	n := widget.NewLabel(text)
+	n := hintLabel(text)
 	n.Wrapping = fyne.TextWrapWord
 	n.Alignment = fyne.TextAlignCenter
+	return n
+}
+
+// hintLabel is a hint or a note beside what it explains: italic in the
+// normal text colour (the theme's low-importance grey is too faint on a
+// projector).
+func hintLabel(text string) *widget.Label {
+	n := widget.NewLabel(text)
 	n.TextStyle = fyne.TextStyle{Italic: true}
 	return n
 }

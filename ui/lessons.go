@@ -57,8 +57,9 @@ type lessonsView struct {
 	// its runs', given back when it ends.
 	userRun *Settings
 	// ran says the lesson under way has started a run of items (race and
-	// startup count other things: Progress then names the lesson).
-	ran atomic.Bool
+	// startup count other things: Progress then names the lesson). UI
+	// goroutine only.
+	ran bool
 	// outcomes are this session's and the last launches', by lesson name;
 	// full are this session's, for the report.
 	outcomes map[string]lessonRecord
@@ -248,7 +249,7 @@ func (l *Lab) RunLesson() {
 	}
 	v.run.Disable()
 	v.killAsked.Store(false)
-	v.ran.Store(false)
+	v.ran = false
 	l.prog.summary.SetText(fmt.Sprintf("Lesson %s under way", ls.Name))
 	v.kill.Enable()
 	v.answer.SetText("Running… the answer comes when every run of the lesson has finished.")
@@ -308,10 +309,7 @@ func (l *Lab) liveChart(ls *lesson.Lesson, scale float64) func(jobs.Result) {
 		img := chart.ImageScaled(p, chartW, chartH, scale)
 		l.do(func() {
 			if v := &l.lessons; v.current == ls {
-				v.plot = p
-				v.chart.Image = img
-				v.chart.Show()
-				v.chart.Refresh()
+				v.showChart(p, img)
 			}
 		})
 	}
@@ -323,15 +321,12 @@ func (l *Lab) liveChart(ls *lesson.Lesson, scale float64) func(jobs.Result) {
 // before each run.
 func (l *Lab) lessonRun(spec jobs.Spec, live func(jobs.Result)) jobs.Reporter {
 	start := time.Now()
-	l.lessons.ran.Store(true)
 	title := fmt.Sprintf("%s, %s", spec.Task, lesson.RunName(jobs.Result{Mode: spec.Mode, Workers: spec.Workers, Cores: spec.CoreCount()}))
 	var rec jobs.Reporter
 	l.doWait(func() {
+		l.lessons.ran = true
 		l.showLessonRun(spec)
-		l.runStart = start
-		l.bridge.reset(start)
-		rec = l.timeline.startRun(title, start)
-		l.resetProgress()
+		rec = l.startClock(title, start)
 		l.gallery.clear()
 	})
 	finished := jobs.ReporterFunc(func(e jobs.Event) {
@@ -368,29 +363,18 @@ func (l *Lab) showLessonRun(spec jobs.Spec) {
 
 // finishLessonRun shows one finished run of a lesson, as finish does.
 func (l *Lab) finishLessonRun(res jobs.Result, start time.Time) {
-	l.flush()
-	l.prog.idle()
-	l.gallery.applyReady()
-	end := start.Add(time.Duration(res.WallSeconds * float64(time.Second)))
-	l.timeline.finishRun(start, end)
-	rec := RunRecord{Result: res, UI: l.beat.between(start, end)}
-	l.results.add(rec)
-	if l.OnRunFinished != nil {
-		l.OnRunFinished(rec)
-	}
+	l.recordRun(l.closeRun(res, start, start.Add(time.Duration(res.WallSeconds*float64(time.Second)))))
 }
 
 // finishLesson reveals a lesson's outcome; it runs on the UI goroutine.
 func (l *Lab) finishLesson(ls *lesson.Lesson, o *lesson.Outcome, pred *float64, p *plot.Plot, img image.Image, err error) {
 	v := &l.lessons
 	l.flush()
-	if !v.ran.Load() { // no items: the bar and count would say 0 of 0
+	if !v.ran { // no items: the bar and count would say 0 of 0
 		l.prog.bar.SetValue(l.prog.bar.Max)
 		l.prog.summary.SetText(fmt.Sprintf("Lesson %s finished (its steps were not runs of items)", ls.Name))
 	}
-	l.running = false
-	l.cancel = nil
-	l.setRunning(false)
+	l.end()
 	v.run.Enable()
 	v.kill.Disable()
 	if v.userRun != nil { // the user's own settings again, for their next run
@@ -445,11 +429,16 @@ func (l *Lab) revealLesson(ls *lesson.Lesson, rec lessonRecord, p *plot.Plot, im
 	v.notes.SetText(strings.Join(rec.Notes, "\n"))
 	v.why.SetText("Why: " + ls.Why)
 	if img != nil {
-		v.plot = p
-		v.chart.Image = img
-		v.chart.Show()
-		v.chart.Refresh()
+		v.showChart(p, img)
 	}
+}
+
+// showChart shows a lesson's chart, drawn (img) from p.
+func (v *lessonsView) showChart(p *plot.Plot, img image.Image) {
+	v.plot = p
+	v.chart.Image = img
+	v.chart.Show()
+	v.chart.Refresh()
 }
 
 // chooseReportFolder asks where to save the report of this session's

@@ -79,7 +79,11 @@ func (l *Lab) buildProgress() fyne.CanvasObject {
 	// On a projector, at a large text size, the worker rows take room a
 	// lesson needs: they fold away, and stay so for the next launch.
 	p.toggle = widget.NewButton("", func() {
-		l.showWorkers(!p.workers.Visible())
+		show := !p.workers.Visible()
+		p.showWorkers(show)
+		if l.app != nil {
+			l.app.Preferences().SetBool(prefWorkerRows, show)
+		}
 		l.settleLayout()
 	})
 	p.toggle.Importance = widget.LowImportance
@@ -92,25 +96,21 @@ func (l *Lab) buildProgress() fyne.CanvasObject {
 	if l.app != nil {
 		show = l.app.Preferences().BoolWithFallback(prefWorkerRows, true)
 	}
-	l.showWorkers(show)
+	p.showWorkers(show)
 	return container.NewBorder(head, nil, nil, nil, p.workers)
 }
 
 // prefWorkerRows keeps whether Progress shows a row per worker.
 const prefWorkerRows = "workerRows"
 
-// showWorkers shows or folds away the worker rows, and keeps the choice.
-func (l *Lab) showWorkers(show bool) {
-	p := &l.prog
+// showWorkers shows or folds away the worker rows.
+func (p *progressView) showWorkers(show bool) {
 	if show {
 		p.workers.Show()
 		p.toggle.SetText("Hide workers")
 	} else {
 		p.workers.Hide()
 		p.toggle.SetText("Show workers")
-	}
-	if l.app != nil {
-		l.app.Preferences().SetBool(prefWorkerRows, show)
 	}
 }
 

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -19,6 +18,7 @@ type resultsView struct {
 	errs    []jobs.ItemError
 	errList *widget.List
 	errTab  func(n int)
+	errItem *container.TabItem // the Errors tab, whose title counts them
 	chart   *fyne.Container
 	// Notes over the empty table and list.
 	noRuns, noErrs *widget.Label
@@ -102,12 +102,8 @@ func (l *Lab) buildErrors() fyne.CanvasObject {
 		if l.tabs == nil {
 			return
 		}
-		for _, it := range l.tabs.Items {
-			if strings.HasPrefix(it.Text, "Errors") {
-				it.Text = fmt.Sprintf("Errors (%d)", n)
-				l.tabs.Refresh()
-			}
-		}
+		v.errItem.Text = fmt.Sprintf("Errors (%d)", n)
+		l.tabs.Refresh()
 	}
 	v.noErrs = emptyNote("No failed items. An item that cannot be done (a broken file, a dead link, a worker that crashed) is listed here with the reason, and the run goes on.")
 	return container.NewBorder(nil, v.errDetail, nil, nil, container.NewStack(v.errList, container.NewPadded(v.noErrs)))
