@@ -43,8 +43,7 @@ func (r *run) newQueue() *queueMeter {
 	if c <= 0 {
 		c = len(r.items)
 	}
-	r.queue = &queueMeter{capacity: c, start: r.start}
-	return r.queue
+	return &queueMeter{capacity: c, start: r.start}
 }
 
 // put sends it on ch, counting the time spent waiting for room.
@@ -64,10 +63,11 @@ func (q *queueMeter) put(ch chan *itemState, it *itemState) {
 	q.note(len(ch), waited, 0)
 }
 
-// take receives from ch, counting the time spent waiting for an item when
-// metered (ch is the queue q measures).
-func (q *queueMeter) take(ch chan *itemState, metered bool) (*itemState, bool) {
-	if q == nil || !metered {
+// take receives from ch, the queue q measures, counting the time spent
+// waiting for an item; a nil q (no queue before the first stage) only
+// receives.
+func (q *queueMeter) take(ch chan *itemState) (*itemState, bool) {
+	if q == nil {
 		it, ok := <-ch
 		return it, ok
 	}

@@ -242,22 +242,25 @@ func (r *run) stagesOn(ctx context.Context, lane func(stage string, i int) (func
 	close(in)
 	stages := r.stages()
 	var all sync.WaitGroup
+	var from *queueMeter // the metered queue the stage takes from: none for the first
 	for si, stage := range stages {
 		last := si == len(stages)-1
-		src, out := in, make(chan *itemState, len(r.items))
-		q := (*queueMeter)(nil)
+		src, capacity := in, len(r.items)
+		var q *queueMeter // the queue after the stage, if another follows
 		if !last {
 			q = r.newQueue()
-			out = make(chan *itemState, q.capacity)
+			r.queue, capacity = q, q.capacity
 		}
+		out := make(chan *itemState, capacity)
 		var wg sync.WaitGroup
+		take := from
 		for i := range r.spec.Workers {
 			who, do := lane(stage, i)
 			wg.Go(func() {
 				r.setLane()
 				defer r.timeLane()()
 				for {
-					it, ok := r.queue.take(src, si > 0)
+					it, ok := take.take(src)
 					if !ok {
 						return
 					}
@@ -273,7 +276,7 @@ func (r *run) stagesOn(ctx context.Context, lane func(stage string, i int) (func
 			})
 		}
 		all.Go(func() { wg.Wait(); close(out) })
-		in = out
+		in, from = out, q
 	}
 	all.Wait()
 }

@@ -17,7 +17,7 @@ import (
 // what other readers see, not about surviving a power cut.
 func Write(path string, fill func(w io.Writer) error) error {
 	dir, base := filepath.Split(path)
-	t, err := Create(dir, "."+base+".*.part")
+	t, err := Create(dir, base)
 	if err != nil {
 		return err
 	}
@@ -37,13 +37,13 @@ type Temp struct {
 }
 
 // Create makes a temporary file in dir (the final file's folder, so the
-// rename stays within one file system), named after pattern as
-// os.CreateTemp does. Defer Abort.
-func Create(dir, pattern string) (*Temp, error) {
+// rename stays within one file system) named ".BASE.*.part", which IsTemp
+// recognises. Defer Abort.
+func Create(dir, base string) (*Temp, error) {
 	if dir == "" {
 		dir = "."
 	}
-	f, err := os.CreateTemp(dir, pattern)
+	f, err := os.CreateTemp(dir, "."+base+".*.part")
 	if err != nil {
 		return nil, err
 	}
@@ -78,8 +78,8 @@ func (t *Temp) Abort() {
 	}
 }
 
-// IsTemp reports whether name is one of Write's temporary files (".NAME.*.part"),
-// which a process killed mid-write leaves behind.
+// IsTemp reports whether name is one of Create's temporary files
+// (".BASE.*.part"), which a process killed mid-write leaves behind.
 func IsTemp(name string) bool {
 	return strings.HasPrefix(name, ".") && strings.HasSuffix(name, ".part")
 }

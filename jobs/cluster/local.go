@@ -170,11 +170,7 @@ func (l *Local) Close() {
 		select {
 		case <-p.done:
 		case <-grace.Done():
-			select {
-			case <-p.done: // waited for: its PID may be another process's now
-			default:
-				pool.KillGroup(p.cmd)
-			}
+			pool.KillUnlessWaited(p.cmd, p.done)
 		}
 	}
 	l.wg.Wait()

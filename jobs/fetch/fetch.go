@@ -92,7 +92,7 @@ func (c *Client) Download(ctx context.Context, url, dir string) (Result, error) 
 		ctx, cancel = context.WithTimeout(ctx, c.ItemTimeout)
 		defer cancel()
 	}
-	tmp, err := atomicfile.Create(dir, "."+Name(url, "")+".*.part")
+	tmp, err := atomicfile.Create(dir, Name(url, ""))
 	if err != nil {
 		return Result{}, err
 	}

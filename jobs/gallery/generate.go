@@ -81,42 +81,42 @@ func EnsureProgress(ctx context.Context, dir string, count int, sizes []Size, pr
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
+	// One look at each file: what is there gives its size, what is not is made.
 	imgs := make([]Image, count)
-	var toMake int
+	var missing []int
 	for i := range imgs {
 		s := sizes[i%len(sizes)]
-		if _, err := os.Stat(filepath.Join(dir, fileName(i, s))); err != nil {
-			toMake++
+		name := fileName(i, s)
+		imgs[i] = Image{Name: name, Width: s.W, Height: s.H, Path: filepath.Join(dir, name)}
+		if fi, err := os.Stat(imgs[i].Path); err == nil {
+			imgs[i].Bytes = fi.Size()
+		} else {
+			missing = append(missing, i)
 		}
 	}
 	var made atomic.Int64
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.NumCPU())
-	for i := range imgs {
-		s := sizes[i%len(sizes)]
-		name := fileName(i, s)
-		imgs[i] = Image{Name: name, Width: s.W, Height: s.H, Path: filepath.Join(dir, name)}
+	for _, i := range missing {
 		g.Go(func() error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			fi, err := os.Stat(imgs[i].Path)
+			im := &imgs[i]
+			err := atomicfile.Write(im.Path, func(w io.Writer) error {
+				return jpeg.Encode(w, Picture(int64(i+1), im.Width, im.Height), &jpeg.Options{Quality: 85})
+			})
 			if err != nil {
-				err = atomicfile.Write(imgs[i].Path, func(w io.Writer) error {
-					return jpeg.Encode(w, Picture(int64(i+1), s.W, s.H), &jpeg.Options{Quality: 85})
-				})
-				if err != nil {
-					return fmt.Errorf("generating %s: %w", name, err)
-				}
-				if progress != nil {
-					progress(int(made.Add(1)), toMake)
-				}
-				fi, err = os.Stat(imgs[i].Path)
+				return fmt.Errorf("generating %s: %w", im.Name, err)
 			}
+			if progress != nil {
+				progress(int(made.Add(1)), len(missing))
+			}
+			fi, err := os.Stat(im.Path)
 			if err != nil {
 				return err
 			}
-			imgs[i].Bytes = fi.Size()
+			im.Bytes = fi.Size()
 			return nil
 		})
 	}

@@ -126,17 +126,8 @@ func (w *worker) watch(ctx context.Context, timeout time.Duration, io func() err
 }
 
 // kill kills the worker's whole process group, unless it has been waited
-// for: then its PID, and so its group's number, may already be another
-// process's (PIDs wrap at 32768 here, and a test run starts thousands), and a
-// late kill would end a stranger (it ended other tests' workers).
-func (w *worker) kill() {
-	select {
-	case <-w.done:
-		return
-	default:
-		KillGroup(w.cmd)
-	}
-}
+// for (see KillUnlessWaited).
+func (w *worker) kill() { KillUnlessWaited(w.cmd, w.done) }
 
 // stop closes the worker's input, waits up to grace for it to exit, kills it if
 // it has not, and waits for it. It is safe to call more than once.

@@ -24,9 +24,8 @@ func NewLayout(runs []Run, width int) Layout { return NewScaledLayout(runs, widt
 // NewScaledLayout fits runs into width pixels with text and rows scale
 // times their usual size (a presentation scale).
 func NewScaledLayout(runs []Run, width int, scale float64) Layout {
-	scale = max(scale, 0.5)
-	px := func(n float64) int { return int(math.Round(n * scale)) }
-	l := Layout{Width: width, LabelWidth: px(220), LaneHeight: px(18), TitleHeight: px(22), AxisHeight: px(22), Scale: scale}
+	l := Layout{Width: width, Scale: max(scale, 0.5)}
+	l.LabelWidth, l.LaneHeight, l.TitleHeight, l.AxisHeight = l.px(220), l.px(18), l.px(22), l.px(22)
 	for _, r := range runs {
 		l.Span = max(l.Span, r.Wall)
 		for _, ln := range r.Lanes {
