@@ -22,8 +22,8 @@ import (
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/atomicfile"
 	"concurrencylab/jobs/gallery"
-	"concurrencylab/jobs/source"
-	"concurrencylab/jobs/timeline"
+	"concurrencylab/source"
+	"concurrencylab/timeline"
 )
 
 // Bench runs `concurrencylab bench args` and returns the exit code: 0 when

@@ -11,8 +11,8 @@ import (
 	"text/tabwriter"
 
 	"concurrencylab/jobs"
-	"concurrencylab/jobs/lesson"
-	"concurrencylab/jobs/report"
+	"concurrencylab/lesson"
+	"concurrencylab/lesson/report"
 )
 
 // Lesson runs `concurrencylab lesson args` and returns the exit code: 0 when

@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"testing"
 
-	"concurrencylab/jobs/lesson"
+	"concurrencylab/lesson"
 )
 
 func TestLessonList(t *testing.T) {

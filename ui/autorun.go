@@ -17,8 +17,8 @@ import (
 
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/atomicfile"
-	"concurrencylab/jobs/lesson"
 	"concurrencylab/jobs/thumb"
+	"concurrencylab/lesson"
 )
 
 // ParseAutorun reads runs like "task=thumbnail,mode=processes,workers=2,images=24",

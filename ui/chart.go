@@ -15,7 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/jobs"
-	"concurrencylab/jobs/timeline"
+	"concurrencylab/timeline"
 )
 
 // idealSpeedup is what a run of w workers could reach over one: w for

@@ -21,7 +21,7 @@ import (
 
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/gallery"
-	"concurrencylab/jobs/source"
+	"concurrencylab/source"
 )
 
 // frameInterval is how often the UI is updated and the heartbeat probes it.

@@ -22,10 +22,10 @@ import (
 	"gonum.org/v1/plot"
 
 	"concurrencylab/jobs"
-	"concurrencylab/jobs/chart"
 	"concurrencylab/jobs/gallery"
-	"concurrencylab/jobs/lesson"
-	"concurrencylab/jobs/report"
+	"concurrencylab/lesson"
+	"concurrencylab/lesson/chart"
+	"concurrencylab/lesson/report"
 )
 
 // lessonsView is the Lessons tab: pick a lesson, read its claim, predict the

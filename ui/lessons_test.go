@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"concurrencylab/jobs"
-	"concurrencylab/jobs/lesson"
+	"concurrencylab/lesson"
 )
 
 // TestLessonPredictRunReveal drives a lesson as a participant does: pick it,

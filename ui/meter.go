@@ -5,7 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"concurrencylab/jobs/timeline"
+	"concurrencylab/timeline"
 )
 
 // heartbeat measures how late the UI goroutine runs scheduled work: a

@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"concurrencylab/jobs/lesson"
+	"concurrencylab/lesson"
 )
 
 // stepperView is "be the scheduler" in the race lesson: the learner clicks

@@ -15,7 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"concurrencylab/jobs/timeline"
+	"concurrencylab/timeline"
 )
 
 // keepRuns is how many finished runs the timeline keeps to compare.

@@ -25,7 +25,7 @@ import (
 
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/gallery"
-	"concurrencylab/jobs/source"
+	"concurrencylab/source"
 )
 
 // Lesson is one claim and the experiment that checks it.

@@ -21,7 +21,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 
-	"concurrencylab/jobs/lesson"
+	"concurrencylab/lesson"
 )
 
 // Colours: the IO curve, the CPU curve, and ideal lines.

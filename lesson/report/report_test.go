@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"concurrencylab/jobs"
-	"concurrencylab/jobs/lesson"
+	"concurrencylab/lesson"
 )
 
 func TestWriteWithPredictions(t *testing.T) {

@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"concurrencylab/jobs/atomicfile"
-	"concurrencylab/jobs/chart"
-	"concurrencylab/jobs/lesson"
+	"concurrencylab/lesson"
+	"concurrencylab/lesson/chart"
 )
 
 // Entry is one lesson's outcome, with the participant's prediction when

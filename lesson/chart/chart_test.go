@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"concurrencylab/jobs"
-	"concurrencylab/jobs/lesson"
+	"concurrencylab/lesson"
 )
 
 // Outcomes as the lessons make them, with figures fed in.
