@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	"concurrencylab/jobs/pool"
+	"concurrencylab/jobs/proc"
 )
 
 // The environment of a local worker process: this program re-executed by a
@@ -30,7 +30,7 @@ func IsLocalWorker() bool { return os.Getenv(EnvWorker) == "1" }
 // interrupted. It gives an item it is working on back at once when it stops.
 // It first lowers its priority when its run asked (see LocalOptions).
 func ServeLocal(h Handler) error {
-	pool.LowerFromEnv()
+	proc.LowerFromEnv()
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 	go func() {
@@ -46,7 +46,7 @@ type Local struct {
 	url, token string
 	opt        LocalOptions
 	mu         sync.Mutex
-	procs      map[int]*proc // by slot
+	procs      map[int]*child // by slot
 	closed     bool
 	restarts   int
 	n          int
@@ -55,7 +55,7 @@ type Local struct {
 	OnExit func(pid int, status string)
 }
 
-type proc struct {
+type child struct {
 	cmd  *exec.Cmd
 	in   io.WriteCloser
 	done chan struct{}
@@ -81,7 +81,7 @@ func StartLocal(n int, url, token string, opt LocalOptions) (*Local, error) {
 		}
 		opt.Command = func() *exec.Cmd { return exec.Command(exe, "cluster-worker") }
 	}
-	l := &Local{url: url, token: token, opt: opt, procs: map[int]*proc{}, n: n}
+	l := &Local{url: url, token: token, opt: opt, procs: map[int]*child{}, n: n}
 	var err error
 	l.mu.Lock() // a worker that dies at once is replaced under the lock
 	for i := 0; i < n && err == nil; i++ {
@@ -98,17 +98,17 @@ func StartLocal(n int, url, token string, opt LocalOptions) (*Local, error) {
 func (l *Local) start(slot int) error {
 	cmd := l.opt.Command()
 	cmd.Env = append(cmd.Environ(), EnvWorker+"=1", EnvURL+"="+l.url, EnvToken+"="+l.token, "GOMAXPROCS=1")
-	cmd.Env = append(cmd.Env, pool.PriorityEnv(l.opt.Nice, l.opt.Idle)...)
+	cmd.Env = append(cmd.Env, proc.PriorityEnv(l.opt.Nice, l.opt.Idle)...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr // workers print only their errors
 	in, err := cmd.StdinPipe()
 	if err != nil {
 		return err
 	}
-	pool.Isolate(cmd)
+	proc.Isolate(cmd)
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting a cluster worker: %w", err)
 	}
-	p := &proc{cmd: cmd, in: in, done: make(chan struct{})}
+	p := &child{cmd: cmd, in: in, done: make(chan struct{})}
 	l.procs[slot] = p
 	l.wg.Go(func() {
 		err := cmd.Wait()
@@ -122,7 +122,7 @@ func (l *Local) start(slot int) error {
 // it had one, is redelivered by the server after the ack wait. After 3
 // restarts per worker in all it stops replacing them (a worker that cannot
 // start).
-func (l *Local) exited(slot int, p *proc, err error) {
+func (l *Local) exited(slot int, p *child, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed || l.procs[slot] != p {
@@ -170,7 +170,7 @@ func (l *Local) Close() {
 		select {
 		case <-p.done:
 		case <-grace.Done():
-			pool.KillUnlessWaited(p.cmd, p.done)
+			proc.KillUnlessWaited(p.cmd, p.done)
 		}
 	}
 	l.wg.Wait()

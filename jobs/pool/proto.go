@@ -11,13 +11,8 @@ import (
 	"os"
 )
 
-// EnvWorker is set to "1" in a worker's environment; EnvNice to the niceness
-// it should give itself; EnvIdle to "1" for SCHED_IDLE.
-const (
-	EnvWorker = "CONCURRENCYLAB_WORKER"
-	EnvNice   = "CONCURRENCYLAB_WORKER_NICE"
-	EnvIdle   = "CONCURRENCYLAB_WORKER_IDLE"
-)
+// EnvWorker is set to "1" in a worker's environment.
+const EnvWorker = "CONCURRENCYLAB_WORKER"
 
 // IsWorker reports whether this process was started as a pool worker.
 func IsWorker() bool { return os.Getenv(EnvWorker) == "1" }

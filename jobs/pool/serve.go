@@ -8,7 +8,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
-	"strconv"
+
+	"concurrencylab/jobs/proc"
 )
 
 // Handler does one request in a worker. It returns a JSON-encodable result or
@@ -19,9 +20,9 @@ type Handler func(args json.RawMessage) (any, error)
 // answers on file descriptor 4 until its input ends, which happens when the
 // parent closes the pool or dies. It runs on one core.
 func Serve(handlers map[string]Handler) error {
-	watchParent()
+	proc.WatchParent()
 	runtime.GOMAXPROCS(1)
-	LowerFromEnv()
+	proc.LowerFromEnv()
 	in := os.NewFile(3, "pool-requests")
 	out := os.NewFile(4, "pool-responses")
 	if in == nil || out == nil {
@@ -35,7 +36,7 @@ func Serve(handlers map[string]Handler) error {
 		ops = append(ops, op)
 	}
 	slices.Sort(ops)
-	if err := enc.Encode(hello{PID: os.Getpid(), Ops: ops, GOMAXPROCS: runtime.GOMAXPROCS(0), Nice: niceness(), Idle: idle()}); err != nil {
+	if err := enc.Encode(hello{PID: os.Getpid(), Ops: ops, GOMAXPROCS: runtime.GOMAXPROCS(0), Nice: proc.Niceness(), Idle: proc.Idle()}); err != nil {
 		return err
 	}
 	sc := bufio.NewScanner(in)
@@ -72,24 +73,4 @@ func call(h Handler, req request) (result any, err error) {
 		}
 	}()
 	return h(req.Args)
-}
-
-// PriorityEnv is the environment that asks a worker process to run at nice
-// n and, with idle, under SCHED_IDLE (see Config.Nice and Config.Idle); the
-// worker obeys it with LowerFromEnv.
-func PriorityEnv(nice int, idle bool) []string {
-	env := []string{fmt.Sprintf("%s=%d", EnvNice, nice)}
-	if idle {
-		env = append(env, EnvIdle+"=1")
-	}
-	return env
-}
-
-// LowerFromEnv lowers this worker process's priority as its PriorityEnv
-// asks. Call it first: threads started later inherit it.
-func LowerFromEnv() {
-	n, _ := strconv.Atoi(os.Getenv(EnvNice))
-	if idle := os.Getenv(EnvIdle) == "1"; n > 0 || idle {
-		lower(min(n, 19), idle)
-	}
 }

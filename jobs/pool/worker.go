@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"concurrencylab/jobs/proc"
 )
 
 var errHung = errors.New("worker hung")
@@ -42,11 +44,11 @@ func start(ctx context.Context, cfg Config) (*worker, error) {
 	}
 	w := &worker{cmd: cmd, in: reqW, out: respR, rd: bufio.NewReader(respR), stderr: &tail{max: 2048}, done: make(chan struct{})}
 	cmd.ExtraFiles = []*os.File{reqR, respW}
-	cmd.Env = append(append(cmd.Environ(), EnvWorker+"=1", "GOMAXPROCS=1"), PriorityEnv(cfg.Nice, cfg.Idle)...)
+	cmd.Env = append(append(cmd.Environ(), EnvWorker+"=1", "GOMAXPROCS=1"), proc.PriorityEnv(cfg.Nice, cfg.Idle)...)
 	cmd.Stdout = w.stderr // a worker should print nothing; keep it for the error message
 	cmd.Stderr = w.stderr
 	cmd.WaitDelay = time.Second
-	Isolate(cmd)
+	proc.Isolate(cmd)
 	err = cmd.Start()
 	reqR.Close()  // the child's ends: after Start only the child holds them,
 	respW.Close() // so its exit is EOF to us and our exit is EOF to it
@@ -126,8 +128,8 @@ func (w *worker) watch(ctx context.Context, timeout time.Duration, io func() err
 }
 
 // kill kills the worker's whole process group, unless it has been waited
-// for (see KillUnlessWaited).
-func (w *worker) kill() { KillUnlessWaited(w.cmd, w.done) }
+// for (see proc.KillUnlessWaited).
+func (w *worker) kill() { proc.KillUnlessWaited(w.cmd, w.done) }
 
 // stop closes the worker's input, waits up to grace for it to exit, kills it if
 // it has not, and waits for it. It is safe to call more than once.

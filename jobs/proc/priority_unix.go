@@ -1,6 +1,6 @@
 //go:build unix && !linux
 
-package pool
+package proc
 
 import "syscall"
 
@@ -8,8 +8,8 @@ import "syscall"
 // here, so idle is ignored. Failure leaves it as it was.
 func lower(n int, _ bool) { syscall.Setpriority(syscall.PRIO_PROCESS, 0, n) }
 
-// niceness is this process's nice value.
-func niceness() int {
+// Niceness is this process's nice value.
+func Niceness() int {
 	p, err := syscall.Getpriority(syscall.PRIO_PROCESS, 0)
 	if err != nil {
 		return 0
@@ -17,4 +17,4 @@ func niceness() int {
 	return p
 }
 
-func idle() bool { return false }
+func Idle() bool { return false }

@@ -1,6 +1,6 @@
 //go:build linux
 
-package pool
+package proc
 
 import (
 	"os"
@@ -34,9 +34,9 @@ func lower(n int, idle bool) {
 	}
 }
 
-// niceness is the lowest nice value (the highest priority) of this
+// Niceness is the lowest nice value (the highest priority) of this
 // process's threads.
-func niceness() int {
+func Niceness() int {
 	lowest := 19
 	for _, tid := range threads() {
 		// The raw getpriority system call returns 20 - nice.
@@ -47,8 +47,8 @@ func niceness() int {
 	return lowest
 }
 
-// idle reports whether every thread of this process runs under SCHED_IDLE.
-func idle() bool {
+// Idle reports whether every thread of this process runs under SCHED_IDLE.
+func Idle() bool {
 	for _, tid := range threads() {
 		if a, err := unix.SchedGetAttr(tid, 0); err != nil || a.Policy != unix.SCHED_IDLE {
 			return false

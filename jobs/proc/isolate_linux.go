@@ -1,4 +1,4 @@
-package pool
+package proc
 
 import (
 	"os/exec"
@@ -8,7 +8,7 @@ import (
 // Isolate puts the worker in its own process group, so that a kill reaches
 // anything it started. A worker learns that its parent has gone from EOF on
 // its input pipe between calls, and from its parent's PID changing during one
-// (see watchParent); it does not use Linux's Pdeathsig, which fires when the
+// (see WatchParent); it does not use Linux's Pdeathsig, which fires when the
 // parent's *thread* that started the worker exits (golang/go#27505), not the
 // parent: a goroutine that ends locked to its thread (the runs' lanes, see
 // jobs) takes that thread with it, and so killed workers another goroutine

@@ -1,0 +1,7 @@
+//go:build !unix
+
+package proc
+
+// WatchParent: elsewhere a worker ends at EOF on its requests pipe, read
+// between calls.
+func WatchParent() {}

@@ -1,0 +1,9 @@
+//go:build !unix
+
+package proc
+
+func lower(int, bool) {}
+
+func Niceness() int { return 0 }
+
+func Idle() bool { return false }

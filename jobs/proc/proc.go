@@ -1,0 +1,40 @@
+// Package proc is the plumbing of this program's worker processes, shared by
+// the process pool (jobs/pool) and the cluster's local workers
+// (jobs/cluster): a child in a process group of its own, so that a kill
+// reaches whatever it started; a kill that never reaches a stranger; a
+// priority below the parent's, asked for in the child's environment and
+// applied by the child to all its threads; and a child that ends when its
+// parent goes.
+package proc
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+)
+
+// The environment that asks a worker process to lower itself: EnvNice to the
+// niceness it should give itself, EnvIdle to "1" for SCHED_IDLE.
+const (
+	EnvNice = "CONCURRENCYLAB_WORKER_NICE"
+	EnvIdle = "CONCURRENCYLAB_WORKER_IDLE"
+)
+
+// PriorityEnv is the environment that asks a worker process to run at nice
+// n and, with idle, under SCHED_IDLE; the worker obeys it with LowerFromEnv.
+func PriorityEnv(nice int, idle bool) []string {
+	env := []string{fmt.Sprintf("%s=%d", EnvNice, nice)}
+	if idle {
+		env = append(env, EnvIdle+"=1")
+	}
+	return env
+}
+
+// LowerFromEnv lowers this worker process's priority as its PriorityEnv
+// asks. Call it first: threads started later inherit it.
+func LowerFromEnv() {
+	n, _ := strconv.Atoi(os.Getenv(EnvNice))
+	if idle := os.Getenv(EnvIdle) == "1"; n > 0 || idle {
+		lower(min(n, 19), idle)
+	}
+}
