@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -22,6 +21,7 @@ import (
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/atomicfile"
 	"concurrencylab/jobs/gallery"
+	"concurrencylab/results"
 	"concurrencylab/source"
 	"concurrencylab/timeline"
 )
@@ -35,14 +35,14 @@ func Bench(args []string, stdout, stderr io.Writer) int {
 		return usageCode(err)
 	}
 	return interruptible("bench", stderr, func(ctx context.Context) error {
-		results, err := bench(ctx, f, stderr)
+		runs, err := bench(ctx, f, stderr)
 		if err != nil {
 			return err
 		}
 		if f.json {
-			writeJSON(stdout, results)
+			writeJSON(stdout, runs)
 		} else {
-			printTable(stdout, results)
+			printTable(stdout, runs)
 		}
 		return nil
 	})
@@ -109,7 +109,7 @@ func bench(ctx context.Context, f benchFlags, stderr io.Writer) ([]jobs.Result, 
 	}
 	defer stopShare()
 	prog := newProgress(ctx, stderr)
-	var results []jobs.Result
+	var runs []jobs.Result
 	var lines []timeline.Run
 	for _, mode := range f.modes {
 		spec := jobs.Spec{Task: f.task, Mode: mode, Workers: f.workers, Size: f.size, Items: src.Items,
@@ -120,7 +120,7 @@ func bench(ctx context.Context, f benchFlags, stderr io.Writer) ([]jobs.Result, 
 		case jobs.Cluster:
 			spec.Workers, spec.Cluster = f.clusterWorkers, cs
 		}
-		rec := timeline.NewRecorder(runTitle(spec), os.Getpid())
+		rec := timeline.NewRecorder(results.Title(spec), os.Getpid())
 		res, err := jobs.Run(ctx, spec, jobs.Reporters(prog.bar(spec), rec))
 		if err != nil {
 			prog.wait()
@@ -130,29 +130,18 @@ func bench(ctx context.Context, f benchFlags, stderr io.Writer) ([]jobs.Result, 
 			ideal := idealDownload(len(src.Items), res.Workers, src.Bytes, nw).Seconds()
 			res.IdealSeconds = &ideal
 		}
-		results = append(results, res)
+		runs = append(runs, res)
 		lines = append(lines, rec.Run())
 	}
 	prog.wait()
-	jobs.SetSpeedups(results)
-	return results, writeExports(f, results, lines)
-}
-
-func runTitle(s jobs.Spec) string {
-	t := fmt.Sprintf("%s, %s", s.Task, s.Mode)
-	if s.Mode == jobs.Goroutines || s.Mode == jobs.Processes || s.Mode == jobs.Cluster {
-		t += fmt.Sprintf(" x%d", s.Workers)
-	}
-	if s.Mode == jobs.Goroutines && s.Cores > 0 {
-		t += fmt.Sprintf(" on %d cores", s.CoreCount())
-	}
-	return t
+	results.SetSpeedups(runs)
+	return runs, writeExports(f, runs, lines)
 }
 
 // writeExports writes the files asked for, each atomically.
 func writeExports(f benchFlags, rs []jobs.Result, lines []timeline.Run) error {
 	if f.csv != "" {
-		if err := atomicfile.Write(f.csv, func(w io.Writer) error { return jobs.WriteCSV(w, rs) }); err != nil {
+		if err := atomicfile.Write(f.csv, func(w io.Writer) error { return results.WriteCSV(w, rs) }); err != nil {
 			return err
 		}
 	}
@@ -187,7 +176,7 @@ func printTable(w io.Writer, rs []jobs.Result) {
 	for _, r := range rs {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%.2f\t%.2f\t%.1f\t%s\t%s\t%s\t\n",
 			r.Task, optionalText(r.Decoder), r.Mode, r.Workers, r.Cores, r.Items, r.OK, r.Failed, r.WallSeconds, r.CPUSeconds,
-			float64(r.OK)/r.WallSeconds, ratio(r.Speedup), optional(r.IdealSeconds), formats(r.Formats))
+			float64(r.OK)/r.WallSeconds, results.Text(r.Speedup), optional(r.IdealSeconds), formats(r.Formats))
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
@@ -226,13 +215,6 @@ func formats(m map[string]int) string {
 		parts[i] = fmt.Sprintf("%s %d", n, m[n])
 	}
 	return optionalText(strings.Join(parts, ", "))
-}
-
-func ratio(p *float64) string {
-	if p == nil || math.IsInf(*p, 0) {
-		return "-"
-	}
-	return fmt.Sprintf("%.2fx", *p)
 }
 
 func optionalText(s string) string {

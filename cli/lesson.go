@@ -13,6 +13,7 @@ import (
 	"concurrencylab/jobs"
 	"concurrencylab/lesson"
 	"concurrencylab/lesson/report"
+	"concurrencylab/results"
 )
 
 // Lesson runs `concurrencylab lesson args` and returns the exit code: 0 when
@@ -163,7 +164,7 @@ func printOutcome(w io.Writer, l *lesson.Lesson, o *lesson.Outcome) {
 	for _, kv := range lesson.Figures(o.Measured) {
 		fmt.Fprintf(w, "  %-34s %s\n", kv[0], kv[1])
 	}
-	fmt.Fprintf(w, "\nExpected on %d %s: %s.\n\n", o.Cores, lesson.Plural(o.Cores, "core", "cores"), o.Expected)
+	fmt.Fprintf(w, "\nExpected on %d %s: %s.\n\n", o.Cores, results.Plural(o.Cores, "core", "cores"), o.Expected)
 	fmt.Fprintln(w, o.Verdict)
 	for _, n := range o.Notes {
 		fmt.Fprintln(w, "Note:", n)

@@ -22,8 +22,8 @@ type Result struct {
 	// collector's own threads). Nil where threads' CPU time is not known
 	// (every system but Linux).
 	WorkCPUSeconds *float64 `json:"work_cpu_seconds,omitempty"`
-	// Speedup is the wall time of the sequential run of the same task in the
-	// same session divided by this run's; nil when there is none.
+	// Speedup is this run's speed-up over its baseline among the runs it is
+	// shown with (see package results); nil when there is none.
 	Speedup *float64 `json:"speedup"`
 	// IdealSeconds, when known, is the shortest wall time the simulated
 	// network allows for a download (set by the caller, which knows the network).
@@ -53,27 +53,4 @@ type ItemError struct {
 	Name  string `json:"name"`
 	Stage string `json:"stage"`
 	Error string `json:"error"`
-}
-
-// IsBaselineFor reports whether b can be r's baseline: a one-worker run
-// (Sequential or Blocking) of the same task, over as many items, with the
-// same decoder. SetSpeedups takes the first such run.
-func IsBaselineFor(b, r Result) bool {
-	return b.Task == r.Task && b.Items == r.Items && b.Decoder == r.Decoder && (b.Mode == Sequential || b.Mode == Blocking)
-}
-
-// SetSpeedups fills each result's Speedup against the first Sequential or
-// Blocking run of the same task, over the same number of items, with the same
-// decoder, in rs.
-func SetSpeedups(rs []Result) {
-	for i := range rs {
-		rs[i].Speedup = nil
-		for _, b := range rs {
-			if IsBaselineFor(b, rs[i]) && b.WallSeconds > 0 && rs[i].WallSeconds > 0 {
-				s := b.WallSeconds / rs[i].WallSeconds
-				rs[i].Speedup = &s
-				break
-			}
-		}
-	}
 }

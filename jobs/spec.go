@@ -39,12 +39,11 @@ const (
 	Cluster Mode = "cluster"
 )
 
-// Tasks and Modes list the valid values, in display order. Modes are the
-// modes of one machine; Cluster, parsed too, comes after them where a list
-// offers it (the window's mode menu).
+// Tasks and Modes list the valid values, in display order: the modes of one
+// machine, then Cluster.
 var (
 	Tasks = []Task{Download, Thumbnail, Pipeline}
-	Modes = []Mode{Blocking, Sequential, Goroutines, Processes}
+	Modes = []Mode{Blocking, Sequential, Goroutines, Processes, Cluster}
 )
 
 // ParseTask and ParseMode check a name given by a user.
@@ -58,13 +57,12 @@ func ParseTask(s string) (Task, error) {
 }
 
 func ParseMode(s string) (Mode, error) {
-	all := append(Modes[:len(Modes):len(Modes)], Cluster)
-	for _, m := range all {
+	for _, m := range Modes {
 		if string(m) == s {
 			return m, nil
 		}
 	}
-	return "", fmt.Errorf("unknown mode %q (want %s)", s, join(all))
+	return "", fmt.Errorf("unknown mode %q (want %s)", s, join(Modes))
 }
 
 func join[T ~string](xs []T) string {

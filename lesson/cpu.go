@@ -6,6 +6,7 @@ import (
 
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/gallery"
+	"concurrencylab/results"
 )
 
 // CPUMeasured is what the cpu-bound lesson measures: speed-ups over one
@@ -72,8 +73,8 @@ func runCPU(ctx context.Context, e *Env) (*Outcome, error) {
 		o.Notes = append(o.Notes, fmt.Sprintf("Each run was made %d times, in turn, and its median kept: a computer's speed drifts from minute to minute.", cpuRounds))
 	}
 	for _, r := range runs[2:] {
-		if n := jobs.SpeedupNote(runs[0], r, float64(c)); n != "" {
-			o.Notes = append(o.Notes, runName(r)+": "+n)
+		if n := results.Note(runs[0], r, results.Ideal(r)); n != "" {
+			o.Notes = append(o.Notes, results.Name(r)+": "+n)
 		}
 	}
 	return o, nil

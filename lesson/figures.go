@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"concurrencylab/jobs"
+	"concurrencylab/results"
 )
 
 // Figures lists a lesson's measured figures as name and value, in the order
@@ -105,14 +106,6 @@ func (l *Lesson) AnswerText(v float64) string {
 	return fmt.Sprintf("%.0f %s", v, unit)
 }
 
-// SpeedupText writes a speed-up as the lessons do ("1.86×"), or "-" for none.
-func SpeedupText(s *float64) string {
-	if s == nil {
-		return "-"
-	}
-	return x(*s)
-}
-
 // RunColumns are the columns of a lesson's table of runs, as the terminal
 // and the report print it; RunCells fills them.
 var RunColumns = []string{"run", "task", "items", "failed", "wall s", "cpu s", "speed-up"}
@@ -120,8 +113,8 @@ var RunColumns = []string{"run", "task", "items", "failed", "wall s", "cpu s", "
 // RunCells is run r's row of the table of runs: who did the work, and how
 // fast against the first run of the same task among runs.
 func RunCells(runs []jobs.Result, r jobs.Result) []string {
-	return []string{RunName(r), string(r.Task), strconv.Itoa(r.Items), strconv.Itoa(r.Failed),
-		Secs(r.WallSeconds), Secs(r.CPUSeconds), SpeedupText(Speedup(runs, r))}
+	return []string{results.Name(r), string(r.Task), strconv.Itoa(r.Items), strconv.Itoa(r.Failed),
+		Secs(r.WallSeconds), Secs(r.CPUSeconds), results.Text(results.Speedup(runs, r))}
 }
 
 // Secs formats a duration in seconds with the digits a short run needs.

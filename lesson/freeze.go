@@ -8,6 +8,7 @@ import (
 
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/gallery"
+	"concurrencylab/results"
 )
 
 // UI is the thread a window draws on, for the freeze lesson. Do runs f on it
@@ -77,7 +78,7 @@ func runFreeze(ctx context.Context, e *Env) (*Outcome, error) {
 			res, err = jobs.Run(ctx, spec, rep)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", runName(res), err)
+			return nil, fmt.Errorf("%s: %w", results.Name(res), err)
 		}
 		lag := ui.Lag(start, time.Now()).Seconds()
 		if s.Mode == jobs.Blocking {

@@ -15,6 +15,7 @@ import (
 	"concurrencylab/jobs/gallery"
 	"concurrencylab/jobs/pool"
 	"concurrencylab/jobs/thumb"
+	"concurrencylab/results"
 )
 
 // IsolationMeasured is what the isolation lesson measures.
@@ -102,7 +103,7 @@ func runIsolation(ctx context.Context, e *Env) (*Outcome, error) {
 	spec, rep := e.prepare(spec)
 	res, err := jobs.Run(ctx, spec, jobs.Reporters(killer, rep))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", runName(res), err)
+		return nil, fmt.Errorf("%s: %w", results.Name(res), err)
 	}
 	m := IsolationMeasured{Items: res.Items, OKItems: res.OK, KilledPIDs: killed}
 	for _, er := range res.Errors {

@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"concurrencylab/jobs"
 )
 
 // The rules are pure functions of the figures: fed figures, they give the
@@ -167,24 +165,10 @@ func TestPipelineRule(t *testing.T) {
 	}
 }
 
-func TestFiguresAndNames(t *testing.T) {
+func TestFigures(t *testing.T) {
 	f := Figures(ScalingMeasured{Workers: []int{1, 2, 16}, Download: map[string]float64{"16": 12, "2": 1.96, "1": 1}})
 	if len(f) != 3 || f[0] != [2]string{"workers", "1 2 16"} || f[1][1] != "1: 1.00, 2: 1.96, 16: 12.00" {
 		t.Errorf("figures %q", f)
-	}
-	for _, c := range []struct {
-		r    jobs.Result
-		want string
-	}{
-		{jobs.Result{Mode: jobs.Sequential, Workers: 1, Cores: 1}, "one goroutine (sequential)"},
-		{jobs.Result{Mode: jobs.Goroutines, Workers: 8, Cores: 1}, "8 goroutines on 1 core"},
-		{jobs.Result{Mode: jobs.Goroutines, Workers: 1, Cores: 1}, "1 goroutine on 1 core"},
-		{jobs.Result{Mode: jobs.Processes, Workers: 2, Cores: 2}, "2 processes"},
-	} {
-		r, want := c.r, c.want
-		if got := RunName(r); got != want {
-			t.Errorf("RunName = %q, want %q", got, want)
-		}
 	}
 }
 

@@ -25,6 +25,7 @@ import (
 
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/gallery"
+	"concurrencylab/results"
 	"concurrencylab/source"
 )
 
@@ -145,18 +146,18 @@ func (l *Lesson) Run(ctx context.Context, env Env) (*Outcome, error) {
 	if !o.shortOK {
 		var short []string
 		for _, r := range o.Runs {
-			if r.WallSeconds < shortRun {
-				short = append(short, fmt.Sprintf("%s (%.2f s)", runName(r), r.WallSeconds))
+			if results.TooShort(r) {
+				short = append(short, fmt.Sprintf("%s (%.2f s)", results.Name(r), r.WallSeconds))
 			}
 		}
 		if len(short) > 0 {
-			o.Notes = append(o.Notes, fmt.Sprintf("Runs under %.1f s are easily moved by whatever else the computer does, so these speed-ups are rough: %s.",
-				shortRun, strings.Join(short, ", ")))
+			o.Notes = append(o.Notes, fmt.Sprintf("Runs under %.0f s are easily moved by whatever else the computer does, so these speed-ups are rough: %s.",
+				results.Short.Seconds(), strings.Join(short, ", ")))
 		}
 	}
 	for _, r := range o.Runs {
 		if r.Failed > 0 && !o.failsOnPurpose {
-			o.Notes = append(o.Notes, fmt.Sprintf("%d of %d items failed in the %s run, so it did less work than the others.", r.Failed, r.Items, runName(r)))
+			o.Notes = append(o.Notes, fmt.Sprintf("%d of %d items failed in the %s run, so it did less work than the others.", r.Failed, r.Items, results.Name(r)))
 		}
 	}
 	if env.Window && l.cpuWork && !o.Holds {
@@ -170,9 +171,6 @@ func (l *Lesson) Run(ctx context.Context, env Env) (*Outcome, error) {
 	return o, nil
 }
 
-// shortRun is the wall time under which a run's speed-up is noise-prone.
-const shortRun = 0.5
-
 func (e *Env) logf(format string, args ...any) {
 	if e.Logf != nil {
 		e.Logf(format, args...)
@@ -184,7 +182,7 @@ func (e *Env) run(ctx context.Context, spec jobs.Spec) (jobs.Result, error) {
 	spec, rep := e.prepare(spec)
 	res, err := jobs.Run(ctx, spec, rep)
 	if err != nil {
-		return res, fmt.Errorf("%s: %w", runName(res), err)
+		return res, fmt.Errorf("%s: %w", results.Name(res), err)
 	}
 	return res, nil
 }
@@ -196,7 +194,7 @@ func (e *Env) prepare(spec jobs.Spec) (jobs.Spec, jobs.Reporter) {
 		e.Adjust(&spec)
 	}
 	if spec.OutDir == "" {
-		spec.OutDir = e.scratch(runName(jobs.Result{Task: spec.Task, Mode: spec.Mode, Workers: spec.Workers, Cores: spec.CoreCount()}))
+		spec.OutDir = e.scratch(results.Planned(spec))
 	}
 	var rep jobs.Reporter = jobs.Discard
 	if e.Reporter != nil {
@@ -226,50 +224,12 @@ func (e *Env) gallery(ctx context.Context, n int, size gallery.Size, nw gallery.
 	return source.Open(ctx, "builtin", source.Options{Images: n, Sizes: sizes, Network: nw, CacheDir: e.CacheDir})
 }
 
-// runName says what a run was in a learner's words: "8 goroutines on 1 core".
-func runName(r jobs.Result) string {
-	switch r.Mode {
-	case jobs.Blocking:
-		return "on the UI thread (blocking)"
-	case jobs.Sequential:
-		return "one goroutine (sequential)"
-	case jobs.Goroutines:
-		return fmt.Sprintf("%d %s on %d %s", r.Workers, Plural(r.Workers, "goroutine", "goroutines"), r.Cores, Plural(r.Cores, "core", "cores"))
-	case jobs.Processes:
-		return fmt.Sprintf("%d %s", r.Workers, Plural(r.Workers, "process", "processes"))
-	}
-	return string(r.Mode)
-}
-
-// RunName is runName for the drivers' tables.
-func RunName(r jobs.Result) string { return runName(r) }
-
-// Plural is one or many, as n asks.
-func Plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
 // speedup is base's wall time over r's.
 func speedup(base, r jobs.Result) float64 {
 	if r.WallSeconds <= 0 {
 		return 0
 	}
 	return base.WallSeconds / r.WallSeconds
-}
-
-// Speedup is r's speed-up over the first run of the same task in runs (the
-// lessons' baseline: one goroutine), or nil for none.
-func Speedup(runs []jobs.Result, r jobs.Result) *float64 {
-	for _, b := range runs {
-		if b.Task == r.Task && b.Items == r.Items {
-			v := speedup(b, r)
-			return &v
-		}
-	}
-	return nil
 }
 
 // x formats a speed-up.

@@ -14,6 +14,7 @@ import (
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/cpuset"
 	"concurrencylab/jobs/pool/pooltest"
+	"concurrencylab/results"
 )
 
 // TestMain serves as a pool worker when a lesson re-executes the test
@@ -48,7 +49,7 @@ func quick(t *testing.T, name string, rep func(jobs.Spec) jobs.Reporter) *Outcom
 	}
 	for _, r := range o.Runs {
 		if (r.Failed != 0 && name != "isolation") || r.Canceled != 0 {
-			t.Errorf("%s: %d failed, %d cancelled: %+v", RunName(r), r.Failed, r.Canceled, r.Errors)
+			t.Errorf("%s: %d failed, %d cancelled: %+v", results.Name(r), r.Failed, r.Canceled, r.Errors)
 		}
 	}
 	t.Logf("%s: holds %v: %s", name, o.Holds, o.Verdict)

@@ -8,6 +8,7 @@ import (
 
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/gallery"
+	"concurrencylab/results"
 )
 
 // ScalingMeasured is what the scaling lesson measures: for each pool size
@@ -98,8 +99,8 @@ func runScaling(ctx context.Context, e *Env) (*Outcome, error) {
 	base := runs[len(ws)] // the one-goroutine thumbnail run
 	for _, r := range runs {
 		if r.Task == jobs.Thumbnail && r.Workers > 1 {
-			if n := jobs.SpeedupNote(base, r, float64(min(r.Workers, e.cores))); n != "" {
-				notes = append(notes, runName(r)+": "+n)
+			if n := results.Note(base, r, results.Ideal(r)); n != "" {
+				notes = append(notes, results.Name(r)+": "+n)
 			}
 		}
 	}
@@ -118,7 +119,7 @@ func ScalingFrom(runs []jobs.Result, cores int) ScalingMeasured {
 		if r.Task == jobs.Thumbnail {
 			into = m.Thumbnail
 		}
-		if s := Speedup(runs, r); s != nil {
+		if s := results.Speedup(runs, r); s != nil {
 			into[strconv.Itoa(r.Workers)] = *s
 		}
 	}

@@ -1,6 +1,10 @@
 package lesson
 
-import "fmt"
+import (
+	"fmt"
+
+	"concurrencylab/results"
+)
 
 // Stepper is "be the scheduler", after the Deadlock Empire: two goroutines,
 // A and B, each do counter++ a number of times, spelled out as the steps a
@@ -104,7 +108,7 @@ func (s *Stepper) Step(g int) string {
 // Outcome says how it ended.
 func (s *Stepper) Outcome() string {
 	if lost := s.Expected() - s.Counter; lost > 0 {
-		return fmt.Sprintf("Done: the counter is %d, not %d. %d %s lost.", s.Counter, s.Expected(), lost, Plural(lost, "update was", "updates were"))
+		return fmt.Sprintf("Done: the counter is %d, not %d. %d %s lost.", s.Counter, s.Expected(), lost, results.Plural(lost, "update was", "updates were"))
 	}
 	return fmt.Sprintf("Done: the counter is %d, as expected.", s.Counter)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image/color"
 	"io"
-	"runtime"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -14,27 +13,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"concurrencylab/jobs"
+	"concurrencylab/results"
 	"concurrencylab/timeline"
 )
-
-// idealSpeedup is what a run of w workers could reach over one: w for
-// downloads (waiting on the network), capped at the CPUs for CPU work, plus
-// a cluster's workers from other machines.
-func idealSpeedup(r jobs.Result) float64 {
-	if r.Mode == jobs.Sequential || r.Mode == jobs.Blocking {
-		return 1
-	}
-	if r.Task == jobs.Download {
-		return float64(r.Workers)
-	}
-	ideal := min(r.Workers, runtime.NumCPU())
-	if r.Mode == jobs.Cluster {
-		// Workers that joined from elsewhere bring a core each.
-		ideal += max(0, r.Joined-r.Workers)
-	}
-	return float64(ideal)
-}
 
 // barsLayout sizes its first object (the track) to the whole row, its second
 // (the measured bar) to frac of it and puts its third (the ideal) at ideal.
@@ -55,21 +36,22 @@ func chartRows(runs []RunRecord) []fyne.CanvasObject {
 	scale := 1.0
 	for _, r := range runs {
 		if r.Speedup != nil {
-			scale = max(scale, *r.Speedup, idealSpeedup(r.Result))
+			scale = max(scale, *r.Speedup, results.Ideal(r.Result))
 		}
 	}
+	plain := resultsOf(runs)
 	var rows []fyne.CanvasObject
 	for _, r := range runs {
 		if r.Speedup == nil {
 			continue
 		}
-		ideal := idealSpeedup(r.Result)
+		ideal := results.Ideal(r.Result)
 		name := widget.NewLabel(fmt.Sprintf("%s, %s ×%d: %.2f s", taskLabels[r.Task], modeLabels[r.Mode], r.Workers, r.WallSeconds))
 		name.Truncation = fyne.TextTruncateEllipsis
 		text := widget.NewLabel(fmt.Sprintf("%.2f× of %.0f× ideal (%.0f%%)", *r.Speedup, ideal, 100**r.Speedup/ideal))
 		note := ""
-		if base, ok := baseline(runs, r); ok {
-			note = jobs.SpeedupNote(base.Result, r.Result, ideal)
+		if base, ok := results.Baseline(plain, r.Result); ok {
+			note = results.Note(base, r.Result, ideal)
 		}
 		track := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 		bar := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
@@ -88,18 +70,6 @@ func chartRows(runs []RunRecord) []fyne.CanvasObject {
 		rows = append(rows, emptyNote("No speed-up yet: a speed-up compares a run with a One goroutine (or Blocking) run of the same task, images and decoder. Run that too (either order), and the bars appear here."))
 	}
 	return rows
-}
-
-// baseline is the run r's speed-up is measured against (see
-// jobs.SetSpeedups): the first one-worker run of the same task, items and
-// decoder.
-func baseline(runs []RunRecord, r RunRecord) (RunRecord, bool) {
-	for _, b := range runs {
-		if jobs.IsBaselineFor(b.Result, r.Result) {
-			return b, true
-		}
-	}
-	return RunRecord{}, false
 }
 
 func (l *Lab) buildChart() fyne.CanvasObject {
@@ -142,11 +112,7 @@ func (v *resultsView) refreshChart() {
 }
 
 func (l *Lab) writeResultsCSV(w io.Writer) error {
-	res := make([]jobs.Result, len(l.results.runs))
-	for i, r := range l.results.runs {
-		res[i] = r.Result
-	}
-	return jobs.WriteCSV(w, res)
+	return results.WriteCSV(w, resultsOf(l.results.runs))
 }
 
 func (l *Lab) writeResultsJSON(w io.Writer) error {

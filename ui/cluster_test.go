@@ -16,6 +16,7 @@ import (
 
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/thumb"
+	"concurrencylab/results"
 )
 
 // clusterSettings is a small thumbnail run in Cluster mode.
@@ -245,7 +246,7 @@ func TestClusterIdealCountsJoinedWorkers(t *testing.T) {
 		want   float64
 	}{{2, float64(local)}, {5, float64(local + 3)}} {
 		r := jobs.Result{Task: jobs.Thumbnail, Mode: jobs.Cluster, Workers: 2, Joined: c.joined}
-		if got := idealSpeedup(r); got != c.want {
+		if got := results.Ideal(r); got != c.want {
 			t.Errorf("%d joined: ideal %v, want %v", c.joined, got, c.want)
 		}
 	}

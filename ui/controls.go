@@ -26,8 +26,6 @@ var (
 		jobs.Processes:  "Process pool",
 		jobs.Cluster:    "Cluster — NATS work queue",
 	}
-	// windowModes are the mode menu's: one machine's modes, then Cluster.
-	windowModes   = append(jobs.Modes[:len(jobs.Modes):len(jobs.Modes)], jobs.Cluster)
 	sourceLabels  = []string{"Built-in gallery", "URL list file…", "Folder of images…"}
 	decoderLabels = map[thumb.Decoder]string{
 		thumb.Fast: "libjpeg-turbo at reduced scale",
@@ -108,7 +106,7 @@ func (l *Lab) buildControls() fyne.CanvasObject {
 	for _, t := range jobs.Tasks {
 		tasks = append(tasks, taskLabels[t])
 	}
-	for _, m := range windowModes {
+	for _, m := range jobs.Modes {
 		modes = append(modes, modeLabels[m])
 	}
 	// Menus rather than radio buttons: a radio button is an icon, its

@@ -21,6 +21,7 @@ import (
 
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/gallery"
+	"concurrencylab/results"
 	"concurrencylab/source"
 )
 
@@ -336,10 +337,11 @@ func (l *Lab) Run() {
 		}
 		defer src.Close()
 		spec := jobs.Spec{Task: s.Task, Mode: s.Mode, Workers: s.Workers, Size: 256, OutDir: out, Items: src.Items,
-			WorkerNice: 10, WorkerIdle: true, Decoder: s.Decoder, Cluster: cs} // workers (a cluster's local ones too) below the window's priority
+			Decoder: s.Decoder, Cluster: cs}
+		belowWindow(&spec)
 		if s.Mode == jobs.Blocking {
 			l.doWait(func() {
-				rec := l.startRun(s, src)
+				rec := l.startRun(s, spec, src)
 				res, err := jobs.Run(ctx, spec, jobs.Reporters(l.bridge, rec))
 				l.finish(s, res, err, time.Since(l.runStart))
 			})
@@ -347,7 +349,7 @@ func (l *Lab) Run() {
 		}
 		var rec jobs.Reporter
 		var start time.Time
-		l.doWait(func() { rec, start = l.startRun(s, src), l.runStart })
+		l.doWait(func() { rec, start = l.startRun(s, spec, src), l.runStart })
 		res, err := jobs.Run(ctx, spec, jobs.Reporters(l.bridge, rec))
 		wall := time.Since(start)
 		l.do(func() { l.finish(s, res, err, wall) })
@@ -374,8 +376,8 @@ func (l *Lab) prepare(ctx context.Context, s Settings, out string) (*source.Sour
 
 // startRun starts the clock of a run whose pictures are ready, and its
 // timeline; it runs on the UI goroutine.
-func (l *Lab) startRun(s Settings, src *source.Source) jobs.Reporter {
-	rec := l.startClock(runTitle(s), time.Now())
+func (l *Lab) startRun(s Settings, spec jobs.Spec, src *source.Source) jobs.Reporter {
+	rec := l.startClock(results.Title(spec), time.Now())
 	msg := fmt.Sprintf("Running: %s, %s…", taskLabels[s.Task], modeLabels[s.Mode])
 	imp := widget.MediumImportance
 	if s.Mode == jobs.Blocking {
@@ -457,17 +459,6 @@ func (l *Lab) Cancel() {
 	}
 }
 
-func runTitle(s Settings) string {
-	t := fmt.Sprintf("%s, %s", s.Task, s.Mode)
-	if s.Mode == jobs.Goroutines || s.Mode == jobs.Processes || s.Mode == jobs.Cluster {
-		t += fmt.Sprintf(" x%d", s.Workers)
-	}
-	if s.Task != jobs.Download {
-		t += ", " + string(s.Decoder)
-	}
-	return t
-}
-
 // finish shows a run's outcome; it runs on the UI goroutine.
 func (l *Lab) finish(s Settings, res jobs.Result, err error, wall time.Duration) {
 	rec := l.closeRun(res, l.runStart, l.runStart.Add(wall))
@@ -506,18 +497,13 @@ func (l *Lab) finish(s Settings, res jobs.Result, err error, wall time.Duration)
 	l.settleLayout()
 }
 
-// shortRun is the wall time under which a run's speed-up is mostly noise:
-// a scheduler's hiccup, a worker's start-up or a cold cache weighs as much as
-// the work.
-const shortRun = time.Second
-
-// tooShort says, for a run shorter than shortRun, that its speed-up means
-// little, and what to do about it.
+// tooShort says, for a run too short to mean much (see results.Short), that
+// its speed-up means little, and what to do about it.
 func tooShort(r jobs.Result) string {
-	if time.Duration(r.WallSeconds*float64(time.Second)) >= shortRun {
+	if !results.TooShort(r) {
 		return ""
 	}
-	return fmt.Sprintf(" It took under %.0f s: too short for its speed-up to mean much; try more images.", shortRun.Seconds())
+	return fmt.Sprintf(" It took under %.0f s: too short for its speed-up to mean much; try more images.", results.Short.Seconds())
 }
 
 func workersText(r jobs.Result) string {
@@ -527,7 +513,7 @@ func workersText(r jobs.Result) string {
 	case jobs.Goroutines:
 		return fmt.Sprintf("%d goroutines on %d cores", r.Workers, r.Cores)
 	case jobs.Cluster:
-		return fmt.Sprintf("%s (%d started here)", strings.Replace(workerCount(r.Joined), "worker", "cluster worker", 1), r.Workers)
+		return results.Name(r)
 	}
 	return "one goroutine on one core"
 }
@@ -584,3 +570,9 @@ func setText(l *widget.Label, s string) bool {
 	l.SetText(s)
 	return true
 }
+
+// belowWindow runs a spec's workers (a goroutine pool's threads, worker
+// processes, a cluster's local workers) below the window's own priority, so
+// that the window keeps drawing while they fill every core. Every run the
+// window starts, its own and the lessons', goes through it.
+func belowWindow(spec *jobs.Spec) { spec.WorkerNice, spec.WorkerIdle = 10, true }

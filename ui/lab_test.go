@@ -25,6 +25,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/jobs"
+	"concurrencylab/results"
 )
 
 // TestMain serves as a pool worker when a Process pool run re-executes the
@@ -448,7 +449,7 @@ func TestChartShowsSpeedupAgainstIdeal(t *testing.T) {
 	if want := fmt.Sprintf("1.50× of %d× ideal", min(2, runtime.NumCPU())); !strings.HasPrefix(text, want) {
 		t.Errorf("row text %q, want %q", text, want)
 	}
-	if got := idealSpeedup(runs[2].Result); got != 8 {
+	if got := results.Ideal(runs[2].Result); got != 8 {
 		t.Errorf("download ideal %v, want 8 (not capped by CPUs)", got)
 	}
 }

@@ -26,6 +26,7 @@ import (
 	"concurrencylab/lesson"
 	"concurrencylab/lesson/chart"
 	"concurrencylab/lesson/report"
+	"concurrencylab/results"
 )
 
 // lessonsView is the Lessons tab: pick a lesson, read its claim, predict the
@@ -260,7 +261,7 @@ func (l *Lab) RunLesson() {
 		live := l.liveChart(ls, scale)
 		env := lesson.Env{Dir: dir, Quick: l.LessonQuick, UI: labUI{l}, Window: true,
 			Reporter: func(s jobs.Spec) jobs.Reporter { return l.lessonRun(s, live) },
-			Adjust:   func(s *jobs.Spec) { s.WorkerNice, s.WorkerIdle = 10, true },
+			Adjust:   belowWindow,
 			Kill:     func(int) bool { return v.killAsked.CompareAndSwap(true, false) },
 			Logf: func(format string, a ...any) {
 				msg := fmt.Sprintf(format, a...)
@@ -321,7 +322,7 @@ func (l *Lab) liveChart(ls *lesson.Lesson, scale float64) func(jobs.Result) {
 // before each run.
 func (l *Lab) lessonRun(spec jobs.Spec, live func(jobs.Result)) jobs.Reporter {
 	start := time.Now()
-	title := fmt.Sprintf("%s, %s", spec.Task, lesson.RunName(jobs.Result{Mode: spec.Mode, Workers: spec.Workers, Cores: spec.CoreCount()}))
+	title := results.Title(spec)
 	var rec jobs.Reporter
 	l.doWait(func() {
 		l.lessons.ran = true

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/jobs"
+	"concurrencylab/results"
 )
 
 // resultsView is the table of finished runs and the list of failed items.
@@ -48,12 +49,7 @@ var resultColumns = []struct {
 		}
 		return fmt.Sprintf("%.2f s", *r.WorkCPUSeconds)
 	}},
-	{"Speed-up", "99.99×", func(r RunRecord) string {
-		if r.Speedup == nil {
-			return "–"
-		}
-		return fmt.Sprintf("%.2f×", *r.Speedup)
-	}},
+	{"Speed-up", "99.99×", func(r RunRecord) string { return results.Text(r.Speedup) }},
 	{"Max UI lag", "99999 ms", func(r RunRecord) string { return fmt.Sprintf("%.0f ms", r.UI.LagMaxMs) }},
 }
 
@@ -144,16 +140,22 @@ func (v *resultsView) add(r RunRecord) {
 	v.refreshChart()
 }
 
-// setSpeedups is jobs.SetSpeedups for run records.
+// setSpeedups is results.SetSpeedups for run records.
 func setSpeedups(recs []RunRecord) {
+	res := resultsOf(recs)
+	results.SetSpeedups(res)
+	for i := range recs {
+		recs[i].Speedup = res[i].Speedup
+	}
+}
+
+// resultsOf is the runs' results alone.
+func resultsOf(recs []RunRecord) []jobs.Result {
 	res := make([]jobs.Result, len(recs))
 	for i := range recs {
 		res[i] = recs[i].Result
 	}
-	jobs.SetSpeedups(res)
-	for i := range recs {
-		recs[i].Speedup = res[i].Speedup
-	}
+	return res
 }
 
 func (v *resultsView) addErrors(errs []jobs.ItemError) {

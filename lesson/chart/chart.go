@@ -22,6 +22,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 
 	"concurrencylab/lesson"
+	"concurrencylab/results"
 )
 
 // Colours: the IO curve, the CPU curve, and ideal lines.
@@ -209,8 +210,8 @@ func Speedups(o *lesson.Outcome) (*plot.Plot, error) {
 	var labels []string
 	var values []float64
 	for _, r := range o.Runs {
-		labels = append(labels, lesson.RunName(r))
-		values = append(values, *lesson.Speedup(o.Runs, r))
+		labels = append(labels, results.Name(r))
+		values = append(values, *results.Speedup(o.Runs, r))
 	}
 	if err := bars(p, labels, values, "%.2f×"); err != nil {
 		return nil, err

@@ -1,13 +1,15 @@
-package jobs
+package results
 
 import (
 	"encoding/csv"
 	"io"
 	"strconv"
+
+	"concurrencylab/jobs"
 )
 
 // WriteCSV writes results as CSV, one row per run, the JSON fields flattened.
-func WriteCSV(w io.Writer, rs []Result) error {
+func WriteCSV(w io.Writer, rs []jobs.Result) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"task", "decoder", "mode", "workers", "cores", "items", "ok", "failed", "canceled",
 		"wall_seconds", "cpu_seconds", "speedup", "ideal_seconds", "bytes",

@@ -1,19 +1,23 @@
-package jobs
+package results
 
-import "fmt"
+import (
+	"fmt"
 
-// SpeedupNote explains a speed-up that would mislead a learner, from what
+	"concurrencylab/jobs"
+)
+
+// Note explains a speed-up that would mislead a learner, from what
 // the two runs measured, or says nothing: one above ideal (the baseline did
 // more work than its share), or one far below it for CPU work (the workers
 // needed more CPU for the same work). base is the one-worker run r is
 // compared with; ideal is what r could reach (its workers, or its cores
 // for CPU work).
-func SpeedupNote(base, r Result, ideal float64) string {
+func Note(base, r jobs.Result, ideal float64) string {
 	if base.WallSeconds <= 0 || r.WallSeconds <= 0 || base.OK == 0 || r.OK == 0 {
 		return ""
 	}
 	speedup := base.WallSeconds / r.WallSeconds
-	perItem := func(x Result) float64 {
+	perItem := func(x jobs.Result) float64 {
 		cpu := x.CPUSeconds
 		if x.WorkCPUSeconds != nil {
 			cpu = *x.WorkCPUSeconds
@@ -32,7 +36,7 @@ func SpeedupNote(base, r Result, ideal float64) string {
 		return fmt.Sprintf("Above the ideal of %.0f×: the one-worker run needed %.0f%% more CPU for each item than this one, so it is not a fair 1×. %s", ideal, 100*(b/w-1), why)
 	case speedup > ideal*1.02:
 		return fmt.Sprintf("Above the ideal of %.0f×: the one-worker run was slowed by something else (another program, a cold disk cache), not by its work: run both again.", ideal)
-	case r.Task != Download && speedup < ideal*0.8 && w > b*1.05:
+	case r.Task != jobs.Download && speedup < ideal*0.8 && w > b*1.05:
 		return fmt.Sprintf("Below the ideal: the %d workers needed %.0f%% more CPU for each item than one worker. Cores that run at once share memory, caches and often their clock (a laptop's turbo, a virtual machine's cores), so each goes slower.",
 			r.Workers, 100*(w/b-1))
 	}
