@@ -18,12 +18,13 @@ import (
 
 	_ "concurrencylab/cli/clocale" // first: before Fyne reads the locale
 	"concurrencylab/jobs"
+	"concurrencylab/lesson"
 	"concurrencylab/ui"
 )
 
 func main() {
 	// A worker process of the pool: this binary re-executed (see jobs/pool).
-	jobs.ServeIfWorker()
+	jobs.ServeIfWorker(lesson.WorkerOps())
 	if len(os.Args) > 1 && os.Args[1] == "bench" {
 		// Off the main goroutine, which Fyne's GL driver locks to the main
 		// thread for the window: work on it measured 50% slower (a sequential

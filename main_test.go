@@ -19,13 +19,14 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"concurrencylab/jobs"
+	"concurrencylab/lesson"
 	"concurrencylab/ui"
 )
 
 // TestMain lets the test binary be the app (for the window test) and a pool
 // worker (for the app's process pool), like the real binary.
 func TestMain(m *testing.M) {
-	jobs.ServeIfWorker()
+	jobs.ServeIfWorker(lesson.WorkerOps())
 	if os.Getenv("CONCURRENCYLAB_TEST_APP") == "1" {
 		os.Exit(ui.Main(strings.Fields(os.Getenv("CONCURRENCYLAB_TEST_ARGS")), os.Stderr))
 	}

@@ -15,12 +15,13 @@ import (
 
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/gallery"
+	"concurrencylab/lesson"
 )
 
 // TestMain serves as a pool worker when bench's process mode re-executes the
 // test binary.
 func TestMain(m *testing.M) {
-	jobs.ServeIfWorker()
+	jobs.ServeIfWorker(lesson.WorkerOps())
 	dir, err := os.MkdirTemp("", "cli-test-cache")
 	if err != nil {
 		panic(err)

@@ -1,5 +1,8 @@
 // Package cli is the command line of Concurrency Lab: `concurrencylab bench`
-// runs the same work as the window from a terminal and prints a results table.
+// runs the same work as the window from a terminal and prints a results
+// table; `concurrencylab lesson` runs the lessons and prints (or reports)
+// their outcomes; `concurrencylab join` makes this machine's cores workers of
+// another machine's cluster runs.
 package cli
 
 import (

@@ -1,8 +1,10 @@
 // Package jobs is Concurrency Lab's engine: it runs a task (download,
-// thumbnail, or both pipelined) over a list of images in one of four modes
-// (blocking, sequential, goroutines, processes), reports progress as typed
-// Events, and measures the run. It never imports Fyne: the window and the
-// command line consume the same events.
+// thumbnail, or both pipelined) over a list of images in one of five modes
+// (blocking, sequential, goroutines, processes, cluster), reports progress
+// as typed Events to a Reporter, and measures the run in a Result. It never
+// imports Fyne: the window, the command line and the lessons consume the
+// same events. Every package under jobs/ is below this one (it imports
+// them); the engine's drivers and consumers sit beside it.
 package jobs
 
 import (

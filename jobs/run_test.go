@@ -31,7 +31,7 @@ import (
 // TestMain serves as a pool worker when a Processes run re-executes the test
 // binary, so the tests below use real worker processes.
 func TestMain(m *testing.M) {
-	jobs.ServeIfWorker()
+	jobs.ServeIfWorker(nil)
 	goleak.VerifyTestMain(m)
 }
 

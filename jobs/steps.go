@@ -2,15 +2,9 @@ package jobs
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"maps"
-	"os"
 	"time"
 
-	"concurrencylab/jobs/cluster"
 	"concurrencylab/jobs/fetch"
-	"concurrencylab/jobs/imagecheck"
 	"concurrencylab/jobs/pool"
 	"concurrencylab/jobs/thumb"
 )
@@ -94,86 +88,4 @@ func (it *itemState) noteThumb(info thumb.Info) {
 	it.info.Thumbnail, it.info.Format = info.Path, info.Format
 	it.info.Bytes, it.info.Width, it.info.Height = info.SrcBytes, info.SrcWidth, info.SrcHeight
 	it.info.ThumbWidth, it.info.ThumbHeight, it.info.ThumbBytes = info.Width, info.Height, info.Bytes
-}
-
-type thumbArgs struct {
-	Src, Dst string
-	Size     int
-	Limits   imagecheck.Limits
-	Decoder  thumb.Decoder
-}
-
-type downloadArgs struct {
-	URL, Dir string
-	Limits   imagecheck.Limits
-	Timeout  time.Duration
-}
-
-// ServeIfWorker serves and exits when this process was started as a pool
-// worker; otherwise it returns at once. Call it first in main, and in the
-// TestMain of tests that start Processes runs, which re-execute the test binary.
-func ServeIfWorker() {
-	if cluster.IsLocalWorker() {
-		serveOffMain(func() error { return cluster.ServeLocal(clusterHandler) })
-	}
-	if !pool.IsWorker() {
-		return
-	}
-	serveOffMain(ServeWorker)
-}
-
-// serveOffMain runs serve and exits with its outcome.
-func serveOffMain(serve func() error) {
-	// Serve off the main goroutine: a GUI toolkit in the same binary (Fyne's
-	// GL driver) locks it to the main thread, where work measured 50% slower.
-	done := make(chan error)
-	go func() { done <- serve() }()
-	if err := <-done; err != nil {
-		fmt.Fprintln(os.Stderr, "concurrencylab worker:", err)
-		os.Exit(1)
-	}
-	os.Exit(0)
-}
-
-// workerOps are the operations other packages add to worker processes (see
-// RegisterWorkerOp).
-var workerOps = map[string]pool.Handler{}
-
-// RegisterWorkerOp adds an operation that worker processes serve, for
-// experiments that need a process of their own (the lessons' counters and
-// crashes). Call it from an init function, so the worker, which is the same
-// program, has it too.
-func RegisterWorkerOp(op string, h pool.Handler) {
-	if _, dup := workerOps[op]; dup || op == "thumbnail" || op == "download" {
-		panic("jobs: worker operation " + op + " registered twice")
-	}
-	workerOps[op] = h
-}
-
-// ServeWorker is the main loop of `concurrencylab worker`, the process that a
-// Processes run starts Workers of. It serves until its parent goes away.
-func ServeWorker() error {
-	var client *fetch.Client
-	ops := map[string]pool.Handler{
-		"thumbnail": func(raw json.RawMessage) (any, error) {
-			var a thumbArgs
-			if err := json.Unmarshal(raw, &a); err != nil {
-				return nil, err
-			}
-			return thumb.File(a.Src, a.Dst, a.Size, a.Limits, a.Decoder)
-		},
-		"download": func(raw json.RawMessage) (any, error) {
-			var a downloadArgs
-			if err := json.Unmarshal(raw, &a); err != nil {
-				return nil, err
-			}
-			if client == nil {
-				client = fetch.New(1)
-			}
-			client.Limits, client.ItemTimeout = a.Limits, a.Timeout
-			return client.Download(context.Background(), a.URL, a.Dir)
-		},
-	}
-	maps.Copy(ops, workerOps)
-	return pool.Serve(ops)
 }

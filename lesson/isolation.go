@@ -45,14 +45,13 @@ var isolation = &Lesson{
 	run: runIsolation,
 }
 
-func init() {
-	jobs.RegisterWorkerOp("lesson-panic", func(json.RawMessage) (any, error) {
-		// The pool recovers panics in its handlers (one bad item must not end
-		// a worker); a goroutine of the handler's own has no such net.
-		go func() { panic("a goroutine of this worker panicked, and nothing recovered it") }()
-		time.Sleep(time.Minute)
-		return nil, errors.New("the panic did not end the program")
-	})
+// panicAlone is the worker operation "lesson-panic": a goroutine of the
+// handler's own panics. The pool recovers panics in its handlers (one bad
+// item must not end a worker); that goroutine has no such net.
+func panicAlone(json.RawMessage) (any, error) {
+	go func() { panic("a goroutine of this worker panicked, and nothing recovered it") }()
+	time.Sleep(time.Minute)
+	return nil, errors.New("the panic did not end the program")
 }
 
 func runIsolation(ctx context.Context, e *Env) (*Outcome, error) {

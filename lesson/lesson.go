@@ -2,9 +2,9 @@
 // tutorials into experiments a participant predicts, runs and checks on their
 // own machine. A Lesson is a plain value declared once: its claim, the runs
 // that test it, the rule that says what to expect on a machine with so many
-// cores, and the explanation. `concurrencylab lesson`, the report and the
-// tests are drivers of the same values, and so will the window be; nothing
-// here knows which driver runs it.
+// cores, and the explanation. `concurrencylab lesson`, the window's Lessons
+// tab, the report and the tests are drivers of the same values; nothing here
+// knows which driver runs it.
 //
 // Each lesson's rule is a pure function of its measured figures (see the
 // judge methods), so a test can feed it figures and check the verdict
@@ -25,6 +25,7 @@ import (
 
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/gallery"
+	"concurrencylab/jobs/pool"
 	"concurrencylab/results"
 	"concurrencylab/source"
 )
@@ -283,4 +284,11 @@ func (e *Env) runAll(ctx context.Context, task jobs.Task, items []jobs.Item, spe
 		runs = append(runs, r)
 	}
 	return runs, nil
+}
+
+// WorkerOps are the operations the lessons ask of worker processes of their
+// own: pass them to jobs.ServeIfWorker, in main and in the TestMain of tests
+// that run lessons, so that a worker, which is this program again, has them.
+func WorkerOps() map[string]pool.Handler {
+	return map[string]pool.Handler{"lesson-count": countOp, "lesson-panic": panicAlone}
 }

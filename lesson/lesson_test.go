@@ -20,7 +20,7 @@ import (
 // TestMain serves as a pool worker when a lesson re-executes the test
 // binary, so the lessons run real worker processes.
 func TestMain(m *testing.M) {
-	jobs.ServeIfWorker()
+	jobs.ServeIfWorker(WorkerOps())
 	goleak.VerifyTestMain(m)
 }
 

@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"concurrencylab/jobs"
 	"concurrencylab/jobs/pool"
 )
 
@@ -49,14 +48,14 @@ var race = &Lesson{
 	run: runRace,
 }
 
-func init() {
-	jobs.RegisterWorkerOp("lesson-count", func(raw json.RawMessage) (any, error) {
-		var n int
-		if err := json.Unmarshal(raw, &n); err != nil {
-			return nil, err
-		}
-		return countAlone(n), nil
-	})
+// countOp is the worker operation "lesson-count": countAlone in a process
+// of its own.
+func countOp(raw json.RawMessage) (any, error) {
+	var n int
+	if err := json.Unmarshal(raw, &n); err != nil {
+		return nil, err
+	}
+	return countAlone(n), nil
 }
 
 // counter is "the shared counter" of the processes part: each process has

@@ -17,7 +17,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	jobs.ServeIfWorker()
+	jobs.ServeIfWorker(nil)
 	os.Exit(m.Run())
 }
 

@@ -25,13 +25,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/jobs"
+	"concurrencylab/lesson"
 	"concurrencylab/results"
 )
 
 // TestMain serves as a pool worker when a Process pool run re-executes the
 // test binary.
 func TestMain(m *testing.M) {
-	jobs.ServeIfWorker()
+	jobs.ServeIfWorker(lesson.WorkerOps())
 	// One gallery cache for the whole package: generating photos is slow under -race.
 	cache, err := os.MkdirTemp("", "ui-test-cache")
 	if err != nil {
