@@ -49,7 +49,7 @@ func runCPU(ctx context.Context, e *Env) (*Outcome, error) {
 	if e.Quick {
 		n, size = 8, gallery.Size{W: 800, H: 600}
 	}
-	src, err := e.gallery(ctx, n, size, gallery.Network{})
+	src, err := e.gallery(ctx, jobs.Thumbnail, n, size, gallery.Network{})
 	if err != nil {
 		return nil, err
 	}

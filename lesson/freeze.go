@@ -53,7 +53,7 @@ func runFreeze(ctx context.Context, e *Env) (*Outcome, error) {
 	if e.Quick {
 		n, size = 6, gallery.Size{W: 800, H: 600}
 	}
-	src, err := e.gallery(ctx, n, size, gallery.Network{})
+	src, err := e.gallery(ctx, jobs.Thumbnail, n, size, gallery.Network{})
 	if err != nil {
 		return nil, err
 	}

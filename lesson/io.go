@@ -41,7 +41,7 @@ func runIO(ctx context.Context, e *Env) (*Outcome, error) {
 	if e.Quick {
 		n, size, nw = 16, gallery.Size{W: 320, H: 240}, gallery.Network{Latency: 40 * time.Millisecond}
 	}
-	src, err := e.gallery(ctx, n, size, nw)
+	src, err := e.gallery(ctx, jobs.Download, n, size, nw)
 	if err != nil {
 		return nil, err
 	}

@@ -59,7 +59,7 @@ func runIsolation(ctx context.Context, e *Env) (*Outcome, error) {
 	if e.Quick {
 		n, size = 9, gallery.Size{W: 800, H: 600}
 	}
-	src, err := e.gallery(ctx, n, size, gallery.Network{})
+	src, err := e.gallery(ctx, jobs.Thumbnail, n, size, gallery.Network{})
 	if err != nil {
 		return nil, err
 	}

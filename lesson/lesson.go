@@ -213,16 +213,17 @@ func (e *Env) scratch(name string) string {
 }
 
 // gallery opens a built-in gallery of n pictures of one size (the zero
-// size: the window's mix of photo sizes), served on 127.0.0.1 with network
-// nw. The caller closes it.
-func (e *Env) gallery(ctx context.Context, n int, size gallery.Size, nw gallery.Network) (*source.Source, error) {
+// size: the window's mix of photo sizes) for runs of task: served on
+// 127.0.0.1 with network nw unless task only reads them from disk
+// (source.Options.Task). The caller closes it.
+func (e *Env) gallery(ctx context.Context, task jobs.Task, n int, size gallery.Size, nw gallery.Network) (*source.Source, error) {
 	var sizes []gallery.Size
 	what := "photos of mixed sizes"
 	if size != (gallery.Size{}) {
 		sizes, what = []gallery.Size{size}, fmt.Sprintf("pictures of %d×%d", size.W, size.H)
 	}
 	e.logf("preparing %d %s (generated once, then cached)…", n, what)
-	return source.Open(ctx, "builtin", source.Options{Images: n, Sizes: sizes, Network: nw, CacheDir: e.CacheDir})
+	return source.Open(ctx, "builtin", source.Options{Images: n, Sizes: sizes, Network: nw, CacheDir: e.CacheDir, Task: task})
 }
 
 // speedup is base's wall time over r's.

@@ -48,7 +48,7 @@ func runPipeline(ctx context.Context, e *Env) (*Outcome, error) {
 		n, size = 10, gallery.Size{W: 800, H: 600}
 		nw = gallery.Network{Latency: 5 * time.Millisecond}
 	}
-	src, err := e.gallery(ctx, n, size, nw)
+	src, err := e.gallery(ctx, jobs.Pipeline, n, size, nw)
 	if err != nil {
 		return nil, err
 	}

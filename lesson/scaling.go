@@ -75,7 +75,7 @@ func runScaling(ctx context.Context, e *Env) (*Outcome, error) {
 		size gallery.Size
 		nw   gallery.Network
 	}{{jobs.Download, dn, dsize, nw}, {jobs.Thumbnail, tn, tsize, gallery.Network{}}} {
-		src, err := e.gallery(ctx, part.n, part.size, part.nw)
+		src, err := e.gallery(ctx, part.task, part.n, part.size, part.nw)
 		if err != nil {
 			return nil, err
 		}

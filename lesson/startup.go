@@ -67,7 +67,7 @@ func runStartup(ctx context.Context, e *Env) (*Outcome, error) {
 	m.ProcessStartMS = float64(time.Since(t0).Microseconds()) / 1000 / float64(ps)
 	e.logf("%d worker processes started, said hello and exited: %.1f ms each", ps, m.ProcessStartMS)
 
-	src, err := e.gallery(ctx, tn, gallery.Size{W: 160, H: 120}, gallery.Network{})
+	src, err := e.gallery(ctx, jobs.Thumbnail, tn, gallery.Size{W: 160, H: 120}, gallery.Network{})
 	if err != nil {
 		return nil, err
 	}

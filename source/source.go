@@ -1,6 +1,6 @@
 // Package source turns what a user picked (the built-in gallery, a file of
 // URLs, or a folder of their own images) into the items of a run, starting the
-// built-in gallery server when the run needs one.
+// built-in gallery server when the run downloads them.
 package source
 
 import (
@@ -28,6 +28,11 @@ type Options struct {
 	// Progress, when set, hears how the built-in gallery's generation goes:
 	// pictures made of those to make (see gallery.EnsureProgress).
 	Progress func(made, toMake int)
+	// Task is what the run does with the items. A Thumbnail run reads the
+	// built-in gallery's and a folder's pictures from disk, so no server
+	// starts for it and its items have no URL; any other task (and the zero
+	// Task) downloads them from the built-in server on 127.0.0.1.
+	Task jobs.Task
 }
 
 // Source is the items of a run and what serves them.
@@ -35,7 +40,7 @@ type Source struct {
 	Kind   string // "builtin", "urls" or "dir"
 	Items  []jobs.Item
 	Bytes  int64           // total size of the items, when known (0 for URLs)
-	Server *gallery.Server // serves builtin and dir items on 127.0.0.1
+	Server *gallery.Server // serves builtin and dir items on 127.0.0.1; nil for a Thumbnail run
 	// Skipped says, for a folder, each entry that is not one of its items and
 	// why: "holiday (a folder: subfolders are not read)".
 	Skipped []string
@@ -57,13 +62,13 @@ func Open(ctx context.Context, spec string, opt Options) (*Source, error) {
 		if err != nil {
 			return nil, err
 		}
-		return serve("builtin", imgs, opt.Network)
+		return serve("builtin", imgs, opt)
 	case kind == "dir" && arg != "":
 		imgs, skipped, err := folder(arg)
 		if err != nil {
 			return nil, err
 		}
-		s, err := serve("dir", imgs, opt.Network)
+		s, err := serve("dir", imgs, opt)
 		if s != nil {
 			s.Skipped = skipped
 		}
@@ -86,18 +91,20 @@ func (s *Source) Close() error {
 	return nil
 }
 
-func serve(kind string, imgs []gallery.Image, nw gallery.Network) (*Source, error) {
-	srv, err := gallery.Serve(imgs, nw)
-	if err != nil {
-		return nil, err
+// serve makes the items of imgs, served on 127.0.0.1 unless opt's task only
+// reads them from disk.
+func serve(kind string, imgs []gallery.Image, opt Options) (*Source, error) {
+	s := &Source{Kind: kind}
+	if opt.Task != jobs.Thumbnail {
+		srv, err := gallery.Serve(imgs, opt.Network)
+		if err != nil {
+			return nil, err
+		}
+		s.Server, imgs = srv, srv.Images()
 	}
-	s := &Source{Kind: kind, Server: srv}
-	for _, im := range srv.Images() {
+	for _, im := range imgs {
 		s.Items = append(s.Items, jobs.Item{Name: im.Name, URL: im.URL, Path: im.Path, Bytes: im.Bytes})
 		s.Bytes += im.Bytes
-	}
-	for i := range s.Items { // Images() drops paths from its JSON
-		s.Items[i].Path = imgs[i].Path
 	}
 	return s, nil
 }
@@ -188,6 +195,7 @@ func urlList(file string) ([]jobs.Item, error) {
 // Prepare opens spec for task: for a thumbnail run, items that are only URLs
 // are downloaded first into dir (not part of the measured run).
 func Prepare(ctx context.Context, spec string, opt Options, task jobs.Task, dir string) (*Source, error) {
+	opt.Task = task
 	s, err := Open(ctx, spec, opt)
 	if err != nil {
 		return nil, err

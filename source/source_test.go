@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"concurrencylab/jobs"
 	"concurrencylab/jobs/gallery"
 )
 
@@ -43,6 +44,25 @@ func TestDirIsServed(t *testing.T) {
 	}
 	if s.Bytes != imgs[0].Bytes+imgs[1].Bytes {
 		t.Fatalf("bytes %d", s.Bytes)
+	}
+}
+
+func TestThumbnailRunsReadFromDisk(t *testing.T) {
+	dir := t.TempDir()
+	imgs, err := gallery.Ensure(context.Background(), dir, 2, []gallery.Size{{W: 64, H: 48}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Prepare(context.Background(), "dir:"+dir, Options{}, jobs.Thumbnail, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.Server != nil {
+		t.Errorf("a thumbnail run started a server at %s", s.Server.URL)
+	}
+	if len(s.Items) != 2 || s.Items[1].Path != imgs[1].Path || s.Items[1].URL != "" {
+		t.Fatalf("%+v", s.Items)
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 
 	"concurrencylab/jobs/atomicfile"
 	"concurrencylab/jobs/imagecheck"
+	"concurrencylab/jobs/wait"
 )
 
 // Client downloads images. Its zero value is not usable; call New.
@@ -99,20 +100,20 @@ func (c *Client) Download(ctx context.Context, url, dir string) (Result, error) 
 	defer tmp.Abort()
 	start := time.Now()
 	var res Result
-	wait := c.Backoff
+	backoff := c.Backoff
 	for res.Attempts = 1; ; res.Attempts++ {
 		res.Bytes, err = c.get(ctx, url, tmp.File)
 		if err == nil || res.Attempts >= c.Attempts || !transient(err) {
 			break
 		}
-		d := wait
+		d := backoff
 		if se := (*StatusError)(nil); errors.As(err, &se) && se.RetryAfter > d {
 			d = min(se.RetryAfter, 10*time.Second)
 		}
-		if !sleep(ctx, d) {
+		if !wait.Sleep(ctx, d) {
 			break
 		}
-		wait *= 2
+		backoff *= 2
 	}
 	res.Network = time.Since(start)
 	if err != nil {
@@ -236,15 +237,4 @@ func retryAfter(v string) time.Duration {
 		return time.Until(t)
 	}
 	return 0
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }

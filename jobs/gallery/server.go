@@ -9,8 +9,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"time"
+
+	"concurrencylab/jobs/wait"
 )
 
 // Network is the simulated network of the gallery server: every request waits
@@ -30,6 +33,7 @@ type Server struct {
 	URL    string // http://127.0.0.1:PORT
 	net    Network
 	byName map[string]Image
+	listed []Image // in the order given to Serve, with their URLs
 	index  []byte
 	srv    *http.Server
 	done   chan error
@@ -42,7 +46,7 @@ func Serve(imgs []Image, nw Network) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{URL: "http://" + ln.Addr().String(), net: nw, byName: make(map[string]Image), done: make(chan error, 1)}
-	listed := make([]Image, len(imgs))
+	s.listed = make([]Image, len(imgs))
 	for i, im := range imgs {
 		im.URL = s.ImageURL(im.Name)
 		if _, dup := s.byName[im.Name]; dup {
@@ -50,9 +54,9 @@ func Serve(imgs []Image, nw Network) (*Server, error) {
 			return nil, fmt.Errorf("two images are named %q", im.Name)
 		}
 		s.byName[im.Name] = im
-		listed[i] = im
+		s.listed[i] = im
 	}
-	s.index, _ = json.MarshalIndent(listed, "", "  ")
+	s.index, _ = json.MarshalIndent(s.listed, "", "  ")
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /index.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -67,12 +71,9 @@ func Serve(imgs []Image, nw Network) (*Server, error) {
 // ImageURL is where the server sends the image called name.
 func (s *Server) ImageURL(name string) string { return s.URL + "/img/" + url.PathEscape(name) }
 
-// Images lists what the server sends, with their URLs, in the order given to Serve.
-func (s *Server) Images() []Image {
-	var imgs []Image
-	json.Unmarshal(s.index, &imgs)
-	return imgs
-}
+// Images lists what the server sends, as given to Serve and in that order,
+// with their URLs.
+func (s *Server) Images() []Image { return slices.Clone(s.listed) }
 
 // Close stops the server at once and waits for its goroutines to end.
 func (s *Server) Close() error {
@@ -94,7 +95,7 @@ func (s *Server) serveImage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "image unavailable", http.StatusInternalServerError)
 		return
 	}
-	if !sleep(r.Context(), s.net.Latency) {
+	if !wait.Sleep(r.Context(), s.net.Latency) {
 		return
 	}
 	w.Header().Set("Content-Type", http.DetectContentType(data))
@@ -117,7 +118,7 @@ func writePaced(ctx context.Context, w http.ResponseWriter, data []byte, bw int6
 		// A chunk leaves when the link would have carried it, so the last
 		// byte arrives at latency + size/bandwidth, not a chunk early.
 		due := time.Duration(float64(sent+n) / float64(bw) * float64(time.Second))
-		if !sleep(ctx, due-time.Since(start)) {
+		if !wait.Sleep(ctx, due-time.Since(start)) {
 			return
 		}
 		if _, err := w.Write(data[sent : sent+n]); err != nil {
@@ -127,19 +128,5 @@ func writePaced(ctx context.Context, w http.ResponseWriter, data []byte, bw int6
 		if flusher != nil {
 			flusher.Flush()
 		}
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
 	}
 }
