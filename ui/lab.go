@@ -247,38 +247,47 @@ func (l *Lab) WaitWork(d time.Duration) bool {
 	}
 }
 
-// frame runs on the UI goroutine once per frame.
+// frame runs on the UI goroutine once per frame: the heartbeat's probe,
+// then, every barEvery frames, the moving bar and one slot of frameSlots.
 func (l *Lab) frame(tick time.Time) {
 	l.beat.record(tick, time.Now())
 	l.probeQueued.Store(false)
 	n := l.frames.Add(1)
-	// The moving bar changes at 30 Hz: smooth to the eye, and half the
-	// repaints of 60 (a repaint redraws the whole window). Progress, whose
-	// text must be laid out again at every change, the readout with the
-	// timeline's picture, and the gallery's new cells and pictures change ten
-	// times a second each, in turn, so that no repaint carries all of them. The
-	// heartbeat above still probes every frame. Nothing else changes the
-	// window between frames (the gallery's loader and the timeline's
-	// renderer leave their pictures for applyReady and applyRender), so each
-	// change costs one repaint, right after the probe that made it.
-	if n%2 != 0 {
+	if n%barEvery != 0 {
 		return
 	}
 	l.moveIndicator(tick)
-	changed := false
-	switch n % 6 {
-	case 0:
-		changed = l.running && l.flush()
-	case 2:
-		changed = l.updateMeter()
-		changed = l.applyRender() || changed
-		l.maybeRender()
-	case 4:
-		changed = l.gallery.applyReady()
-	}
-	if changed { // the moving bar alone resizes nothing
+	slot := frameSlots[n/barEvery%int64(len(frameSlots))]
+	if slot.update(l) { // the moving bar alone resizes nothing
 		l.settleLayout()
 	}
+}
+
+// barEvery is how often the window changes, in frames: the moving bar at
+// 30 Hz is smooth to the eye, and half the repaints of 60 (a repaint
+// redraws the whole window). The heartbeat still probes every frame.
+const barEvery = 2
+
+// frameSlots are the window's updates, one a bar frame, in turn: each comes
+// ten times a second, and no repaint carries all of them. Progress's text
+// must be laid out again at every change; the readout comes with the
+// timeline's picture; the gallery's new cells and pictures are new
+// textures. Nothing else changes the window between frames (the gallery's
+// loader and the timeline's renderer leave their pictures for the gallery
+// and timeline slots), so each change costs one repaint, right after the
+// probe that made it. update reports whether it changed anything.
+var frameSlots = []struct {
+	name   string
+	update func(*Lab) bool
+}{
+	{"progress", func(l *Lab) bool { return l.running && l.flush() }},
+	{"meter and timeline", func(l *Lab) bool {
+		changed := l.updateMeter()
+		changed = l.applyRender() || changed
+		l.maybeRender()
+		return changed
+	}},
+	{"gallery", func(l *Lab) bool { return l.gallery.applyReady() }},
 }
 
 // settleLayout lays out again, now, whatever this frame's changes resized.

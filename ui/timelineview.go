@@ -137,7 +137,12 @@ func (v *timelineView) finishRun(start, end time.Time) {
 // new and none is in flight. It runs on the UI goroutine.
 func (l *Lab) maybeRender() {
 	v := &l.timeline
-	if !v.dirty && v.live == nil || v.visible != nil && !v.visible() || !v.rendering.CompareAndSwap(false, true) {
+	news := v.dirty || v.live != nil // a run under way changes at every frame
+	shown := v.visible == nil || v.visible()
+	if !news || !shown {
+		return
+	}
+	if !v.rendering.CompareAndSwap(false, true) { // one render at a time
 		return
 	}
 	v.dirty = v.live == nil && len(v.done) > 0 && time.Since(v.done[len(v.done)-1].end) < time.Second // until the last freeze's probe is in
@@ -187,4 +192,15 @@ func (l *Lab) applyRender() bool {
 	v.maxMs = max(v.maxMs, r.took)
 	v.rendering.Store(false)
 	return true
+}
+
+// timelineRuns are the kept runs with their heartbeat lanes.
+func (l *Lab) timelineRuns() []timeline.Run {
+	var runs []timeline.Run
+	for _, d := range l.timeline.done {
+		r := d.run
+		r.Lag = l.beat.lagWindow(d.start, d.end)
+		runs = append(runs, r)
+	}
+	return runs
 }
