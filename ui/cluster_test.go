@@ -104,7 +104,7 @@ func TestClusterRunInTheWindow(t *testing.T) {
 func TestSharingShowsTheTokenAndJoinCommand(t *testing.T) {
 	l, q := newTestLab(t)
 	l.show(clusterSettings(8, 1))
-	v := &l.cluster
+	v := l.cluster
 	if v.addr.Text != defaultShareAddr || v.share.Checked {
 		t.Fatalf("sharing starts %v on %q, want off on %s", v.share.Checked, v.addr.Text, defaultShareAddr)
 	}
@@ -155,7 +155,7 @@ func TestSharingShowsTheTokenAndJoinCommand(t *testing.T) {
 	}
 
 	r := runOnce(t, l, q, func() {
-		if l.running && !v.share.Disabled() {
+		if l.run != nil && !v.share.Disabled() {
 			t.Error("sharing can be turned off during a run")
 		}
 	})
@@ -187,7 +187,7 @@ func TestSharingShowsTheTokenAndJoinCommand(t *testing.T) {
 // the panel says why, and sharing stays off.
 func TestSharingOnABadAddressSaysWhy(t *testing.T) {
 	l, q := newTestLab(t)
-	v := &l.cluster
+	v := l.cluster
 	v.addr.SetText("not-an-address")
 	test.Tap(v.share)
 	q.until(t, "the error", 20*time.Second, func() bool { return strings.HasPrefix(v.status.Text, "Cannot share") })
@@ -231,8 +231,8 @@ func TestRedeliveryShowsButIsNoFailure(t *testing.T) {
 	if got := l.prog.summary.Text; !strings.Contains(got, "redelivered") || strings.Contains(got, "failed") {
 		t.Errorf("progress line %q", got)
 	}
-	if len(l.results.errs) != 0 {
-		t.Errorf("the Errors tab lists %+v", l.results.errs)
+	if len(l.errors.errs) != 0 {
+		t.Errorf("the Errors tab lists %+v", l.errors.errs)
 	}
 }
 

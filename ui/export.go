@@ -13,9 +13,9 @@ import (
 	"concurrencylab/timeline"
 )
 
-// buildExports are the Results tab's buttons that save what the window
+// exportButtons are the Results tab's buttons that save what the window
 // shows: the results as CSV or JSON, the timeline as a picture or a trace.
-func (l *Lab) buildExports() fyne.CanvasObject {
+func (l *Lab) exportButtons() fyne.CanvasObject {
 	save := func(name string, write func(io.Writer) error) func() {
 		return func() {
 			if l.win == nil {
@@ -53,7 +53,7 @@ func (l *Lab) writeResultsJSON(w io.Writer) error {
 }
 
 func (l *Lab) writeTimelinePNG(w io.Writer) error {
-	return timeline.WritePNG(w, l.timelineRuns(), 1400)
+	return timeline.WritePNG(w, l.timeline.runs(), 1400)
 }
 
-func (l *Lab) writeTrace(w io.Writer) error { return timeline.WriteTrace(w, l.timelineRuns()) }
+func (l *Lab) writeTrace(w io.Writer) error { return timeline.WriteTrace(w, l.timeline.runs()) }

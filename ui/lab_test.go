@@ -385,7 +385,7 @@ func TestTimelineAndExports(t *testing.T) {
 	q.until(t, "the run", 2*time.Minute, func() bool { return done })
 	// The finished run's picture: rendered off the UI goroutine, swapped in here.
 	q.until(t, "the timeline", 30*time.Second, func() bool {
-		l.maybeRender()
+		l.timeline.maybeRender()
 		return len(l.timeline.area.runs) == 1 && !l.timeline.rendering.Load()
 	})
 	run := l.timeline.area.runs[0]
@@ -626,7 +626,7 @@ func TestLoadedPicturesWaitForTheFrame(t *testing.T) {
 	for len(q) > 0 {
 		(<-q)()
 	}
-	g := &l.gallery
+	g := l.gallery
 	if g.thumbnail(path) != nil {
 		t.Fatal("a picture before it was loaded")
 	}
@@ -662,7 +662,7 @@ func TestLagReadoutComesInTwoParts(t *testing.T) {
 	l.beat.samples, l.beat.last = nil, 0
 	l.beat.record(now.Add(-300*time.Millisecond), now.Add(-240*time.Millisecond)) // 60 ms late
 	l.beat.record(now.Add(-2*time.Millisecond), now)
-	if !l.updateMeter() {
+	if !l.meter.show(l.beat.now()) {
 		t.Fatal("the readout did not change")
 	}
 	m := l.meter
@@ -672,7 +672,7 @@ func TestLagReadoutComesInTwoParts(t *testing.T) {
 	if m.lag.Importance != widget.WarningImportance || m.peak.Importance != widget.WarningImportance {
 		t.Errorf("a 60 ms lag shown as %v, %v", m.lag.Importance, m.peak.Importance)
 	}
-	if l.updateMeter() {
+	if l.meter.show(l.beat.now()) {
 		t.Error("the same figures changed the readout again")
 	}
 }
@@ -682,7 +682,7 @@ func TestLagReadoutComesInTwoParts(t *testing.T) {
 // and all of them at the end of a run.
 func TestNewCellsComeOnTheirOwnFrame(t *testing.T) {
 	l := newFramelessLab(t)
-	l.running = true
+	l.begin("run") // under way: frames show its progress
 	l.bridge.reset(time.Now())
 	for i, name := range []string{"a.jpg", "b.jpg"} {
 		l.bridge.Report(jobs.Event{Kind: jobs.ItemDone, Item: i, Name: name})
@@ -709,7 +709,7 @@ func TestNewCellsComeOnTheirOwnFrame(t *testing.T) {
 
 	// At the end of a run the last items are in the grid at once.
 	l.bridge.Report(jobs.Event{Kind: jobs.ItemDone, Item: 2, Name: "c.jpg"})
-	l.finish(DefaultSettings(), jobs.Result{}, nil, time.Second)
+	runEnd{run: l.run, start: l.run.start, wall: time.Second}.apply(l)
 	if len(l.gallery.items) != 3 {
 		t.Fatalf("after the run %d cells, want 3", len(l.gallery.items))
 	}
@@ -717,7 +717,7 @@ func TestNewCellsComeOnTheirOwnFrame(t *testing.T) {
 
 func TestWorkerRowSaysStageAndItem(t *testing.T) {
 	l := newFramelessLab(t)
-	l.running = true
+	l.begin("run") // under way: frames show its progress
 	l.bridge.reset(time.Now())
 	w := jobs.Worker{Kind: "process", Index: 1, PID: 42}
 	row := func() string {
@@ -809,7 +809,7 @@ func cells(t *testing.T, g *galleryView) (imgs []*canvas.Image, names []*widget.
 func TestCellsShowPicturesWithoutCaptionsAndNamesWithoutPictures(t *testing.T) {
 	l, _ := newTestLab(t)
 	close(l.stop) // no frames but the test's own
-	g := &l.gallery
+	g := l.gallery
 	g.grid.Resize(fyne.NewSize(400, 300))
 	g.thumbs.put("a.png", image.NewRGBA(image.Rect(0, 0, 120, 90)))
 	g.add([]galleryItem{
@@ -899,16 +899,16 @@ func TestPresentationScale(t *testing.T) {
 // appear and how to fill it, and the note goes once there is something.
 func TestEmptyTabsSayWhatWillAppear(t *testing.T) {
 	l, _ := newTestLab(t)
-	for name, n := range map[string]*widget.Label{"results": l.results.noRuns, "errors": l.results.noErrs, "gallery": l.gallery.empty, "timeline": l.timeline.empty} {
+	for name, n := range map[string]*widget.Label{"results": l.results.noRuns, "errors": l.errors.empty, "gallery": l.gallery.empty, "timeline": l.timeline.empty} {
 		if !n.Visible() || !strings.Contains(n.Text, "No ") {
 			t.Errorf("%s: visible %v, %q", name, n.Visible(), n.Text)
 		}
 	}
 	l.results.add(RunRecord{Result: jobs.Result{Task: jobs.Thumbnail, Mode: jobs.Sequential, Workers: 1, WallSeconds: 1}})
-	l.results.addErrors([]jobs.ItemError{{Name: "x.jpg", Stage: "thumbnail", Error: "broken"}})
+	l.errors.add([]jobs.ItemError{{Name: "x.jpg", Stage: "thumbnail", Error: "broken"}})
 	l.gallery.add([]galleryItem{{Name: "x.jpg"}})
 	l.gallery.addPending()
-	if l.results.noRuns.Visible() || l.results.noErrs.Visible() || l.gallery.empty.Visible() {
+	if l.results.noRuns.Visible() || l.errors.empty.Visible() || l.gallery.empty.Visible() {
 		t.Error("a note stays over content")
 	}
 	l.gallery.clear()
@@ -1014,10 +1014,10 @@ func TestGalleryNamesFitTheirCell(t *testing.T) {
 func TestAFailureIsOneLineAndSpelledOutWhenSelected(t *testing.T) {
 	l, _ := newTestLab(t)
 	long := jobs.ItemError{Name: "photo.png", Stage: "thumbnail", Error: strings.Repeat("a reason that goes on ", 12)}
-	l.results.addErrors([]jobs.ItemError{long, {Name: "b.jpg", Stage: "download", Error: "404"}})
-	l.results.errList.Select(0)
-	if l.results.errDetail.Text != errText(long) || l.results.errDetail.Wrapping != fyne.TextWrapWord {
-		t.Errorf("detail %q", l.results.errDetail.Text)
+	l.errors.add([]jobs.ItemError{long, {Name: "b.jpg", Stage: "download", Error: "404"}})
+	l.errors.list.Select(0)
+	if l.errors.detail.Text != errText(long) || l.errors.detail.Wrapping != fyne.TextWrapWord {
+		t.Errorf("detail %q", l.errors.detail.Text)
 	}
 }
 
@@ -1025,7 +1025,7 @@ func TestAFailureIsOneLineAndSpelledOutWhenSelected(t *testing.T) {
 // lesson on a projector) their room, and stay folded for the next launch.
 func TestWorkerRowsFoldAway(t *testing.T) {
 	l, _ := newTestLab(t)
-	p := &l.prog
+	p := l.prog
 	if !p.workers.Visible() || p.toggle.Text != "Hide workers" {
 		t.Fatalf("rows shown %v, button %q at first", p.workers.Visible(), p.toggle.Text)
 	}

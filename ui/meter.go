@@ -18,10 +18,12 @@ type meterView struct {
 	track *fyne.Container
 	lag   *widget.Label // "UI lag now 2 ms"
 	peak  *widget.Label // "max over the last second 25 ms"
+	box   fyne.CanvasObject
 }
 
-func (l *Lab) buildMeter() fyne.CanvasObject {
-	m := &l.meter
+// newMeterView builds the Responsiveness section.
+func newMeterView() *meterView {
+	m := &meterView{}
 	m.dot = canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
 	m.dot.Resize(fyne.NewSize(40, 12))
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
@@ -29,13 +31,15 @@ func (l *Lab) buildMeter() fyne.CanvasObject {
 	m.track = container.NewStack(bg, container.NewWithoutLayout(m.dot))
 	m.lag = widget.NewLabel("UI lag: measuring…")
 	m.peak = widget.NewLabel("")
-	return container.NewVBox(m.track, container.NewHBox(m.lag, m.peak))
+	m.box = container.NewVBox(m.track, container.NewHBox(m.lag, m.peak))
+	return m
 }
 
-// moveIndicator places the moving bar for time t: it sweeps the track once a
+func (m *meterView) object() fyne.CanvasObject { return m.box }
+
+// move places the moving bar for time t: it sweeps the track once a
 // second, back and forth, and stands still whenever the UI goroutine is busy.
-func (l *Lab) moveIndicator(t time.Time) {
-	m := &l.meter
+func (m *meterView) move(t time.Time) {
 	phase := float64(t.UnixMilli()%2000) / 1000 // 0..2
 	if phase > 1 {
 		phase = 2 - phase
@@ -45,9 +49,9 @@ func (l *Lab) moveIndicator(t time.Time) {
 	m.dot.Move(fyne.NewPos(4+f*max(w, 0), 4))
 }
 
-// updateMeter shows the lag readout and reports whether it changed.
-func (l *Lab) updateMeter() bool {
-	last, recent := l.beat.now()
+// show shows the lag readout, the last probe's lag and the most over the
+// last second (heartbeat.now), and reports whether it changed.
+func (m *meterView) show(last, recent time.Duration) bool {
 	imp := widget.MediumImportance
 	switch {
 	case recent > frozenAfter:
@@ -55,17 +59,6 @@ func (l *Lab) updateMeter() bool {
 	case recent > 33*time.Millisecond:
 		imp = widget.WarningImportance
 	}
-	changed := setStyled(l.meter.lag, fmt.Sprintf("UI lag now %.0f ms", ms(last)), imp)
-	return setStyled(l.meter.peak, fmt.Sprintf("max over the last second %.0f ms", ms(recent)), imp) || changed
-}
-
-// setStyled sets lbl's text and importance, refreshing it once if either
-// changed, and reports whether one did.
-func setStyled(lbl *widget.Label, text string, imp widget.Importance) bool {
-	if lbl.Importance == imp {
-		return setText(lbl, text)
-	}
-	lbl.Importance, lbl.Text = imp, text
-	lbl.Refresh()
-	return true
+	changed := setStyled(m.lag, fmt.Sprintf("UI lag now %.0f ms", ms(last)), imp)
+	return setStyled(m.peak, fmt.Sprintf("max over the last second %.0f ms", ms(recent)), imp) || changed
 }

@@ -31,6 +31,7 @@ type progressView struct {
 	room     *canvas.Rectangle // keeps four rows in view
 	workers  *fyne.Container   // room and rows, which the toggle hides
 	toggle   *widget.Button    // "Hide workers" / "Show workers"
+	box      fyne.CanvasObject
 }
 
 // rowView is a worker row's widgets. A pool has at most 64 workers here, so
@@ -67,8 +68,11 @@ func (v rowView) show(r lane) {
 	setText(v.item, r.Current)
 }
 
-func (l *Lab) buildProgress() fyne.CanvasObject {
-	p := &l.prog
+// newProgressView builds Progress; prefs (nil in some tests) keeps whether
+// the worker rows are shown, and relayout lays the window out again when
+// they fold away.
+func newProgressView(prefs fyne.Preferences, relayout func()) *progressView {
+	p := &progressView{}
 	p.bar = widget.NewProgressBar()
 	p.summary = widget.NewLabel("Idle")
 	p.rate = widget.NewLabel("")
@@ -81,10 +85,10 @@ func (l *Lab) buildProgress() fyne.CanvasObject {
 	p.toggle = widget.NewButton("", func() {
 		show := !p.workers.Visible()
 		p.showWorkers(show)
-		if l.app != nil {
-			l.app.Preferences().SetBool(prefWorkerRows, show)
+		if prefs != nil {
+			prefs.SetBool(prefWorkerRows, show)
 		}
-		l.settleLayout()
+		relayout()
 	})
 	p.toggle.Importance = widget.LowImportance
 	head := container.NewVBox(p.bar, container.NewBorder(nil, nil, nil, container.NewHBox(p.elapsed, p.toggle), line))
@@ -93,12 +97,15 @@ func (l *Lab) buildProgress() fyne.CanvasObject {
 	p.fitRoom()
 	p.workers = container.NewStack(p.room, container.NewVScroll(p.rowBox))
 	show := true
-	if l.app != nil {
-		show = l.app.Preferences().BoolWithFallback(prefWorkerRows, true)
+	if prefs != nil {
+		show = prefs.BoolWithFallback(prefWorkerRows, true)
 	}
 	p.showWorkers(show)
-	return container.NewBorder(head, nil, nil, nil, p.workers)
+	p.box = container.NewBorder(head, nil, nil, nil, p.workers)
+	return p
 }
+
+func (p *progressView) object() fyne.CanvasObject { return p.box }
 
 // prefWorkerRows keeps whether Progress shows a row per worker.
 const prefWorkerRows = "workerRows"
@@ -113,6 +120,9 @@ func (p *progressView) showWorkers(show bool) {
 		p.toggle.SetText("Show workers")
 	}
 }
+
+// rescale makes room for four rows at the new text size.
+func (p *progressView) rescale(float32) { p.fitRoom() }
 
 // fitRoom makes room for four rows at the text size in use.
 func (p *progressView) fitRoom() {
@@ -132,8 +142,8 @@ func (p *progressView) idle() {
 	}
 }
 
-func (l *Lab) resetProgress() {
-	p := &l.prog
+// reset shows a run starting: no rows, no figures yet.
+func (p *progressView) reset() {
 	p.setRows(nil)
 	p.bar.SetValue(0)
 	p.summary.SetText("Starting…")
@@ -142,11 +152,20 @@ func (l *Lab) resetProgress() {
 	p.elapsed.SetText("0.0 s")
 }
 
-// flush applies what the engine reported since the last frame, and reports
-// whether it changed anything on screen.
-func (l *Lab) flush() bool {
-	s := l.bridge.take()
-	p := &l.prog
+// say puts text in the summary, for what is no run of items (a lesson's
+// other steps): it stays until items are counted.
+func (p *progressView) say(text string) { p.summary.SetText(text) }
+
+// complete shows something that was no run of items as finished: the bar
+// full, and text.
+func (p *progressView) complete(text string) {
+	p.bar.SetValue(p.bar.Max)
+	p.summary.SetText(text)
+}
+
+// show shows the run's progress in s, and reports whether it changed
+// anything on screen.
+func (p *progressView) show(s snapshot) bool {
 	el := time.Since(s.started)
 	ticked := setText(p.elapsed, fmt.Sprintf("%.1f s", el.Seconds()))
 	if !s.changed {
@@ -160,6 +179,9 @@ func (l *Lab) flush() bool {
 	text := fmt.Sprintf("%d / %d done", s.done, s.total)
 	if s.total == 0 && finished == 0 {
 		text = p.summary.Text // no items (yet): "Starting…", or a lesson's name
+		if s.preparing != nil {
+			text = fmt.Sprintf("Generating the gallery, once: %d / %d photos", s.preparing.made, s.preparing.toMake)
+		}
 	}
 	if s.failed > 0 {
 		text += fmt.Sprintf(" · %d failed", s.failed)
@@ -179,11 +201,6 @@ func (l *Lab) flush() bool {
 	setText(p.rate, rate)
 	setText(p.eta, eta)
 	p.setRows(s.lanes)
-	if l.clusterRun {
-		l.cluster.showJoined(s.lanes)
-	}
-	l.gallery.add(s.newItems)
-	l.results.addErrors(s.newErrs)
 	return true
 }
 

@@ -67,18 +67,3 @@ func chartRows(runs []RunRecord) []fyne.CanvasObject {
 	}
 	return rows
 }
-
-func (l *Lab) buildChart() fyne.CanvasObject {
-	v := &l.results
-	v.chart = container.NewVBox()
-	title := widget.NewLabelWithStyle("Speed-up against the one-worker run of the same task (mark: ideal)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	return container.NewBorder(l.buildExports(), nil, nil, nil, container.NewVScroll(container.NewVBox(title, v.chart)))
-}
-
-func (v *resultsView) refreshChart() {
-	if v.chart == nil {
-		return
-	}
-	v.chart.Objects = chartRows(v.runs)
-	v.chart.Refresh()
-}
