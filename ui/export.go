@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 
 	"fyne.io/fyne/v2"
@@ -13,47 +14,74 @@ import (
 	"concurrencylab/timeline"
 )
 
+// An export is a file made of what the window shows. Called on the UI
+// goroutine, it copies what it needs and returns the writer, which runs off
+// it: rendering the timeline's picture takes a good part of a second.
+type export func() func(io.Writer) error
+
 // exportButtons are the Results tab's buttons that save what the window
 // shows: the results as CSV or JSON, the timeline as a picture or a trace.
 func (l *Lab) exportButtons() fyne.CanvasObject {
-	save := func(name string, write func(io.Writer) error) func() {
-		return func() {
-			if l.win == nil {
-				return
-			}
-			d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-				if err != nil || w == nil {
-					return
-				}
-				defer w.Close()
-				if err := write(w); err != nil {
-					dialog.ShowError(err, l.win)
-				}
-			}, l.win)
-			d.SetFileName(name)
-			d.Show()
-		}
-	}
 	return container.NewHBox(
-		widget.NewButton("Results as CSV…", save("results.csv", l.writeResultsCSV)),
-		widget.NewButton("as JSON…", save("results.json", l.writeResultsJSON)),
-		widget.NewButton("Timeline as PNG…", save("timeline.png", l.writeTimelinePNG)),
-		widget.NewButton("Trace for Perfetto…", save("trace.json", l.writeTrace)),
+		widget.NewButton("Results as CSV…", l.saveAs("results.csv", l.resultsCSV)),
+		widget.NewButton("as JSON…", l.saveAs("results.json", l.resultsJSON)),
+		widget.NewButton("Timeline as PNG…", l.saveAs("timeline.png", l.timelinePNG)),
+		widget.NewButton("Trace for Perfetto…", l.saveAs("trace.json", l.timelineTrace)),
 	)
 }
 
-func (l *Lab) writeResultsCSV(w io.Writer) error {
-	return results.WriteCSV(w, resultsOf(l.results.runs))
+// saveAs asks where to save the export e (name is the file's suggested
+// name), then writes it there off the UI goroutine; a failure is shown in
+// a dialog.
+func (l *Lab) saveAs(name string, e export) func() {
+	return func() {
+		if l.win == nil {
+			return
+		}
+		d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+			if err != nil || w == nil {
+				return
+			}
+			l.writeExport(w, e)
+		}, l.win)
+		d.SetFileName(name)
+		d.Show()
+	}
 }
 
-func (l *Lab) writeResultsJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(l.results.runs)
+// writeExport writes e to w, and closes it, off the UI goroutine; what the
+// window shows is read now, on it. A failure is shown in a dialog.
+func (l *Lab) writeExport(w fyne.URIWriteCloser, e export) {
+	write := e()
+	l.bg.run(func() func() {
+		err := errors.Join(write(w), w.Close())
+		if err == nil || l.win == nil {
+			return nil
+		}
+		return func() { dialog.ShowError(err, l.win) }
+	})
 }
 
-func (l *Lab) writeTimelinePNG(w io.Writer) error {
-	return timeline.WritePNG(w, l.timeline.runs(), 1400)
+func (l *Lab) resultsCSV() func(io.Writer) error {
+	runs := resultsOf(l.results.runs)
+	return func(w io.Writer) error { return results.WriteCSV(w, runs) }
 }
 
-func (l *Lab) writeTrace(w io.Writer) error { return timeline.WriteTrace(w, l.timeline.runs()) }
+func (l *Lab) resultsJSON() func(io.Writer) error {
+	runs := append([]RunRecord(nil), l.results.runs...)
+	return func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(runs)
+	}
+}
+
+func (l *Lab) timelinePNG() func(io.Writer) error {
+	runs := l.timeline.runs()
+	return func(w io.Writer) error { return timeline.WritePNG(w, runs, 1400) }
+}
+
+func (l *Lab) timelineTrace() func(io.Writer) error {
+	runs := l.timeline.runs()
+	return func(w io.Writer) error { return timeline.WriteTrace(w, runs) }
+}

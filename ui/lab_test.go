@@ -14,12 +14,14 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -27,6 +29,7 @@ import (
 	"concurrencylab/jobs"
 	"concurrencylab/lesson"
 	"concurrencylab/results"
+	"concurrencylab/timeline"
 )
 
 // TestMain serves as a pool worker when a Process pool run re-executes the
@@ -407,10 +410,10 @@ func TestTimelineAndExports(t *testing.T) {
 
 	var csvOut, jsonOut, pngOut, traceOut bytes.Buffer
 	for name, f := range map[string]func() error{
-		"csv":   func() error { return l.writeResultsCSV(&csvOut) },
-		"json":  func() error { return l.writeResultsJSON(&jsonOut) },
-		"png":   func() error { return l.writeTimelinePNG(&pngOut) },
-		"trace": func() error { return l.writeTrace(&traceOut) },
+		"csv":   func() error { return l.resultsCSV()(&csvOut) },
+		"json":  func() error { return l.resultsJSON()(&jsonOut) },
+		"png":   func() error { return l.timelinePNG()(&pngOut) },
+		"trace": func() error { return l.timelineTrace()(&traceOut) },
 	} {
 		if err := f(); err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -1046,5 +1049,32 @@ func TestWorkerRowsFoldAway(t *testing.T) {
 	l.win.Content().Refresh()
 	if !p.workers.Visible() || l.tabs.Size().Height != before {
 		t.Errorf("Show workers: rows shown %v, tabs %v (at first %v)", p.workers.Visible(), l.tabs.Size().Height, before)
+	}
+}
+
+// recordingFile is a file to save an export to: it records who wrote it.
+type recordingFile struct {
+	buf    bytes.Buffer
+	writer int64 // the goroutine that wrote
+	closed atomic.Bool
+}
+
+func (f *recordingFile) Write(p []byte) (int, error) { f.writer = goid(); return f.buf.Write(p) }
+func (f *recordingFile) Close() error                { f.closed.Store(true); return nil }
+func (f *recordingFile) URI() fyne.URI               { return storage.NewFileURI("/tmp/timeline.png") }
+
+// TestExportsAreWrittenOffTheUIGoroutine: saving the timeline as a picture
+// renders it off the UI goroutine, which goes on drawing meanwhile.
+func TestExportsAreWrittenOffTheUIGoroutine(t *testing.T) {
+	l, q := newTestLab(t)
+	l.timeline.done = []doneRun{{run: timeline.Run{Title: "a run", Wall: time.Second}, start: time.Now().Add(-time.Second), end: time.Now()}}
+	f := &recordingFile{}
+	l.writeExport(f, l.timelinePNG)
+	q.until(t, "the file written", time.Minute, func() bool { return f.closed.Load() })
+	if f.writer == 0 || f.writer == goid() {
+		t.Errorf("written by goroutine %d, the UI goroutine is %d", f.writer, goid())
+	}
+	if _, err := png.Decode(&f.buf); err != nil {
+		t.Errorf("png: %v", err)
 	}
 }
