@@ -51,6 +51,6 @@ type Result struct {
 type ItemError struct {
 	Item  int    `json:"item"`
 	Name  string `json:"name"`
-	Stage string `json:"stage"`
+	Stage Stage  `json:"stage"`
 	Error string `json:"error"`
 }

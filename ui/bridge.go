@@ -40,15 +40,16 @@ type bridge struct {
 }
 
 type laneKey struct {
-	kind, role string
-	index      int
+	kind  jobs.WorkerKind
+	role  jobs.Stage
+	index int
 }
 
 // lane is one worker's row in the progress panel.
 type lane struct {
 	Worker   jobs.Worker
-	Current  string // the item's name, "" when idle
-	Stage    string // what it does to it: "download" or "thumbnail"
+	Current  string     // the item's name, "" when idle
+	Stage    jobs.Stage // what it does to it
 	Finished int
 }
 
@@ -97,8 +98,8 @@ func (f posted) apply(*Lab) { f() }
 func newBridge() *bridge { return &bridge{} }
 
 // roleOrder puts a pipeline's stages in the order items pass them.
-func roleOrder(role string) int {
-	if role == "download" {
+func roleOrder(role jobs.Stage) int {
+	if role == jobs.DownloadStage {
 		return 0
 	}
 	return 1

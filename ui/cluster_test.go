@@ -67,7 +67,7 @@ func TestClusterRunInTheWindow(t *testing.T) {
 	host, _ := os.Hostname()
 	named := func(what, s string, w jobs.Worker) {
 		t.Helper()
-		if w.Kind != "cluster" || w.PID == 0 || w.PID == os.Getpid() || w.Host != host {
+		if w.Kind != jobs.ClusterWorker || w.PID == 0 || w.PID == os.Getpid() || w.Host != host {
 			t.Errorf("%s: worker %+v, want a cluster worker process on %s", what, w, host)
 		}
 		if !strings.Contains(s, host) || !strings.Contains(s, fmt.Sprintf("pid %d", w.PID)) {

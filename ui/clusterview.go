@@ -218,7 +218,7 @@ func (v *clusterView) showJoined(lanes []lane) {
 	pids := map[string][]int{}
 	n := 0
 	for _, ln := range lanes {
-		if ln.Worker.Kind == "cluster" {
+		if ln.Worker.Kind == jobs.ClusterWorker {
 			pids[ln.Worker.Host] = append(pids[ln.Worker.Host], ln.Worker.PID)
 			n++
 		}

@@ -5,6 +5,8 @@ import (
 	"image/color"
 	"time"
 
+	"concurrencylab/jobs"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -62,7 +64,7 @@ func (v rowView) show(r lane) {
 	setText(v.done, fmt.Sprintf("%d done", r.Finished))
 	stage := "idle"
 	if r.Current != "" {
-		stage = r.Stage
+		stage = string(r.Stage)
 	}
 	setText(v.stage, stage)
 	setText(v.item, r.Current)
@@ -127,7 +129,7 @@ func (p *progressView) rescale(float32) { p.fitRoom() }
 // fitRoom makes room for four rows at the text size in use.
 func (p *progressView) fitRoom() {
 	v := newRowView()
-	v.show(lane{Current: "x", Stage: "thumbnail"})
+	v.show(lane{Current: "x", Stage: jobs.ThumbnailStage})
 	row := container.NewBorder(nil, nil, container.NewHBox(v.name, v.stage), v.done, v.item)
 	p.room.SetMinSize(fyne.NewSize(300, 4*row.MinSize().Height+theme.Padding()))
 }

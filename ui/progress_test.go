@@ -17,8 +17,8 @@ import (
 func TestRowsInWorkerOrder(t *testing.T) {
 	b := newBridge()
 	b.reset(time.Now())
-	for _, w := range []jobs.Worker{{Kind: "goroutine", Role: "thumbnail", Index: 2}, {Kind: "goroutine", Role: "download", Index: 2},
-		{Kind: "goroutine", Role: "thumbnail", Index: 1}, {Kind: "goroutine", Role: "download", Index: 1}} {
+	for _, w := range []jobs.Worker{{Kind: jobs.Goroutine, Role: jobs.ThumbnailStage, Index: 2}, {Kind: jobs.Goroutine, Role: jobs.DownloadStage, Index: 2},
+		{Kind: jobs.Goroutine, Role: jobs.ThumbnailStage, Index: 1}, {Kind: jobs.Goroutine, Role: jobs.DownloadStage, Index: 1}} {
 		b.Report(jobs.Event{Kind: jobs.StepStarted, Worker: w, Name: "x"})
 	}
 	var got []string
@@ -35,22 +35,22 @@ func TestWorkerRowSaysStageAndItem(t *testing.T) {
 	l := newFramelessLab(t)
 	l.begin("run") // under way: frames show its progress
 	l.bridge.reset(time.Now())
-	w := jobs.Worker{Kind: "process", Index: 1, PID: 42}
+	w := jobs.Worker{Kind: jobs.Process, Index: 1, PID: 42}
 	row := func() string {
 		l.flush()
 		v := l.prog.rowViews[0]
 		return v.name.Text + " | " + v.stage.Text + " | " + v.item.Text + " | " + v.done.Text
 	}
-	l.bridge.Report(jobs.Event{Kind: jobs.StepStarted, Item: 0, Name: "a.jpg", Stage: "thumbnail", Worker: w})
+	l.bridge.Report(jobs.Event{Kind: jobs.StepStarted, Item: 0, Name: "a.jpg", Stage: jobs.ThumbnailStage, Worker: w})
 	if got, want := row(), "process 1 (pid 42) | thumbnail | a.jpg | 0 done"; got != want {
 		t.Errorf("working: %q, want %q", got, want)
 	}
-	l.bridge.Report(jobs.Event{Kind: jobs.StepFinished, Item: 0, Name: "a.jpg", Stage: "thumbnail", Worker: w})
+	l.bridge.Report(jobs.Event{Kind: jobs.StepFinished, Item: 0, Name: "a.jpg", Stage: jobs.ThumbnailStage, Worker: w})
 	if got, want := row(), "process 1 (pid 42) | idle |  | 1 done"; got != want {
 		t.Errorf("idle: %q, want %q", got, want)
 	}
-	l.bridge.Report(jobs.Event{Kind: jobs.StepStarted, Item: 1, Name: "b.jpg", Stage: "download", Worker: w})
-	l.bridge.Report(jobs.Event{Kind: jobs.ItemFailed, Item: 1, Name: "b.jpg", Stage: "download", Worker: w, Err: errors.New("404")})
+	l.bridge.Report(jobs.Event{Kind: jobs.StepStarted, Item: 1, Name: "b.jpg", Stage: jobs.DownloadStage, Worker: w})
+	l.bridge.Report(jobs.Event{Kind: jobs.ItemFailed, Item: 1, Name: "b.jpg", Stage: jobs.DownloadStage, Worker: w, Err: errors.New("404")})
 	if got, want := row(), "process 1 (pid 42) | idle |  | 1 done"; got != want {
 		t.Errorf("after a failure: %q, want %q", got, want)
 	}

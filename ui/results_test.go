@@ -65,7 +65,7 @@ func TestEmptyTabsSayWhatWillAppear(t *testing.T) {
 		}
 	}
 	l.results.add(RunRecord{Result: jobs.Result{Task: jobs.Thumbnail, Mode: jobs.Sequential, Workers: 1, WallSeconds: 1}})
-	l.errors.add([]jobs.ItemError{{Name: "x.jpg", Stage: "thumbnail", Error: "broken"}})
+	l.errors.add([]jobs.ItemError{{Name: "x.jpg", Stage: jobs.ThumbnailStage, Error: "broken"}})
 	l.gallery.add([]galleryItem{{Name: "x.jpg"}})
 	l.gallery.addPending()
 	if l.results.noRuns.Visible() || l.errors.empty.Visible() || l.gallery.empty.Visible() {
@@ -81,8 +81,8 @@ func TestEmptyTabsSayWhatWillAppear(t *testing.T) {
 // into the next row; the selected one is shown in full.
 func TestAFailureIsOneLineAndSpelledOutWhenSelected(t *testing.T) {
 	l, _ := newTestLab(t)
-	long := jobs.ItemError{Name: "photo.png", Stage: "thumbnail", Error: strings.Repeat("a reason that goes on ", 12)}
-	l.errors.add([]jobs.ItemError{long, {Name: "b.jpg", Stage: "download", Error: "404"}})
+	long := jobs.ItemError{Name: "photo.png", Stage: jobs.ThumbnailStage, Error: strings.Repeat("a reason that goes on ", 12)}
+	l.errors.add([]jobs.ItemError{long, {Name: "b.jpg", Stage: jobs.DownloadStage, Error: "404"}})
 	l.errors.list.Select(0)
 	if l.errors.detail.Text != errText(long) || l.errors.detail.Wrapping != fyne.TextWrapWord {
 		t.Errorf("detail %q", l.errors.detail.Text)

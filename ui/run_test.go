@@ -56,7 +56,7 @@ func TestRunShowsProgressResultsAndThumbnails(t *testing.T) {
 			if l.ctl.run.Disabled() || !l.ctl.cancel.Disabled() {
 				t.Error("buttons not reset after the run")
 			}
-			wantKind := map[jobs.Mode]string{jobs.Sequential: "goroutine", jobs.Goroutines: "goroutine", jobs.Processes: "process"}[mode]
+			wantKind := map[jobs.Mode]jobs.WorkerKind{jobs.Sequential: jobs.Goroutine, jobs.Goroutines: jobs.Goroutine, jobs.Processes: jobs.Process}[mode]
 			found := false
 			for _, ln := range l.prog.rows {
 				found = found || ln.Worker.Kind == wantKind
@@ -133,7 +133,7 @@ func TestBlockingRunFreezesAndSaysSo(t *testing.T) {
 	if !strings.Contains(l.banner.Text, "frozen for") {
 		t.Errorf("banner %q", l.banner.Text)
 	}
-	if len(l.prog.rows) != 1 || l.prog.rows[0].Worker.Kind != "ui" {
+	if len(l.prog.rows) != 1 || l.prog.rows[0].Worker.Kind != jobs.UIThread {
 		t.Errorf("lanes of a blocking run: %+v", l.prog.rows)
 	}
 	// Frames do not pile up behind the freeze: of what was posted to the UI
