@@ -27,19 +27,19 @@ type clusterRun struct {
 	open    map[int]Worker // item → the worker that last started it
 	left    int            // items neither done nor failed
 	allDone chan struct{}
-	stats   Result // Joined, Redeliveries, Duplicates, Rejected
+	stats   ClusterStats
 }
 
 // cluster queues every item's thumbnail on a NATS JetStream server and waits
 // until each is done or failed; a pipeline downloads here first, on Workers
 // goroutines (or one per core with no local workers), and queues each image
 // as it arrives.
-func (r *run) cluster(ctx context.Context) (Result, error) {
+func (r *run) cluster(ctx context.Context) (ClusterStats, error) {
 	url, token := r.spec.Cluster.URL, r.spec.Cluster.Token
 	if url == "" {
 		srv, err := cluster.StartServer("", cluster.NewToken())
 		if err != nil {
-			return Result{}, err
+			return ClusterStats{}, err
 		}
 		defer srv.Close()
 		url, token = srv.URL(), srv.Token()
@@ -47,7 +47,7 @@ func (r *run) cluster(ctx context.Context) (Result, error) {
 	lost := make(chan struct{})
 	nc, err := cluster.Connect(url, cluster.ConnOptions{Token: token, Name: "concurrencylab run", OnClosed: func() { close(lost) }})
 	if err != nil {
-		return Result{}, err
+		return ClusterStats{}, err
 	}
 	defer nc.Close()
 	c := &clusterRun{r: r, workers: map[cluster.Who]Worker{}, open: map[int]Worker{},
@@ -58,14 +58,14 @@ func (r *run) cluster(ctx context.Context) (Result, error) {
 	c.q, err = cluster.OpenQueue(ctx, nc, r.spec.Cluster.AckWait, cluster.Handlers{
 		Progress: c.progress, Result: c.result, GaveUp: c.gaveUp, Rejected: c.rejected})
 	if err != nil {
-		return Result{}, err
+		return ClusterStats{}, err
 	}
 	defer c.q.Close()
 	if r.spec.Workers > 0 {
 		local, err := cluster.StartLocal(r.spec.Workers, url, token,
 			cluster.LocalOptions{Command: r.spec.WorkerCommand, Nice: r.spec.WorkerNice, Idle: r.spec.WorkerIdle})
 		if err != nil {
-			return Result{}, err
+			return ClusterStats{}, err
 		}
 		defer local.Close()
 	}

@@ -37,10 +37,17 @@ type Result struct {
 	Errors       []ItemError        `json:"errors"`
 	// Queue is what the queue between a pipeline's stages saw.
 	Queue *QueueStats `json:"queue,omitempty"`
-	// Cluster runs: workers that joined (local ones included), tasks the
-	// queue delivered again after a worker was lost, results that came
-	// after an item's first (delivery is at least once: the first is kept),
-	// and messages on the run's subjects that were not ours (dropped).
+	// ClusterStats are a Cluster run's counters, zero in other modes; in
+	// JSON their fields are the Result's own (joined, redeliveries…).
+	ClusterStats
+}
+
+// ClusterStats count what a Cluster run's queue did: workers that joined
+// (local ones included), tasks it delivered again after a worker was lost,
+// results that came after an item's first (delivery is at least once: the
+// first is kept), and messages on the run's subjects that were not ours
+// (dropped).
+type ClusterStats struct {
 	Joined       int `json:"joined,omitempty"`
 	Redeliveries int `json:"redeliveries,omitempty"`
 	Duplicates   int `json:"duplicates,omitempty"`

@@ -66,7 +66,7 @@ func Run(ctx context.Context, spec Spec, rep Reporter) (Result, error) {
 	rep.Report(Event{Kind: RunStarted, Item: -1, Total: len(spec.Items), Workers: spec.Workers})
 
 	var err error
-	var cl Result // a cluster run's own counts
+	var cl ClusterStats
 	switch spec.Mode {
 	case Blocking, Sequential:
 		kind := Goroutine
@@ -90,7 +90,7 @@ func Run(ctx context.Context, spec Spec, rep Reporter) (Result, error) {
 		res.WorkCPUSeconds = &work
 	}
 	res.Queue = r.queue.stats()
-	res.Joined, res.Redeliveries, res.Duplicates, res.Rejected = cl.Joined, cl.Redeliveries, cl.Duplicates, cl.Rejected
+	res.ClusterStats = cl
 	if err == nil {
 		err = ctx.Err()
 	}

@@ -247,7 +247,7 @@ func TestClusterIdealCountsJoinedWorkers(t *testing.T) {
 		joined int
 		want   float64
 	}{{2, float64(local)}, {5, float64(local + 3)}} {
-		r := jobs.Result{Task: jobs.Thumbnail, Mode: jobs.Cluster, Workers: 2, Joined: c.joined}
+		r := jobs.Result{Task: jobs.Thumbnail, Mode: jobs.Cluster, Workers: 2, ClusterStats: jobs.ClusterStats{Joined: c.joined}}
 		if got := results.Ideal(r); got != c.want {
 			t.Errorf("%d joined: ideal %v, want %v", c.joined, got, c.want)
 		}
