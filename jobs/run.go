@@ -33,7 +33,7 @@ var ErrBusy = errors.New("another run is in progress")
 // error is for a run that could not start, or ctx's error when cancelled (the
 // Result then counts what was done).
 func Run(ctx context.Context, spec Spec, rep Reporter) (Result, error) {
-	if err := spec.check(); err != nil {
+	if err := spec.complete(); err != nil {
 		return Result{}, err
 	}
 	if rep == nil {

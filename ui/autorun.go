@@ -59,7 +59,7 @@ func ParseAutorun(spec string, base Settings) ([]Settings, error) {
 				return nil, err
 			}
 		}
-		if _, err := s.check(); err != nil {
+		if err := s.validate(); err != nil {
 			return nil, err
 		}
 		plan = append(plan, s)

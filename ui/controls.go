@@ -158,8 +158,7 @@ func (c *controls) object() fyne.CanvasObject { return c.box }
 
 // choice is the run the controls choose, or why they choose none.
 func (c *controls) choice() (Settings, error) {
-	s, err := c.chosen.check()
-	return s, firstErr(err, c.images.Validate())
+	return c.chosen, firstErr(c.chosen.validate(), c.images.Validate())
 }
 
 // show puts s into the controls.
