@@ -33,6 +33,9 @@ bench: build
 test: deps-test check-go nats-server
 	@echo "== gofmt"; out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "not gofmt'ed: $$out"; exit 1; fi
 	@echo "== go vet"; $(GO) vet ./...
+	@echo "== layers (nothing under jobs/ imports jobs)"; up=$$($(GO) list -f '{{.ImportPath}}: {{join .Imports " "}}' ./jobs/... | \
+	  awk -F': ' '$$1!="concurrencylab/jobs" && (" " $$2 " ") ~ / concurrencylab\/jobs /{print $$1}'); \
+	  if [ -n "$$up" ]; then echo "under jobs/ but importing jobs (move them beside it): $$up"; exit 1; fi
 	@echo "== go test -race (the window under Xvfb)"; $(XVFB) $(GO) test -race -count=1 ./...
 	@echo "== fyne package (the build with the $(TAGS) tag)"; $(MAKE) --no-print-directory package-check
 

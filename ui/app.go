@@ -210,9 +210,8 @@ func Main(args []string, stderr io.Writer) int {
 // GC and a process pool's supervisors may hold every P. The work itself is
 // unaffected: a process pool's workers run with GOMAXPROCS=1 each, and
 // jobs.Run sets GOMAXPROCS for an in-process run and puts this value back
-// after it. Measured with
-// scripts/lag_ab.py, process pool, 2 workers: median p99 17 against 18, 17
-// against 19, 21 against 23 ms in three series of 36 to 48 runs.
+// after it. What it gained in the window's lag: docs/performance.md
+// (scripts/lag_ab.py).
 func spareP() {
 	if os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + 1)
@@ -224,9 +223,8 @@ func spareP() {
 // hands the hook to its lifecycle goroutine and then drains and closes the
 // queue of functions for the UI goroutine; that goroutine posts the hook to
 // the queue, and if it does so after the close the process panics ("send on
-// closed channel", exit 2: twice in about 70 autorun launches here, none in
-// 150 since), and just before it, waits forever (see quitGrace). With no
-// hook, nothing is posted. The preferences lose nothing: Fyne writes them at
+// closed channel", exit 2), and just before it, waits forever (see
+// quitGrace). With no hook, nothing is posted. The preferences lose nothing: Fyne writes them at
 // every change, and saveSettings makes all of them one change. The method
 // belongs to Fyne's internal lifecycle type; without it, nothing changes
 // (TestFyneHasWhatTheWorkaroundsUse fails then).
@@ -240,8 +238,7 @@ func withoutStoppedHook(a fyne.App) {
 // window has closed: Fyne 2.7.1 can hang there for good. Its loop drains the
 // queue of functions waiting for the UI goroutine and then marks it closed,
 // while the lifecycle goroutine may put the "stopped" callback into it in
-// between and wait for it; ShowAndRun then waits for that goroutine forever
-// (seen here once in a few dozen launches, with every goroutine's stack).
+// between and wait for it; ShowAndRun then waits for that goroutine forever.
 // withoutStoppedHook removes the callback, the one cause known; this stays
 // as the backstop. Nothing is left to do by then: runs are cancelled and
 // files written.
