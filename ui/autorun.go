@@ -138,7 +138,7 @@ func (l *Lab) finishAutorun(stats Stats, first, last time.Time, shot, statsFile 
 	setSpeedups(stats.Runs)
 	stats.UI.lagStats = l.beat.between(first, last)
 	stats.UI.PeakRSSMB = peakRSSMB()
-	l.doWait(func() { stats.UI.TimelineRenderMaxMs = l.timeline.maxMs })
+	l.doWait(func() { stats.UI.TimelineRenderMaxMs = l.timeline.renderMaxMs() })
 	if shot != "" {
 		l.waitFrames(10) // the last results on screen
 		var err error

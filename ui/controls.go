@@ -161,6 +161,9 @@ func (c *controls) choice() (Settings, error) {
 	return c.chosen, firstErr(c.chosen.validate(), c.images.Validate())
 }
 
+// shown is what the controls show, whether it would run or not.
+func (c *controls) shown() Settings { return c.chosen }
+
 // show puts s into the controls.
 func (c *controls) show(s Settings) {
 	c.chosen = s

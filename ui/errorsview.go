@@ -46,6 +46,9 @@ func newErrorsView(retitled func()) *errorsView {
 
 func (v *errorsView) object() fyne.CanvasObject { return v.tab.Content }
 
+// tabItem is the Errors tab, whose title counts the failures.
+func (v *errorsView) tabItem() *container.TabItem { return v.tab }
+
 // add lists more failed items.
 func (v *errorsView) add(errs []jobs.ItemError) {
 	if len(errs) == 0 {

@@ -63,12 +63,12 @@ func (l *Lab) writeExport(w fyne.URIWriteCloser, e export) {
 }
 
 func (l *Lab) resultsCSV() func(io.Writer) error {
-	runs := resultsOf(l.results.runs)
+	runs := resultsOf(l.results.records())
 	return func(w io.Writer) error { return results.WriteCSV(w, runs) }
 }
 
 func (l *Lab) resultsJSON() func(io.Writer) error {
-	runs := append([]RunRecord(nil), l.results.runs...)
+	runs := l.results.records()
 	return func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")

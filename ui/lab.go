@@ -123,7 +123,7 @@ func (l *Lab) Content() fyne.CanvasObject {
 		container.NewTabItem("Gallery", l.gallery.object()),
 		timelineTab,
 		container.NewTabItem("Results", l.results.object()),
-		l.errors.tab,
+		l.errors.tabItem(),
 	)
 	l.timeline.showWhen(func() bool { return l.tabs.Selected() == timelineTab })
 	right := container.NewBorder(container.NewVBox(l.banner, progress), nil, nil, nil, l.tabs)

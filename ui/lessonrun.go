@@ -146,7 +146,7 @@ func (l *Lab) lessonRun(a *activeRun, spec jobs.Spec, live func(jobs.Result)) jo
 // Progress, Timeline and Results says it.
 func (l *Lab) showLessonRun(a *activeRun, spec jobs.Spec) {
 	if a.userRun == nil {
-		user := l.ctl.chosen
+		user := l.ctl.shown()
 		a.userRun = &user // as shown, even if it would not run
 	}
 	s := *a.userRun

@@ -81,6 +81,9 @@ func newResultsView(exports fyne.CanvasObject) *resultsView {
 
 func (v *resultsView) object() fyne.CanvasObject { return v.box }
 
+// records are the runs shown, a copy.
+func (v *resultsView) records() []RunRecord { return append([]RunRecord(nil), v.runs...) }
+
 // rescale sizes the columns for the new text size.
 func (v *resultsView) rescale(float32) { v.sizeColumns() }
 

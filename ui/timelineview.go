@@ -121,6 +121,9 @@ func newTimelineView(lag func(start, end time.Time) []timeline.LagSample, scale 
 
 func (v *timelineView) object() fyne.CanvasObject { return v.box }
 
+// renderMaxMs is the longest a picture took to render so far.
+func (v *timelineView) renderMaxMs() float64 { return v.maxMs }
+
 // showWhen makes the picture rendered only while shown() (the Timeline tab
 // is selected): a render is a good part of a frame's CPU.
 func (v *timelineView) showWhen(shown func() bool) { v.visible = shown }
