@@ -261,22 +261,22 @@ func unfilterRows(idat *idatReader, w, h, bpp, k int) (*image.RGBA, string, erro
 	// The stream should end here, its checksum right, with nothing after
 	// it. What comes after the last row is not the picture's: like PIL,
 	// which stops reading there, ignore it with a warning (pngTail). The
-	// chunks' CRCs are still checked to the last IDAT: a damaged file is an
-	// error.
+	// chunks' CRCs are still checked to the last IDAT, and a stream that is
+	// corrupt right after the rows (a wrong checksum) is an error: a
+	// damaged file.
 	var one [1]byte
 	n, err := z.Read(one[:])
-	if err == io.EOF {
-		err = nil
-	} else if n == 0 && !errors.Is(err, inflate.ErrCorrupt) && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, "", err // the chunks' own error
+	noEnd := errors.Is(err, io.ErrUnexpectedEOF) // the IDAT chunks ended, the stream did not
+	if n == 0 && err != io.EOF && !noEnd {
+		return nil, "", pixelError(err)
 	}
-	after := z.Unused() != 0
+	after := err == io.EOF && z.Unused() != 0
 	if rest, err := io.Copy(io.Discard, idat); err != nil {
 		return nil, "", err
-	} else if rest != 0 {
+	} else if rest != 0 && n == 0 {
 		after = true
 	}
-	return box.dst, pngTail(n != 0, err, after), nil
+	return box.dst, pngTail(n != 0, noEnd, after), nil
 }
 
 // pixelError says what went wrong while inflating: corrupt data, or the

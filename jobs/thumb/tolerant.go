@@ -93,18 +93,17 @@ func greyGIF(data []byte, goErr error) (image.Image, string, error) {
 }
 
 // pngTail says what follows a PNG's last row, as a warning: more inflated
-// data (more), the stream's own error past the rows (a bad block or
-// checksum, or no end at all), or bytes after the stream's end (after).
-// It is empty when the stream ends there, as it should.
-func pngTail(more bool, streamErr error, after bool) string {
+// data (more), the stream's end missing, its checksum with it (noEnd), or
+// bytes after the stream's end (after). It is empty when the stream ends
+// there, as it should. (A stream that is corrupt past the rows, a wrong
+// checksum, is an error, as in PIL.)
+func pngTail(more, noEnd, after bool) string {
 	const ignored = " (ignored, as PIL does)"
 	switch {
 	case more:
 		return "the pixel data go on past the picture's last row" + ignored
-	case errors.Is(streamErr, io.ErrUnexpectedEOF):
+	case noEnd:
 		return "the pixel data stop after the picture's last row, before their checksum" + ignored
-	case streamErr != nil:
-		return "the pixel data after the picture's last row are damaged" + ignored
 	case after:
 		return "bytes follow the end of the pixel data" + ignored
 	}
@@ -178,10 +177,10 @@ func storedRows(head, idat []byte, need int) ([]byte, string, error) {
 	}
 	var one [1]byte
 	n, err := io.ReadFull(z, one[:])
-	if err == io.EOF {
-		err = nil
+	if n == 0 && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, "", err // a wrong checksum, corrupt data
 	}
-	warning := pngTail(n != 0, err, src.Len() != 0)
+	warning := pngTail(n != 0, err == io.ErrUnexpectedEOF, err == io.EOF && src.Len() != 0)
 	var stored bytes.Buffer
 	w, _ := zlib.NewWriterLevel(&stored, zlib.NoCompression)
 	w.Write(rows)
