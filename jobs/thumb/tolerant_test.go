@@ -265,3 +265,39 @@ func TestOrientationNeverPanics(t *testing.T) {
 		t.Errorf("a PNG without eXIf: orientation %d", o)
 	}
 }
+
+// TestInterlacedPNGPastItsRows: an interlaced PNG (image/png's path) with
+// pixel data past its last pass is rebuilt with the seven passes' rows
+// alone. Go's encoder writes no interlaced PNG: the rows are written here,
+// a flat grey, filter 0.
+func TestInterlacedPNGPastItsRows(t *testing.T) {
+	const w, h, grey = 37, 21, 99
+	var raw []byte
+	for _, p := range [7][4]int{{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}} {
+		pw, ph := (w-p[0]+p[2]-1)/p[2], (h-p[1]+p[3]-1)/p[3]
+		for range ph {
+			raw = append(append(raw, 0), bytes.Repeat([]byte{grey}, pw)...)
+		}
+	}
+	ihdr := []byte{0, 0, 0, w, 0, 0, 0, h, 8, 0, 0, 0, 1} // 8-bit grey, interlaced
+	if got := pngRowBytes(ihdr); got != len(raw) {
+		t.Fatalf("pngRowBytes %d, the passes hold %d", got, len(raw))
+	}
+	file := func(rows []byte) []byte {
+		out := appendChunk([]byte(pngSignature), "IHDR", ihdr)
+		return appendChunk(appendChunk(out, "IDAT", deflate(rows)), "IEND", nil)
+	}
+	if _, err := png.Decode(bytes.NewReader(file(raw))); err != nil {
+		t.Fatalf("the rows written here are not a PNG: %v", err)
+	}
+	for _, dec := range []Decoder{Std, Fast} {
+		info, out, err := Bytes(file(append(bytes.Clone(raw), 1, 2, 3, 4, 5, 6, 7, 8)), 100, imagecheck.Default, dec)
+		if err != nil || !strings.Contains(info.Warning, "go on past") {
+			t.Fatalf("%s: %v, warning %q", dec, err, info.Warning)
+		}
+		th, err := imaging.Decode(bytes.NewReader(out))
+		if r, g, b := rgbAt(th, [2]float64{0.5, 0.5}); err != nil || abs(r-grey) > 3 || abs(g-grey) > 3 || abs(b-grey) > 3 {
+			t.Errorf("%s: %d,%d,%d, want grey %d (%v)", dec, r, g, b, grey, err)
+		}
+	}
+}
