@@ -203,6 +203,9 @@ func printTable(w io.Writer, rs []jobs.Result) {
 		for _, e := range r.Errors {
 			fmt.Fprintf(w, "%s failed: %s (%s): %s\n", r.Mode, e.Name, e.Stage, e.Error)
 		}
+		for _, e := range r.Warnings {
+			fmt.Fprintf(w, "%s done with a warning: %s: %s\n", r.Mode, e.Name, e.Warning)
+		}
 	}
 }
 

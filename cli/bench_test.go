@@ -141,6 +141,29 @@ func TestBenchTableCountsFormats(t *testing.T) {
 	}
 }
 
+// TestBenchSaysWhichItemsWarned: a picture made despite a flaw in its file
+// is counted done, and the table's notes say what the flaw was.
+func TestBenchSaysWhichItemsWarned(t *testing.T) {
+	dir := t.TempDir()
+	var b bytes.Buffer
+	if err := imaging.Encode(&b, gallery.Picture(2, 64, 48), imaging.JPEG); err != nil {
+		t.Fatal(err)
+	}
+	data := b.Bytes()
+	dqt := bytes.Index(data, []byte{0xFF, 0xDB})
+	os.WriteFile(filepath.Join(dir, "clean.jpg"), data, 0o644)
+	os.WriteFile(filepath.Join(dir, "extra.jpg"), bytes.Join([][]byte{data[:dqt], make([]byte, 5), data[dqt:]}, nil), 0o644)
+	var stdout, stderr bytes.Buffer
+	if code := Bench([]string{"--task", "thumbnail", "--source", "dir:" + dir, "--modes", "sequential", "--decoder", "fast"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	out := stdout.String()
+	if want := "sequential done with a warning: extra.jpg: Corrupt JPEG data: 5 extraneous bytes before marker 0xdb"; !strings.Contains(out, want) ||
+		strings.Contains(out, "clean.jpg") || strings.Contains(out, "failed:") {
+		t.Errorf("want %q in the table's notes:\n%s", want, out)
+	}
+}
+
 func mustOpen(t *testing.T, path string) *os.File {
 	t.Helper()
 	f, err := os.Open(path)

@@ -1,8 +1,10 @@
 package jobs_test
 
 import (
+	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -287,5 +289,49 @@ func TestClusterRunWhoseServerGoesAway(t *testing.T) {
 		if syscall.Kill(w.Worker.PID, 0) == nil {
 			t.Errorf("worker %d still exists", w.Worker.PID)
 		}
+	}
+}
+
+// TestWarningsReachTheResult: a JPEG that libjpeg decodes with a warning
+// is done, not failed, in every kind of worker (in process, a worker
+// process, a cluster worker), and its warning comes back with it, in the
+// item's info and in the run's result.
+func TestWarningsReachTheResult(t *testing.T) {
+	clean := smallGallery(t)[2].Path
+	data, err := os.ReadFile(clean)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dqt := bytes.Index(data, []byte{0xFF, 0xDB})
+	warned := filepath.Join(t.TempDir(), "photoshop.jpg") // such files come from Photoshop and some cameras
+	if err := os.WriteFile(warned, bytes.Join([][]byte{data[:dqt], make([]byte, 5), data[dqt:]}, nil), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const want = "Corrupt JPEG data: 5 extraneous bytes before marker 0xdb"
+	items := []jobs.Item{{Name: "clean", Path: clean}, {Name: "warned", Path: warned}}
+	for _, mode := range []jobs.Mode{jobs.Sequential, jobs.Processes, jobs.Cluster} {
+		t.Run(string(mode), func(t *testing.T) {
+			s := spec(t, jobs.Thumbnail, mode, items)
+			if mode == jobs.Cluster {
+				s = clusterSpec(t, jobs.Thumbnail, items)
+			}
+			s.Decoder = thumb.Fast
+			rec := &recorder{}
+			res, err := jobs.Run(context.Background(), s, rec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.OK != 2 || res.Failed != 0 {
+				t.Fatalf("ok %d failed %d: %+v", res.OK, res.Failed, res.Errors)
+			}
+			for _, e := range rec.of(jobs.ItemDone) {
+				if got := e.Info.Warning; (e.Name == "warned") != (got == want) {
+					t.Errorf("%s: warning %q", e.Name, got)
+				}
+			}
+			if len(res.Warnings) != 1 || res.Warnings[0] != (jobs.ItemWarning{Item: 1, Name: "warned", Warning: want}) {
+				t.Errorf("the result's warnings: %+v", res.Warnings)
+			}
+		})
 	}
 }

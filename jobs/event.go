@@ -106,6 +106,9 @@ type Info struct {
 	ThumbHeight int    `json:"thumb_height,omitempty"`
 	ThumbBytes  int64  `json:"thumb_bytes,omitempty"`
 	Phases      Phases `json:"phases"`
+	// Warning says what was wrong with a source image that was thumbnailed
+	// all the same, as PIL and browsers show it (thumb.Info.Warning).
+	Warning string `json:"warning,omitempty"`
 }
 
 // Event is one thing that happened in a run. At is measured on the monotonic

@@ -35,6 +35,9 @@ type Result struct {
 	// PhaseSeconds sums each phase over the items that finished.
 	PhaseSeconds map[string]float64 `json:"phase_seconds"`
 	Errors       []ItemError        `json:"errors"`
+	// Warnings lists the items that were done though their source image
+	// had something wrong with it (Info.Warning).
+	Warnings []ItemWarning `json:"warnings,omitempty"`
 	// Queue is what the queue between a pipeline's stages saw.
 	Queue *QueueStats `json:"queue,omitempty"`
 	// ClusterStats are a Cluster run's counters, zero in other modes; in
@@ -60,4 +63,11 @@ type ItemError struct {
 	Name  string `json:"name"`
 	Stage Stage  `json:"stage"`
 	Error string `json:"error"`
+}
+
+// ItemWarning is an item that was done with a warning about its source.
+type ItemWarning struct {
+	Item    int    `json:"item"`
+	Name    string `json:"name"`
+	Warning string `json:"warning"`
 }

@@ -370,6 +370,9 @@ func (r *run) result(wall, cpu time.Duration, cores int) Result {
 			if it.info.Format != "" {
 				res.Formats[it.info.Format]++
 			}
+			if it.info.Warning != "" {
+				res.Warnings = append(res.Warnings, ItemWarning{Item: it.idx, Name: it.Name, Warning: it.info.Warning})
+			}
 			sum = sum.Add(it.info.Phases)
 		default:
 			res.Canceled++

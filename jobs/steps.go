@@ -88,4 +88,5 @@ func (it *itemState) noteThumb(info thumb.Info) {
 	it.info.Thumbnail, it.info.Format = info.Path, info.Format
 	it.info.Bytes, it.info.Width, it.info.Height = info.SrcBytes, info.SrcWidth, info.SrcHeight
 	it.info.ThumbWidth, it.info.ThumbHeight, it.info.ThumbBytes = info.Width, info.Height, info.Bytes
+	it.info.Warning = info.Warning
 }

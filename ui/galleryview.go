@@ -189,6 +189,9 @@ func (g *galleryView) showDetail() {
 		text += fmt.Sprintf(" → thumbnail %d×%d, %s", in.ThumbWidth, in.ThumbHeight, bytesText(in.ThumbBytes))
 	}
 	text += "\nMade by " + it.Worker.String() + "\n" + phasesText(in.Phases)
+	if in.Warning != "" {
+		text += "\nWarning: " + in.Warning + ". The thumbnail was made anyway, as image viewers and PIL show such files."
+	}
 	g.detailText.SetText(text)
 }
 

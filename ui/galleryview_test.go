@@ -204,3 +204,21 @@ func TestGalleryNamesFitTheirCell(t *testing.T) {
 		t.Error("a short name was cut")
 	}
 }
+
+// TestGalleryDetailSaysTheWarning: an item made despite a flaw in its file
+// says what the flaw was when it is selected.
+func TestGalleryDetailSaysTheWarning(t *testing.T) {
+	l := newFramelessLab(t)
+	l.begin("run") // under way: frames show its progress
+	l.bridge.reset(time.Now())
+	const warning = "Corrupt JPEG data: 5 extraneous bytes before marker 0xdb"
+	l.bridge.Report(jobs.Event{Kind: jobs.ItemDone, Item: 0, Name: "clean.jpg"})
+	l.bridge.Report(jobs.Event{Kind: jobs.ItemDone, Item: 1, Name: "photoshop.jpg", Info: jobs.Info{Warning: warning}})
+	runEnd{run: l.run, start: l.run.start, wall: time.Second}.apply(l)
+	for i, want := range []bool{false, true} {
+		l.gallery.grid.Select(i)
+		if txt := l.gallery.detailText.Text; strings.Contains(txt, "Warning: "+warning) != want {
+			t.Errorf("item %d: %q", i, txt)
+		}
+	}
+}

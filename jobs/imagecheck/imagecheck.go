@@ -1,7 +1,9 @@
 // Package imagecheck decides whether bytes are an image this program will decode:
 // it sniffs the real format from the data (never the name or Content-Type), accepts
 // only an allow-list of formats, and rejects images whose pixel count is over a cap
-// before any decoder allocates the pixels (decompression bombs).
+// before any decoder allocates the pixels (decompression bombs). A JPEG header
+// that Go's image/jpeg refuses is read by libjpeg-turbo, the fast decoder,
+// which reads more (arithmetic coding).
 package imagecheck
 
 import (
@@ -9,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	_ "image/gif"  // register decoders for DecodeConfig
 	_ "image/jpeg" //
 	_ "image/png"  //
@@ -16,6 +19,8 @@ import (
 	"slices"
 
 	_ "golang.org/x/image/webp" //
+
+	"concurrencylab/jobs/turbojpeg"
 )
 
 // Limits bound what an untrusted image may cost.
@@ -55,6 +60,9 @@ func (l Limits) CheckAt(r io.ReaderAt, size int64) (Config, error) {
 		return Config{}, fmt.Errorf("image is %d bytes, over the %d byte limit", size, l.MaxBytes)
 	}
 	cfg, format, err := image.DecodeConfig(io.NewSectionReader(r, 0, size))
+	if err != nil && format == "jpeg" {
+		cfg, err = turboHeader(r, size, l.MaxBytes, err)
+	}
 	if err != nil {
 		if errors.Is(err, image.ErrFormat) {
 			start := make([]byte, min(size, 16))
@@ -75,4 +83,22 @@ func (l Limits) CheckAt(r io.ReaderAt, size int64) (Config, error) {
 			c.Width, c.Height, float64(px)/1e6, float64(l.MaxPixels)/1e6)
 	}
 	return c, nil
+}
+
+// turboHeader reads a JPEG's header with libjpeg-turbo, which reads what
+// Go's image/jpeg refuses (arithmetic coding: "unsupported JPEG feature:
+// unknown marker") and is the decoder of the fast path; it returns goErr,
+// Go's error, when libjpeg-turbo cannot read the header either. A header
+// read with a warning is read: the decoders report the warning.
+func turboHeader(r io.ReaderAt, size, max int64, goErr error) (image.Config, error) {
+	data, err := ReadAll(io.NewSectionReader(r, 0, size), nil, max)
+	if err != nil || len(data) == 0 {
+		return image.Config{}, goErr
+	}
+	hdr, err := turbojpeg.DecodeHeader(data)
+	var w *turbojpeg.Warning
+	if err != nil && !errors.As(err, &w) {
+		return image.Config{}, goErr
+	}
+	return image.Config{ColorModel: color.RGBAModel, Width: hdr.Width, Height: hdr.Height}, nil
 }

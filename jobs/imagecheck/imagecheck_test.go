@@ -41,6 +41,38 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+// TestJPEGHeadersGoRefuses: an arithmetic-coded JPEG (SOF9), which Go's
+// image/jpeg calls an "unknown marker", is read by libjpeg-turbo, and the
+// limits still apply to it. The header is a baseline JPEG's with its
+// start-of-frame marker changed: libjpeg-turbo stops reading a header at
+// the first scan, so the scan's coding does not matter here.
+func TestJPEGHeadersGoRefuses(t *testing.T) {
+	var b bytes.Buffer
+	jpeg.Encode(&b, image.NewGray(image.Rect(0, 0, 30, 20)), nil)
+	data := b.Bytes()
+	sof := bytes.Index(data, []byte{0xFF, 0xC0})
+	if sof < 0 {
+		t.Fatal("no SOF0")
+	}
+	data[sof+1] = 0xC9 // SOF9: sequential, arithmetic coding
+	if _, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil || !strings.Contains(err.Error(), "unknown marker") {
+		t.Fatalf("Go's image/jpeg reads it: %v", err)
+	}
+	cfg, err := Default.Check(data)
+	if err != nil || cfg != (Config{Format: "jpeg", Width: 30, Height: 20}) {
+		t.Fatalf("%+v, %v", cfg, err)
+	}
+	small := Default
+	small.MaxPixels = 599
+	if _, err := small.Check(data); err == nil || !strings.Contains(err.Error(), "decompression bomb") {
+		t.Errorf("over the pixel cap: %v", err)
+	}
+	// Neither reads a header cut before its frame: Go's error is kept.
+	if _, err := Default.Check(data[:sof+4]); err == nil || !strings.Contains(err.Error(), "reading jpeg header") {
+		t.Errorf("cut short: %v", err)
+	}
+}
+
 func TestReadAll(t *testing.T) {
 	data := bytes.Repeat([]byte("abc"), 1000)
 	buf := make([]byte, 0, len(data)+1)

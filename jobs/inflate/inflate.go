@@ -65,6 +65,7 @@ type Zlib struct {
 	in     []byte
 	lo, hi int   // in[lo:hi] is read from src, not yet inflated
 	srcErr error // what src said last
+	err    error // ISA-L's error, given again by every later Read
 	done   bool
 }
 
@@ -81,10 +82,16 @@ func NewZlib(src io.Reader) (*Zlib, error) {
 }
 
 // Read inflates into p. Past the stream's end it returns io.EOF; a source
-// that ends before the stream does gives io.ErrUnexpectedEOF.
+// that ends before the stream does gives io.ErrUnexpectedEOF. Corrupt data
+// give ErrCorrupt, also on every Read after: an error that comes with the
+// last bytes a caller wanted (a bad checksum) is not lost when the caller,
+// such as io.ReadFull, drops it.
 func (z *Zlib) Read(p []byte) (int, error) {
 	if z.st == nil {
 		return 0, errors.New("inflate: read after Close")
+	}
+	if z.err != nil {
+		return 0, z.err
 	}
 	if len(p) == 0 {
 		return 0, nil
@@ -105,7 +112,8 @@ func (z *Zlib) Read(p []byte) (int, error) {
 		used, made := int(s.used), int(s.made)
 		z.lo += used
 		if s.err != C.ISAL_DECOMP_OK {
-			return made, fmt.Errorf("inflate: %w (ISA-L error %d)", ErrCorrupt, int(s.err))
+			z.err = fmt.Errorf("inflate: %w (ISA-L error %d)", ErrCorrupt, int(s.err))
+			return made, z.err
 		}
 		z.done = s.done != 0
 		switch {

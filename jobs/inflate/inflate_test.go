@@ -88,6 +88,23 @@ func TestZlib(t *testing.T) {
 			t.Errorf("bad header: %v", err)
 		}
 	})
+	t.Run("an error stays", func(t *testing.T) {
+		// io.ReadFull drops an error that comes with the bytes it wanted:
+		// the next Read must give it again, not io.EOF.
+		bad := bytes.Clone(z)
+		bad[len(bad)-1] ^= 1
+		zr, err := NewZlib(bytes.NewReader(bad))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer zr.Close()
+		io.ReadFull(zr, make([]byte, len(data)))
+		for range 2 {
+			if _, err := zr.Read(make([]byte, 1)); !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("after a bad checksum: %v", err)
+			}
+		}
+	})
 	t.Run("a source's error is passed on", func(t *testing.T) {
 		boom := errors.New("disk gone")
 		src := io.MultiReader(bytes.NewReader(z[:100]), iotest.ErrReader(boom))

@@ -120,23 +120,6 @@ func TestFastDoesNotAlias(t *testing.T) {
 	}
 }
 
-func TestOrientationNeverPanics(t *testing.T) {
-	good := withOrientation([]byte{0xFF, 0xD8, 0xFF, 0xD9}, 6)
-	if o := orientation(good); o != 6 {
-		t.Fatalf("orientation %d, want 6", o)
-	}
-	for n := 0; n <= len(good); n++ {
-		orientation(good[:n]) // every truncation
-	}
-	for i := range good { // every byte flipped
-		b := append([]byte{}, good...)
-		b[i] ^= 0xFF
-		if o := orientation(b); o < 1 || o > 8 {
-			t.Fatalf("orientation %d", o)
-		}
-	}
-}
-
 // TestFastHalvesVeryWidePictures takes the path where even 1/8 leaves twice
 // the thumbnail, so halve runs before the final fit.
 func TestFastHalvesVeryWidePictures(t *testing.T) {

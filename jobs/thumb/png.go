@@ -30,11 +30,14 @@ var errNotPlainPNG = errors.New("not an 8-bit, non-interlaced RGB or RGBA PNG")
 // the file, nor the inflated pixels, nor the full picture as RGBA is ever
 // held whole: a 5120×2880 PNG costs a few hundred kilobytes, not the 44 MB
 // of its pixels. cfg is what imagecheck read from the same data: its pixel
-// cap bounds what is allocated here.
-func reducePNG(r io.Reader, cfg imagecheck.Config, k int) (*image.RGBA, error) {
+// cap bounds what is allocated here. Beside the picture it returns what it
+// read of the rest: the eXIf chunk's orientation (wherever the chunk is),
+// and a warning when pixel data past the last row were ignored.
+func reducePNG(r io.Reader, cfg imagecheck.Config, k int) (*image.RGBA, pngNotes, error) {
+	notes := pngNotes{orientation: 1}
 	var head [len(pngSignature)]byte
 	if _, err := io.ReadFull(r, head[:]); err != nil || string(head[:]) != pngSignature {
-		return nil, errors.New("not a PNG")
+		return nil, notes, errors.New("not a PNG")
 	}
 	c := chunks{r: r}
 	var w, h, bpp int
@@ -42,53 +45,69 @@ func reducePNG(r io.Reader, cfg imagecheck.Config, k int) (*image.RGBA, error) {
 	for {
 		n, typ, err := c.next()
 		if err != nil {
-			return nil, err
+			return nil, notes, err
 		}
 		switch {
 		case typ == "IHDR":
 			if n != 13 {
-				return nil, errors.New("bad IHDR")
+				return nil, notes, errors.New("bad IHDR")
 			}
 			var body [13]byte
 			if err := c.body(body[:]); err != nil {
-				return nil, err
+				return nil, notes, err
 			}
 			w, h = int(binary.BigEndian.Uint32(body[:])), int(binary.BigEndian.Uint32(body[4:]))
 			if w != cfg.Width || h != cfg.Height {
-				return nil, fmt.Errorf("IHDR says %dx%d, the checked header %dx%d", w, h, cfg.Width, cfg.Height)
+				return nil, notes, fmt.Errorf("IHDR says %dx%d, the checked header %dx%d", w, h, cfg.Width, cfg.Height)
 			}
 			depth, color, interlace := body[8], body[9], body[12]
 			switch {
 			case depth != 8 || interlace != 0 || body[10] != 0 || body[11] != 0:
-				return nil, errNotPlainPNG
+				return nil, notes, errNotPlainPNG
 			case color == 2:
 				bpp = 3
 			case color == 6:
 				bpp = 4
 			default:
-				return nil, errNotPlainPNG
+				return nil, notes, errNotPlainPNG
 			}
 		case typ == "tRNS" && small == nil:
-			return nil, errNotPlainPNG
+			return nil, notes, errNotPlainPNG
 		case typ == "IDAT" && small == nil:
 			if bpp == 0 {
-				return nil, errors.New("IDAT before IHDR")
+				return nil, notes, errors.New("IDAT before IHDR")
 			}
-			if small, err = unfilterRows(&idatReader{c: &c, left: n}, w, h, bpp, k); err != nil {
-				return nil, err
+			if small, notes.warning, err = unfilterRows(&idatReader{c: &c, left: n}, w, h, bpp, k); err != nil {
+				return nil, notes, err
 			}
+		case typ == "eXIf" && n <= maxEXIF:
+			exif := make([]byte, n)
+			if err := c.body(exif); err != nil {
+				return nil, notes, err
+			}
+			notes.orientation = exifOrientation(exif)
 		case typ == "IEND":
 			if small == nil {
-				return nil, errors.New("no IDAT")
+				return nil, notes, errors.New("no IDAT")
 			}
-			return small, c.skip(n)
+			return small, notes, c.skip(n)
 		default: // other chunks, and IDATs after the pixels (image/png ignores those too)
 			if err := c.skip(n); err != nil {
-				return nil, err
+				return nil, notes, err
 			}
 		}
 	}
 }
+
+// pngNotes is what reducePNG learns of a PNG beside its pixels.
+type pngNotes struct {
+	orientation int    // EXIF, 1 to 8
+	warning     string // what was ignored, or ""
+}
+
+// maxEXIF is the largest eXIf chunk read for its orientation (a camera's
+// EXIF block is a few kilobytes; its maker notes may take tens).
+const maxEXIF = 1 << 20
 
 // chunks reads a PNG's chunks from r, checking each one's CRC as its body
 // is read.
@@ -199,11 +218,12 @@ func (d *idatReader) Read(p []byte) (int, error) {
 
 // unfilterRows inflates a PNG's pixel data from idat a batch of rows at a
 // time, undoes each row's filter, and reduces the rows by k. It reads the
-// IDAT chunks to their end, and then the header of the chunk after them.
-func unfilterRows(idat *idatReader, w, h, bpp, k int) (*image.RGBA, error) {
+// IDAT chunks to their end, and then the header of the chunk after them;
+// it returns a warning when there was more than the picture's rows.
+func unfilterRows(idat *idatReader, w, h, bpp, k int) (*image.RGBA, string, error) {
 	z, err := inflate.NewZlib(idat)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	defer z.Close()
 	stride := 1 + w*bpp
@@ -217,15 +237,15 @@ func unfilterRows(idat *idatReader, w, h, bpp, k int) (*image.RGBA, error) {
 		rows := min(batch, h-y)
 		if _, err := io.ReadFull(z, buf[:rows*stride]); err != nil {
 			if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) { // the stream or its chunks ended
-				return nil, errors.New("not enough pixel data (the file is cut short or damaged)")
+				return nil, "", errors.New("not enough pixel data (the file is cut short or damaged)")
 			}
-			return nil, pixelError(err)
+			return nil, "", pixelError(err)
 		}
 		for i := range rows {
 			row := buf[i*stride : (i+1)*stride]
 			cur := row[1:]
 			if err := unfilter(row[0], cur, prev, bpp); err != nil {
-				return nil, err
+				return nil, "", err
 			}
 			if bpp == 3 {
 				box.add(cur) // opaque RGB, summed as it is
@@ -238,20 +258,25 @@ func unfilterRows(idat *idatReader, w, h, bpp, k int) (*image.RGBA, error) {
 		prev = last[:copy(last, prev)]
 		y += rows
 	}
-	// The stream must end here, its checksum right, with nothing after it.
+	// The stream should end here, its checksum right, with nothing after
+	// it. What comes after the last row is not the picture's: like PIL,
+	// which stops reading there, ignore it with a warning (pngTail). The
+	// chunks' CRCs are still checked to the last IDAT, and a stream that is
+	// corrupt right after the rows (a wrong checksum) is an error: a
+	// damaged file.
 	var one [1]byte
-	if n, err := z.Read(one[:]); n != 0 {
-		return nil, errors.New("too much pixel data")
-	} else if err != io.EOF {
-		return nil, pixelError(err)
+	n, err := z.Read(one[:])
+	noEnd := errors.Is(err, io.ErrUnexpectedEOF) // the IDAT chunks ended, the stream did not
+	if n == 0 && err != io.EOF && !noEnd {
+		return nil, "", pixelError(err)
 	}
-	if n, err := idat.Read(one[:]); z.Unused() != 0 || n != 0 || err != io.EOF {
-		if err != nil && err != io.EOF {
-			return nil, err
-		}
-		return nil, errors.New("too much pixel data")
+	after := err == io.EOF && z.Unused() != 0
+	if rest, err := io.Copy(io.Discard, idat); err != nil {
+		return nil, "", err
+	} else if rest != 0 && n == 0 {
+		after = true
 	}
-	return box.dst, nil
+	return box.dst, pngTail(n != 0, noEnd, after), nil
 }
 
 // pixelError says what went wrong while inflating: corrupt data, or the

@@ -2,10 +2,8 @@ package thumb
 
 import (
 	"bytes"
-	"compress/zlib"
 	"encoding/binary"
 	"errors"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
@@ -75,25 +73,12 @@ func filteredPNG(t testing.TB, img image.Image, bpp int) []byte {
 		}
 		prev = cur
 	}
-	var z bytes.Buffer
-	zw := zlib.NewWriter(&z)
-	zw.Write(raw)
-	zw.Close()
-	var out bytes.Buffer
-	out.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(typ string, body []byte) {
-		binary.Write(&out, binary.BigEndian, uint32(len(body)))
-		out.WriteString(typ)
-		out.Write(body)
-		binary.Write(&out, binary.BigEndian, crc32.ChecksumIEEE(append([]byte(typ), body...)))
-	}
 	ihdr := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, uint32(w)), uint32(h))
-	chunk("IHDR", append(ihdr, 8, map[int]byte{3: 2, 4: 6}[bpp], 0, 0, 0))
-	zb := z.Bytes()
-	chunk("IDAT", zb[:len(zb)/2]) // two IDAT chunks: the data span them
-	chunk("IDAT", zb[len(zb)/2:])
-	chunk("IEND", nil)
-	return out.Bytes()
+	out := appendChunk([]byte(pngSignature), "IHDR", append(ihdr, 8, map[int]byte{3: 2, 4: 6}[bpp], 0, 0, 0))
+	zb := deflate(raw)
+	out = appendChunk(out, "IDAT", zb[:len(zb)/2]) // two IDAT chunks: the data span them
+	out = appendChunk(out, "IDAT", zb[len(zb)/2:])
+	return appendChunk(out, "IEND", nil)
 }
 
 func TestReducePNG(t *testing.T) {
@@ -117,7 +102,7 @@ func TestReducePNG(t *testing.T) {
 		}
 		for _, k := range []int{1, 2, 3, 7} {
 			t.Run(name+", every filter: image/png's decode, reduced", func(t *testing.T) {
-				got, err := reducePNG(bytes.NewReader(data), cfg, k)
+				got, _, err := reducePNG(bytes.NewReader(data), cfg, k)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -134,7 +119,7 @@ func TestReducePNG(t *testing.T) {
 		for _, img := range []image.Image{gray, pal, deep} {
 			data := encodePNG(t, img)
 			cfg, _ := imagecheck.Default.Check(data)
-			if _, err := reducePNG(bytes.NewReader(data), cfg, 1); !errors.Is(err, errNotPlainPNG) {
+			if _, _, err := reducePNG(bytes.NewReader(data), cfg, 1); !errors.Is(err, errNotPlainPNG) {
 				t.Errorf("%T: %v", img, err)
 			}
 		}
@@ -145,12 +130,12 @@ func TestReducePNG(t *testing.T) {
 		for i := 8; i < len(data); i += 7 {
 			bad := bytes.Clone(data)
 			bad[i] ^= 0x10
-			if _, err := reducePNG(bytes.NewReader(bad), cfg, 2); err == nil {
+			if _, _, err := reducePNG(bytes.NewReader(bad), cfg, 2); err == nil {
 				t.Fatalf("byte %d changed, no error", i)
 			}
 		}
 		for n := 0; n < len(data); n += 13 {
-			if _, err := reducePNG(bytes.NewReader(data[:n]), cfg, 2); err == nil {
+			if _, _, err := reducePNG(bytes.NewReader(data[:n]), cfg, 2); err == nil {
 				t.Fatalf("cut at %d, no error", n)
 			}
 		}
@@ -174,11 +159,11 @@ func TestReducePNGReadsAByteAtATime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := reducePNG(bytes.NewReader(data), cfg, 2)
+	want, _, err := reducePNG(bytes.NewReader(data), cfg, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := reducePNG(iotest.OneByteReader(bytes.NewReader(data)), cfg, 2)
+	got, _, err := reducePNG(iotest.OneByteReader(bytes.NewReader(data)), cfg, 2)
 	if err != nil || !bytes.Equal(got.Pix, want.Pix) {
 		t.Fatalf("a byte at a time: %v", err)
 	}

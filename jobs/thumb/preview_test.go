@@ -158,6 +158,23 @@ func TestPreviewOfOtherKindsOfFile(t *testing.T) {
 	if c := pic.RGBAAt(10, 10); c != (color.RGBA{}) {
 		t.Errorf("clear: %v, want transparent", c)
 	}
+
+	// What a thumbnail reads, a preview reads (TestWhatPILReads).
+	for _, c := range oddCases(t) {
+		path := filepath.Join(dir, c.name)
+		os.WriteFile(path, c.data, 0o644)
+		pic, err := Preview(path, image.Pt(100, 100), imagecheck.Default)
+		if c.fail != "" {
+			if err == nil {
+				t.Errorf("%s: previewed", c.name)
+			}
+			continue
+		}
+		// Previews ignore EXIF orientation: a turned picture keeps its shape.
+		if want := image.Rect(0, 0, 100, 50); err != nil || pic.Rect != want {
+			t.Errorf("%s: %v; want a %v preview", c.name, err, want)
+		}
+	}
 }
 
 func TestPreviewRefusesBadFiles(t *testing.T) {

@@ -5,7 +5,9 @@
 // atomically. It times each step.
 //
 // Every format takes the cheap path PIL's Image.thumbnail takes: shrink by an
-// integer factor with a box average first, then resample what remains. All of
+// integer factor with a box average first, then resample what remains. What
+// PIL reads, it reads too (see tolerant.go): a file with a flaw its pixels
+// survive makes a thumbnail, and Info.Warning says what the flaw was. All of
 // it runs on the calling goroutine (imaging v1.6.2 would spread every resize
 // over GOMAXPROCS goroutines, beside a window's), so a caller that gives a
 // thumbnail one goroutine gives it one core.
@@ -50,6 +52,12 @@ type Info struct {
 	Bytes     int64   `json:"bytes"`
 	Path      string  `json:"path"`
 	Timings   Timings `json:"timings"`
+	// Warning says what was wrong with the file, though the thumbnail
+	// was made, as PIL and browsers show such pictures: a libjpeg
+	// warning ("Corrupt JPEG data: 5 extraneous bytes before marker
+	// 0xdb"), data past a PNG's last row, a GIF without colours. Empty
+	// for a sound file.
+	Warning string `json:"warning,omitempty"`
 }
 
 // Decoder chooses how JPEGs are decoded.
@@ -246,7 +254,8 @@ func readLimited(f *os.File, path string, size, max int64, buf []byte) ([]byte, 
 // the thumbnail's size (a box average, as PIL's thumbnail does for every
 // format), fits the rest with Lanczos, and turns the small result upright.
 // An 8-bit RGB or RGBA PNG is decoded and reduced row by row (pngFit);
-// anything else is decoded whole by Go's decoders, then reduced.
+// anything else is decoded whole by Go's decoders, or by decodeTolerant
+// where they refuse what PIL reads, then reduced.
 func stdFit(data []byte, cfg imagecheck.Config, box int, info *Info, t0 time.Time) (image.Image, error) {
 	if cfg.Format == "png" {
 		th, err := pngFit(bytes.NewReader(data), cfg, box, info, t0)
@@ -255,13 +264,14 @@ func stdFit(data []byte, cfg imagecheck.Config, box int, info *Info, t0 time.Tim
 		}
 	}
 	tw, th := fitSize(cfg.Width, cfg.Height, box, box) // like PIL, never enlarge
-	img, _, err := image.Decode(bytes.NewReader(data))
+	img, warning, err := decodeTolerant(data, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("decoding %s: %w", cfg.Format, err)
 	}
+	info.Warning = warning
 	t1 := time.Now()
 	small := reduce(img, reduceFactor(cfg.Width, cfg.Height, tw, th))
-	return finishStd(small, orientation(data), cfg, tw, th, info, t0, t1), nil
+	return finishStd(small, orientation(cfg.Format, data), cfg, tw, th, info, t0, t1), nil
 }
 
 // pngFit is stdFit for an 8-bit RGB or RGBA PNG read from r, decoded and
@@ -269,14 +279,15 @@ func stdFit(data []byte, cfg imagecheck.Config, box int, info *Info, t0 time.Tim
 // reduction). Any other PNG gives errNotPlainPNG, having read no pixels.
 func pngFit(r io.Reader, cfg imagecheck.Config, box int, info *Info, t0 time.Time) (image.Image, error) {
 	tw, th := fitSize(cfg.Width, cfg.Height, box, box)
-	small, err := reducePNG(r, cfg, reduceFactor(cfg.Width, cfg.Height, tw, th))
+	small, notes, err := reducePNG(r, cfg, reduceFactor(cfg.Width, cfg.Height, tw, th))
 	if errors.Is(err, errNotPlainPNG) {
 		return nil, err
 	}
 	if err != nil {
 		return nil, fmt.Errorf("decoding png: %w", err)
 	}
-	return finishStd(small, 1, cfg, tw, th, info, t0, time.Now()), nil // EXIF orientation is JPEG's
+	info.Warning = notes.warning
+	return finishStd(small, notes.orientation, cfg, tw, th, info, t0, time.Now()), nil
 }
 
 // finishStd fits the reduced picture small into tw×th with Lanczos and
@@ -314,12 +325,15 @@ func fastFit(data []byte, cfg imagecheck.Config, box int, info *Info, t0 time.Ti
 	bufp := pixels.Get().(*[]byte)
 	release := func() { pixels.Put(bufp) }
 	img, err := turbojpeg.DecodeInto(*bufp, data, turbojpeg.Pick(cfg.Width, cfg.Height, tw, th))
-	if err != nil {
+	var warning *turbojpeg.Warning
+	if errors.As(err, &warning) {
+		info.Warning = warning.Msg
+	} else if err != nil {
 		release()
 		return nil, func() {}, fmt.Errorf("decoding jpeg: %w", err)
 	}
 	*bufp = img.Pix[:0]
-	o := orientation(data)
+	o := orientation("jpeg", data)
 	info.SrcWidth, info.SrcHeight = cfg.Width, cfg.Height
 	if o >= 5 { // a quarter turn: the upright picture is the other way round
 		info.SrcWidth, info.SrcHeight = cfg.Height, cfg.Width

@@ -16,11 +16,7 @@ import (
 
 // withOrientation inserts an EXIF APP1 segment whose Orientation tag is o.
 func withOrientation(jpg []byte, o byte) []byte {
-	tiff := []byte{'I', 'I', 42, 0, 8, 0, 0, 0, // little-endian header, IFD at 8
-		1, 0, // one entry
-		0x12, 0x01, 3, 0, 1, 0, 0, 0, o, 0, 0, 0, // Orientation, SHORT, count 1, value o
-		0, 0, 0, 0} // no next IFD
-	payload := append([]byte("Exif\x00\x00"), tiff...)
+	payload := append([]byte("Exif\x00\x00"), exifTIFF(o)...)
 	n := len(payload) + 2
 	seg := append([]byte{0xFF, 0xE1, byte(n >> 8), byte(n)}, payload...)
 	return append(append([]byte{0xFF, 0xD8}, seg...), jpg[2:]...)

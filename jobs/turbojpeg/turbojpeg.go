@@ -6,9 +6,11 @@
 // faster than image/jpeg. It needs libturbojpeg (Debian: libturbojpeg0-dev
 // to build, libturbojpeg0 to run).
 //
-// Errors, including libjpeg warnings such as a premature end of data, are
-// returned, never fatal: TurboJPEG handles libjpeg's errors with setjmp and
-// reports them (see the fuzz test).
+// Errors are returned, never fatal: TurboJPEG handles libjpeg's errors with
+// setjmp and reports them (see the fuzz test). A libjpeg warning (data that
+// are corrupt in a way libjpeg decodes around) gives the picture and a
+// *Warning, as browsers, viewers and PIL show such files; a file cut short
+// is an error, as in PIL.
 package turbojpeg
 
 /*
@@ -19,6 +21,7 @@ package turbojpeg
 import "C"
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"image"
@@ -61,7 +64,21 @@ var ErrEmpty = errors.New("turbojpeg: no data")
 // TurboJPEG cannot convert to RGB; Go's image/jpeg can.
 var ErrCMYK = errors.New("turbojpeg: a CMYK JPEG cannot be decoded to RGB")
 
-// DecodeHeader reads a JPEG's size without decoding it.
+// Warning is a libjpeg warning: the data are corrupt in a way libjpeg-turbo
+// decodes around ("Corrupt JPEG data: 5 extraneous bytes before marker
+// 0xdb", "premature end of data segment", where the rest of the picture is
+// grey). Decode returns the whole picture with it. Msg is libjpeg's first
+// warning (it reports no later ones).
+type Warning struct{ Msg string }
+
+func (w *Warning) Error() string { return "turbojpeg: " + w.Msg }
+
+// eofWarning is libjpeg's warning (JWRN_JPEG_EOF) when the data end before
+// the picture does; it then makes up the rest, which PIL refuses to show.
+const eofWarning = "Premature end of JPEG file"
+
+// DecodeHeader reads a JPEG's size without decoding it. A header that
+// libjpeg reads with a warning gives the header and a *Warning.
 func DecodeHeader(data []byte) (Header, error) {
 	if len(data) == 0 {
 		return Header{}, ErrEmpty
@@ -71,11 +88,23 @@ func DecodeHeader(data []byte) (Header, error) {
 		return Header{}, errors.New("turbojpeg: cannot create a decompressor")
 	}
 	defer C.tjDestroy(h)
-	var w, ht, subsamp, cs C.int
+	hdr, _, err := readHeader(h, data)
+	return hdr, err
+}
+
+// readHeader reads data's header with h, and its colour space.
+func readHeader(h C.tjhandle, data []byte) (Header, C.int, error) {
+	var w, ht C.int
+	subsamp, cs := C.int(-1), C.int(-1)
 	if C.tjDecompressHeader3(h, (*C.uchar)(unsafe.Pointer(&data[0])), C.ulong(len(data)), &w, &ht, &subsamp, &cs) != 0 {
-		return Header{}, lastError(h)
+		// A warning alone still fills every field; an error after a
+		// warning (which TurboJPEG also calls a warning) leaves some unset.
+		if C.tjGetErrorCode(h) != C.TJERR_WARNING || w < 1 || ht < 1 || subsamp < 0 || cs < 0 {
+			return Header{}, 0, lastError(h)
+		}
+		return Header{Width: int(w), Height: int(ht)}, cs, &Warning{Msg: C.GoString(C.tjGetErrorStr2(h))}
 	}
-	return Header{Width: int(w), Height: int(ht)}, nil
+	return Header{Width: int(w), Height: int(ht)}, cs, nil
 }
 
 // Decode decodes data reduced by s into a new opaque NRGBA image. Callers
@@ -89,6 +118,10 @@ func Decode(data []byte, s Scale) (*image.NRGBA, error) {
 // so that a caller making many images can reuse one buffer: a fresh one
 // costs the zeroing and the page faults of every byte. The image shares
 // buf's memory.
+//
+// When err is a *Warning, the image is whole and usable: libjpeg warned
+// and decoded past it. A file cut short is an error, not a warning: libjpeg
+// would make up its missing part.
 func DecodeInto(buf []byte, data []byte, s Scale) (*image.NRGBA, error) {
 	if len(data) == 0 {
 		return nil, ErrEmpty
@@ -101,17 +134,17 @@ func DecodeInto(buf []byte, data []byte, s Scale) (*image.NRGBA, error) {
 		return nil, errors.New("turbojpeg: cannot create a decompressor")
 	}
 	defer C.tjDestroy(h)
-	src, n := (*C.uchar)(unsafe.Pointer(&data[0])), C.ulong(len(data))
-	var w, ht, subsamp, cs C.int
-	if C.tjDecompressHeader3(h, src, n, &w, &ht, &subsamp, &cs) != 0 {
-		return nil, lastError(h)
+	hdr, cs, err := readHeader(h, data)
+	var warn *Warning
+	if err != nil && !errors.As(err, &warn) {
+		return nil, err
 	}
 	if cs == C.TJCS_CMYK || cs == C.TJCS_YCCK {
 		return nil, ErrCMYK
 	}
-	sw, sh := s.Of(int(w)), s.Of(int(ht))
+	sw, sh := s.Of(hdr.Width), s.Of(hdr.Height)
 	if sw < 1 || sh < 1 {
-		return nil, fmt.Errorf("turbojpeg: image is %dx%d", w, ht)
+		return nil, fmt.Errorf("turbojpeg: image is %dx%d", hdr.Width, hdr.Height)
 	}
 	if need := sw * sh * 4; cap(buf) >= need {
 		buf = buf[:need]
@@ -119,13 +152,66 @@ func DecodeInto(buf []byte, data []byte, s Scale) (*image.NRGBA, error) {
 		buf = make([]byte, need)
 	}
 	img := &image.NRGBA{Pix: buf, Stride: sw * 4, Rect: image.Rect(0, 0, sw, sh)}
-	// STOPONWARNING: a truncated or corrupt stream is an error, as in Go's
-	// decoder; LIMITSCANS: refuse progressive files with absurd scan counts.
-	flags := C.int(C.TJFLAG_STOPONWARNING | C.TJFLAG_LIMITSCANS)
-	if C.tjDecompress2(h, src, n, (*C.uchar)(unsafe.Pointer(&img.Pix[0])), C.int(sw), C.int(img.Stride), C.int(sh), C.TJPF_RGBA, flags) != 0 {
+	decode := func(flags C.int) bool {
+		return C.tjDecompress2(h, (*C.uchar)(unsafe.Pointer(&data[0])), C.ulong(len(data)),
+			(*C.uchar)(unsafe.Pointer(&img.Pix[0])), C.int(sw), C.int(img.Stride), C.int(sh), C.TJPF_RGBA, flags) == 0
+	}
+	// LIMITSCANS: refuse progressive files with absurd scan counts. The
+	// first pass stops at a warning, so that a clean file (nearly every
+	// one) is decoded once and a warning is known for what it is.
+	if decode(C.TJFLAG_STOPONWARNING | C.TJFLAG_LIMITSCANS) {
+		return img, nil
+	}
+	if C.tjGetErrorCode(h) != C.TJERR_WARNING {
 		return nil, lastError(h)
 	}
-	return img, nil
+	first := C.GoString(C.tjGetErrorStr2(h))
+	if first == eofWarning || cutShort(data) {
+		return nil, errors.New("turbojpeg: the file ends before its picture does (truncated)")
+	}
+	// Again, past the warnings. TurboJPEG calls an error that follows a
+	// warning a warning too; but libjpeg keeps only its first warning's
+	// text, and an error's text replaces it, so the same text means
+	// warnings only, the picture decoded to its end.
+	if !decode(C.TJFLAG_LIMITSCANS) &&
+		(C.tjGetErrorCode(h) != C.TJERR_WARNING || C.GoString(C.tjGetErrorStr2(h)) != first) {
+		return nil, lastError(h)
+	}
+	return img, &Warning{Msg: first}
+}
+
+// cutShort reports whether data has no end-of-image marker after its first
+// start of scan: a file that stops before its end, whatever libjpeg's first
+// warning said (it reports only the first). The compressed data after a
+// start of scan cannot hold the bytes FF D9 (an FF there is followed by 00
+// or a restart marker); segments before it, such as an EXIF thumbnail, can.
+func cutShort(data []byte) bool {
+	for i := 2; i < len(data); {
+		if data[i] != 0xFF { // extraneous bytes, which libjpeg skips with a warning
+			i++
+			continue
+		}
+		for i < len(data) && data[i] == 0xFF { // fill bytes
+			i++
+		}
+		if i >= len(data) {
+			return true
+		}
+		marker := data[i]
+		i++
+		if marker == 0xD9 || marker == 0x01 || marker >= 0xD0 && marker <= 0xD7 { // EOI, TEM, RSTn: no length
+			continue
+		}
+		if i+2 > len(data) {
+			return true
+		}
+		end := i + (int(data[i])<<8 | int(data[i+1]))
+		if marker == 0xDA {
+			return end > len(data) || !bytes.Contains(data[end:], []byte{0xFF, 0xD9})
+		}
+		i = end
+	}
+	return true
 }
 
 // Encode compresses an NRGBA image as a baseline JPEG of the given quality

@@ -2,10 +2,12 @@ package turbojpeg
 
 import (
 	"bytes"
+	"errors"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -155,8 +157,8 @@ func TestBadDataIsAnError(t *testing.T) {
 		"header":    data[:20],
 		"garbage":   append(append([]byte{}, data[:300]...), bytes.Repeat([]byte{0xFF, 0x00, 0x13}, 200)...),
 	} {
-		if _, err := Decode(bad, Scale{1, 2}); err == nil {
-			t.Errorf("%s: decoded", name)
+		if img, err := Decode(bad, Scale{1, 2}); err == nil || img != nil {
+			t.Errorf("%s: decoded (%v)", name, err)
 		}
 	}
 }
@@ -174,9 +176,82 @@ func FuzzDecode(f *testing.F) {
 			return // the caller's pixel cap applies before Decode
 		}
 		for _, s := range []Scale{{1, 1}, {1, 4}} {
-			if img, err := Decode(data, s); err == nil && (img.Bounds().Dx() != s.Of(hdr.Width) || img.Bounds().Dy() != s.Of(hdr.Height)) {
+			if img, _ := Decode(data, s); img != nil && (img.Bounds().Dx() != s.Of(hdr.Width) || img.Bounds().Dy() != s.Of(hdr.Height)) {
 				t.Fatalf("decoded %v for a %dx%d header", img.Bounds(), hdr.Width, hdr.Height)
 			}
 		}
 	})
+}
+
+// segment returns the offset of data's first marker m (FF m), from SOI on.
+func segment(t *testing.T, data []byte, m byte) int {
+	i := bytes.Index(data, []byte{0xFF, m})
+	if i < 0 {
+		t.Fatalf("no marker %#x", m)
+	}
+	return i
+}
+
+// TestWarningsDecode: what libjpeg only warns about is decoded, as PIL and
+// browsers show it, with the warning beside the picture; a file cut short,
+// and an error that follows a warning, are still errors.
+func TestWarningsDecode(t *testing.T) {
+	data := sample(t, 160, 120)
+	want, err := Decode(data, Full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dqt, sos, eoi := segment(t, data, 0xDB), segment(t, data, 0xDA), len(data)-2
+	sosLen := int(data[sos+2])<<8 | int(data[sos+3])
+	join := func(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
+	extra := join(data[:dqt], make([]byte, 5), data[dqt:]) // what Photoshop and some cameras write
+	half := (sos + eoi) / 2
+	for _, c := range []struct {
+		name, warning string
+		data          []byte
+		same          bool // the picture is the clean file's
+	}{
+		{"5 bytes before a marker", "Corrupt JPEG data: 5 extraneous bytes before marker 0xdb", extra, true},
+		{"the scan stops half way, the file does not", "Corrupt JPEG data: premature end of data segment", join(data[:half], data[eoi:]), false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			hdr, err := DecodeHeader(c.data)
+			var w *Warning
+			if hdr != (Header{160, 120}) || err != nil && !errors.As(err, &w) {
+				t.Fatalf("header %v, %v", hdr, err)
+			}
+			for _, s := range []Scale{Full, {1, 4}} {
+				img, err := Decode(c.data, s)
+				if !errors.As(err, &w) || w.Msg != c.warning || img == nil {
+					t.Fatalf("scale %v: %v, %v; want the picture and the warning %q", s, img != nil, err, c.warning)
+				}
+				if img.Rect != image.Rect(0, 0, s.Of(160), s.Of(120)) {
+					t.Fatalf("scale %v: %v", s, img.Rect)
+				}
+				if s == Full && c.same && !bytes.Equal(img.Pix, want.Pix) {
+					t.Errorf("the picture differs from the clean file's")
+				}
+			}
+		})
+	}
+	for _, c := range []struct {
+		name, want string
+		data       []byte
+	}{
+		{"cut short", "(truncated)", data[:half]},
+		{"cut short after a warning", "(truncated)", extra[:half+5]},
+		{"no end-of-image marker", "(truncated)", data[:eoi]},
+		// An EXIF thumbnail holds an end-of-image marker of its own.
+		{"cut short with a thumbnail before", "(truncated)", join(data[:2], []byte{0xFF, 0xE1, 0, 6, 0xFF, 0xD9, 0xFF, 0xD9}, extra[2:half+5])},
+		// libjpeg reads the markers after the last scan; a second scan in
+		// a baseline file is an error (JERR_EOI_EXPECTED), after the
+		// warning: TurboJPEG's error code says "warning" here.
+		{"an error after a warning", "Didn't expect more than one scan", join(extra[:eoi+5], data[sos:sos+2+sosLen], data[eoi:])},
+	} {
+		img, err := Decode(c.data, Full)
+		var w *Warning
+		if err == nil || errors.As(err, &w) || img != nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, %v; want an error with %q", c.name, img != nil, err, c.want)
+		}
+	}
 }
