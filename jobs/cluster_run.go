@@ -241,8 +241,8 @@ func (c *clusterRun) result(d cluster.Done, data []byte) string {
 	err := errors.New(d.Err)
 	if d.Err == "" {
 		if err = json.Unmarshal(d.Meta, &info); err == nil {
-			info.Path = c.r.thumbPath(it)
-			err = atomicfile.WriteBytes(info.Path, data)
+			info.Thumbnail = c.r.thumbPath(it)
+			err = atomicfile.WriteBytes(info.Thumbnail, data)
 		}
 	}
 	if err != nil {
@@ -257,7 +257,7 @@ func (c *clusterRun) result(d cluster.Done, data []byte) string {
 	ph.IPC = d.Fetch
 	it.info.Phases = it.info.Phases.Add(ph)
 	delete(c.open, d.Item)
-	c.r.emit(Event{Kind: StepFinished, Item: it.idx, Name: it.Name, Stage: ThumbnailStage, Worker: w, Phases: ph, Bytes: info.Bytes})
+	c.r.emit(Event{Kind: StepFinished, Item: it.idx, Name: it.Name, Stage: ThumbnailStage, Worker: w, Phases: ph, Bytes: info.ThumbBytes})
 	c.r.finish(it)
 	c.resolved()
 	return ""

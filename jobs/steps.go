@@ -38,7 +38,7 @@ func (r *run) local(stage Stage) stepFunc {
 			return Phases{}, 0, err
 		}
 		it.noteThumb(info)
-		return thumbPhases(info), info.Bytes, nil
+		return thumbPhases(info), info.ThumbBytes, nil
 	}
 }
 
@@ -71,7 +71,7 @@ func (r *run) remote(s *pool.Slot, stage Stage) stepFunc {
 		it.noteThumb(info)
 		ph := thumbPhases(info)
 		ph.IPC = time.Since(t0) - ph.Decode - ph.Resize - ph.Encode
-		return ph, info.Bytes, nil
+		return ph, info.ThumbBytes, nil
 	}
 }
 
@@ -85,8 +85,8 @@ func (it *itemState) noteDownload(res fetch.Result) {
 }
 
 func (it *itemState) noteThumb(info thumb.Info) {
-	it.info.Thumbnail, it.info.Format = info.Path, info.Format
-	it.info.Bytes, it.info.Width, it.info.Height = info.SrcBytes, info.SrcWidth, info.SrcHeight
-	it.info.ThumbWidth, it.info.ThumbHeight, it.info.ThumbBytes = info.Width, info.Height, info.Bytes
+	it.info.Thumbnail, it.info.Format = info.Thumbnail, info.Format
+	it.info.Bytes, it.info.Width, it.info.Height = info.Bytes, info.Width, info.Height
+	it.info.ThumbWidth, it.info.ThumbHeight, it.info.ThumbBytes = info.ThumbWidth, info.ThumbHeight, info.ThumbBytes
 	it.info.Warning = info.Warning
 }

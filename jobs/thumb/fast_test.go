@@ -141,13 +141,13 @@ func TestFastHalvesVeryWidePictures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fast.Width != std.Width || fast.Height != std.Height {
-		t.Fatalf("fast %dx%d, std %dx%d", fast.Width, fast.Height, std.Width, std.Height)
+	if fast.ThumbWidth != std.ThumbWidth || fast.ThumbHeight != std.ThumbHeight {
+		t.Fatalf("fast %dx%d, std %dx%d", fast.ThumbWidth, fast.ThumbHeight, std.ThumbWidth, std.ThumbHeight)
 	}
-	a, _ := imaging.Open(std.Path)
-	b, _ := imaging.Open(fast.Path)
+	a, _ := imaging.Open(std.Thumbnail)
+	b, _ := imaging.Open(fast.Thumbnail)
 	p := psnr(a, b)
-	t.Logf("4400x300 to %dx%d through halve: PSNR %.1f dB against std", fast.Width, fast.Height, p)
+	t.Logf("4400x300 to %dx%d through halve: PSNR %.1f dB against std", fast.ThumbWidth, fast.ThumbHeight, p)
 	if p < 30 {
 		t.Errorf("PSNR %.1f dB", p)
 	}

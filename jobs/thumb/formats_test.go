@@ -121,10 +121,10 @@ func TestEveryFormatMatchesLanczos(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if info.Width != tw || info.Height != th || info.Format != cfg.Format {
-					t.Fatalf("%s: %s %dx%d, want %s %dx%d", dec, info.Format, info.Width, info.Height, cfg.Format, tw, th)
+				if info.ThumbWidth != tw || info.ThumbHeight != th || info.Format != cfg.Format {
+					t.Fatalf("%s: %s %dx%d, want %s %dx%d", dec, info.Format, info.ThumbWidth, info.ThumbHeight, cfg.Format, tw, th)
 				}
-				th, err := imaging.Open(info.Path)
+				th, err := imaging.Open(info.Thumbnail)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -195,7 +195,7 @@ func TestLargePNGStreams(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	info, err := File(src, filepath.Join(dir, "t.jpg"), 256, imagecheck.Default, Std)
 	runtime.ReadMemStats(&after)
-	if err != nil || info.Width != 256 || info.Height != 170 {
+	if err != nil || info.ThumbWidth != 256 || info.ThumbHeight != 170 {
 		t.Fatalf("%+v, %v", info, err)
 	}
 	alloc := after.TotalAlloc - before.TotalAlloc

@@ -76,11 +76,11 @@ func TestPreviewLooksLikeAFullDecode(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, box := range []image.Point{{120, 96}, {240, 192}, {60, 48}} {
-			got, err := Preview(info.Path, box, imagecheck.Default)
+			got, err := Preview(info.Thumbnail, box, imagecheck.Default)
 			if err != nil {
 				t.Fatal(err)
 			}
-			f, _ := os.ReadFile(info.Path)
+			f, _ := os.ReadFile(info.Thumbnail)
 			full, err := jpeg.Decode(bytes.NewReader(f))
 			if err != nil {
 				t.Fatal(err)

@@ -43,15 +43,15 @@ type Timings struct {
 
 // Info describes a thumbnail made.
 type Info struct {
-	Format    string  `json:"format"`
-	SrcWidth  int     `json:"src_width"`
-	SrcHeight int     `json:"src_height"`
-	SrcBytes  int64   `json:"src_bytes"`
-	Width     int     `json:"width"`
-	Height    int     `json:"height"`
-	Bytes     int64   `json:"bytes"`
-	Path      string  `json:"path"`
-	Timings   Timings `json:"timings"`
+	Format      string  `json:"format"`
+	Width       int     `json:"width"`
+	Height      int     `json:"height"`
+	Bytes       int64   `json:"bytes"`
+	ThumbWidth  int     `json:"thumb_width"`
+	ThumbHeight int     `json:"thumb_height"`
+	ThumbBytes  int64   `json:"thumb_bytes"`
+	Thumbnail   string  `json:"thumbnail"`
+	Timings     Timings `json:"timings"`
 	// Warning says what was wrong with the file, though the thumbnail
 	// was made, as PIL and browsers show such pictures: a libjpeg
 	// warning ("Corrupt JPEG data: 5 extraneous bytes before marker
@@ -105,7 +105,7 @@ func File(src, dst string, box int, lim imagecheck.Limits, dec Decoder) (Info, e
 	if err := atomicfile.WriteBytes(dst, out); err != nil {
 		return info, err
 	}
-	info.Path = dst
+	info.Thumbnail = dst
 	info.Timings.Encode += time.Since(t2)
 	return info, nil
 }
@@ -125,7 +125,7 @@ func fitFile(src string, box int, lim imagecheck.Limits, dec Decoder, t0 time.Ti
 		if err != nil {
 			return Info{}, nil, err
 		}
-		info := Info{Format: cfg.Format, SrcBytes: size}
+		info := Info{Format: cfg.Format, Bytes: size}
 		r := bufio.NewReaderSize(io.NewSectionReader(f, 0, size), 64<<10)
 		th, err := pngFit(r, cfg, box, &info, t0)
 		if err == nil {
@@ -167,7 +167,7 @@ func fit(data []byte, box int, lim imagecheck.Limits, dec Decoder, t0 time.Time)
 	if err != nil {
 		return Info{}, nil, err
 	}
-	info := Info{Format: cfg.Format, SrcBytes: int64(len(data))}
+	info := Info{Format: cfg.Format, Bytes: int64(len(data))}
 	var th image.Image
 	enc := encodeTurbo
 	fast := dec == Fast && cfg.Format == "jpeg"
@@ -189,12 +189,12 @@ func fit(data []byte, box int, lim imagecheck.Limits, dec Decoder, t0 time.Time)
 // encode encodes the thumbnail th with enc and completes its info.
 func encode(info Info, th image.Image, enc func(image.Image) ([]byte, error)) (Info, []byte, error) {
 	t2 := time.Now()
-	info.Width, info.Height = th.Bounds().Dx(), th.Bounds().Dy()
+	info.ThumbWidth, info.ThumbHeight = th.Bounds().Dx(), th.Bounds().Dy()
 	out, err := enc(th)
 	if err != nil {
 		return info, nil, fmt.Errorf("encoding thumbnail: %w", err)
 	}
-	info.Bytes = int64(len(out))
+	info.ThumbBytes = int64(len(out))
 	info.Timings.Encode = time.Since(t2)
 	return info, out, nil
 }
@@ -294,9 +294,9 @@ func pngFit(r io.Reader, cfg imagecheck.Config, box int, info *Info, t0 time.Tim
 // turns it upright (o is its EXIF orientation); decoding ended at t1.
 func finishStd(small *image.RGBA, o int, cfg imagecheck.Config, tw, th int, info *Info, t0, t1 time.Time) image.Image {
 	info.Timings.Decode = t1.Sub(t0)
-	info.SrcWidth, info.SrcHeight = cfg.Width, cfg.Height
+	info.Width, info.Height = cfg.Width, cfg.Height
 	if o >= 5 {
-		info.SrcWidth, info.SrcHeight = cfg.Height, cfg.Width
+		info.Width, info.Height = cfg.Height, cfg.Width
 	}
 	out := upright(resample(small, tw, th, Lanczos), o)
 	info.Timings.Resize = time.Since(t1)
@@ -334,9 +334,9 @@ func fastFit(data []byte, cfg imagecheck.Config, box int, info *Info, t0 time.Ti
 	}
 	*bufp = img.Pix[:0]
 	o := orientation("jpeg", data)
-	info.SrcWidth, info.SrcHeight = cfg.Width, cfg.Height
+	info.Width, info.Height = cfg.Width, cfg.Height
 	if o >= 5 { // a quarter turn: the upright picture is the other way round
-		info.SrcWidth, info.SrcHeight = cfg.Height, cfg.Width
+		info.Width, info.Height = cfg.Height, cfg.Width
 	}
 	t1 := time.Now()
 	info.Timings.Decode = t1.Sub(t0)

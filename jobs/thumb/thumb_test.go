@@ -54,7 +54,7 @@ func testFile(t *testing.T, dec Decoder) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if info.Width != 100 || info.Height != 50 || info.SrcWidth != 400 || info.Format != "jpeg" {
+		if info.ThumbWidth != 100 || info.ThumbHeight != 50 || info.Width != 400 || info.Format != "jpeg" {
 			t.Fatalf("%+v", info)
 		}
 		if info.Timings.Decode <= 0 || info.Timings.Resize <= 0 || info.Timings.Encode <= 0 {
@@ -68,10 +68,10 @@ func testFile(t *testing.T, dec Decoder) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if info.Width != 50 || info.Height != 100 {
-			t.Fatalf("got %dx%d, want 50x100", info.Width, info.Height)
+		if info.ThumbWidth != 50 || info.ThumbHeight != 100 {
+			t.Fatalf("got %dx%d, want 50x100", info.ThumbWidth, info.ThumbHeight)
 		}
-		th, err := imaging.Open(info.Path)
+		th, err := imaging.Open(info.Thumbnail)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,7 +83,7 @@ func testFile(t *testing.T, dec Decoder) {
 
 	t.Run("small images are not enlarged", func(t *testing.T) {
 		info, err := File(write("plain2.jpg", buf.Bytes()), filepath.Join(dir, "t3.jpg"), 1000, imagecheck.Default, dec)
-		if err != nil || info.Width != 400 || info.Height != 200 {
+		if err != nil || info.ThumbWidth != 400 || info.ThumbHeight != 200 {
 			t.Fatalf("%+v, %v", info, err)
 		}
 	})
@@ -158,7 +158,7 @@ func TestTransparentImagesKeepGoEncoding(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := os.ReadFile(info.Path)
+		b, _ := os.ReadFile(info.Thumbnail)
 		outs = append(outs, b)
 	}
 	if !bytes.Equal(outs[0], outs[1]) {
@@ -176,7 +176,7 @@ func TestCMYKJPEGsGoThroughGosDecoder(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", dec, err)
 		}
-		th, err := imaging.Open(info.Path)
+		th, err := imaging.Open(info.Thumbnail)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -217,7 +217,7 @@ func TestWhatPILReads(t *testing.T) {
 					if (want == "") != (in.Warning == "") || !strings.Contains(in.Warning, want) {
 						t.Errorf("warning %q, want one with %q", in.Warning, want)
 					}
-					if got := image.Pt(in.Width, in.Height); got != c.size {
+					if got := image.Pt(in.ThumbWidth, in.ThumbHeight); got != c.size {
 						t.Errorf("%v, want %v (PIL's)", got, c.size)
 					}
 				}

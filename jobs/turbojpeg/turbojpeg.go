@@ -25,6 +25,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"runtime"
 	"unsafe"
 )
 
@@ -80,6 +81,13 @@ const eofWarning = "Premature end of JPEG file"
 // DecodeHeader reads a JPEG's size without decoding it. A header that
 // libjpeg reads with a warning gives the header and a *Warning.
 func DecodeHeader(data []byte) (Header, error) {
+	// libjpeg's messages live in a thread-local buffer (tjGetErrorStr2
+	// falls back to it once it has read the handle's own, and libjpeg
+	// writes its warnings and errors only there): the calls and the
+	// reading of their message must be on one thread, or the message is
+	// another thread's ("No error").
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	if len(data) == 0 {
 		return Header{}, ErrEmpty
 	}
@@ -123,6 +131,13 @@ func Decode(data []byte, s Scale) (*image.NRGBA, error) {
 // and decoded past it. A file cut short is an error, not a warning: libjpeg
 // would make up its missing part.
 func DecodeInto(buf []byte, data []byte, s Scale) (*image.NRGBA, error) {
+	// libjpeg's messages live in a thread-local buffer (tjGetErrorStr2
+	// falls back to it once it has read the handle's own, and libjpeg
+	// writes its warnings and errors only there): the calls and the
+	// reading of their message must be on one thread, or the message is
+	// another thread's ("No error").
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	if len(data) == 0 {
 		return nil, ErrEmpty
 	}
@@ -218,6 +233,13 @@ func cutShort(data []byte) bool {
 // (1–100) with 4:2:0 chroma subsampling, as Go's image/jpeg and PIL do. The
 // alpha channel is ignored: give it opaque images.
 func Encode(img *image.NRGBA, quality int) ([]byte, error) {
+	// libjpeg's messages live in a thread-local buffer (tjGetErrorStr2
+	// falls back to it once it has read the handle's own, and libjpeg
+	// writes its warnings and errors only there): the calls and the
+	// reading of their message must be on one thread, or the message is
+	// another thread's ("No error").
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	b := img.Bounds()
 	if b.Empty() {
 		return nil, errors.New("turbojpeg: empty image")
