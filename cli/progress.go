@@ -57,7 +57,7 @@ func (pr *progress) bar(spec jobs.Spec) jobs.Reporter {
 	return jobs.ReporterFunc(func(e jobs.Event) {
 		switch e.Kind {
 		case jobs.WorkerUp:
-			if e.Worker.Kind == "cluster" {
+			if e.Worker.Kind == jobs.ClusterWorker {
 				pr.line(fmt.Sprintf("cluster: %s joined", e.Worker))
 			}
 		case jobs.StepLost:

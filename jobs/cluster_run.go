@@ -27,19 +27,19 @@ type clusterRun struct {
 	open    map[int]Worker // item → the worker that last started it
 	left    int            // items neither done nor failed
 	allDone chan struct{}
-	stats   Result // Joined, Redeliveries, Duplicates, Rejected
+	stats   ClusterStats
 }
 
 // cluster queues every item's thumbnail on a NATS JetStream server and waits
 // until each is done or failed; a pipeline downloads here first, on Workers
 // goroutines (or one per core with no local workers), and queues each image
 // as it arrives.
-func (r *run) cluster(ctx context.Context) (Result, error) {
+func (r *run) cluster(ctx context.Context) (ClusterStats, error) {
 	url, token := r.spec.Cluster.URL, r.spec.Cluster.Token
 	if url == "" {
 		srv, err := cluster.StartServer("", cluster.NewToken())
 		if err != nil {
-			return Result{}, err
+			return ClusterStats{}, err
 		}
 		defer srv.Close()
 		url, token = srv.URL(), srv.Token()
@@ -47,7 +47,7 @@ func (r *run) cluster(ctx context.Context) (Result, error) {
 	lost := make(chan struct{})
 	nc, err := cluster.Connect(url, cluster.ConnOptions{Token: token, Name: "concurrencylab run", OnClosed: func() { close(lost) }})
 	if err != nil {
-		return Result{}, err
+		return ClusterStats{}, err
 	}
 	defer nc.Close()
 	c := &clusterRun{r: r, workers: map[cluster.Who]Worker{}, open: map[int]Worker{},
@@ -58,14 +58,14 @@ func (r *run) cluster(ctx context.Context) (Result, error) {
 	c.q, err = cluster.OpenQueue(ctx, nc, r.spec.Cluster.AckWait, cluster.Handlers{
 		Progress: c.progress, Result: c.result, GaveUp: c.gaveUp, Rejected: c.rejected})
 	if err != nil {
-		return Result{}, err
+		return ClusterStats{}, err
 	}
 	defer c.q.Close()
 	if r.spec.Workers > 0 {
 		local, err := cluster.StartLocal(r.spec.Workers, url, token,
 			cluster.LocalOptions{Command: r.spec.WorkerCommand, Nice: r.spec.WorkerNice, Idle: r.spec.WorkerIdle})
 		if err != nil {
-			return Result{}, err
+			return ClusterStats{}, err
 		}
 		defer local.Close()
 	}
@@ -113,13 +113,13 @@ func (c *clusterRun) feed(ctx context.Context) {
 	close(in)
 	var wg sync.WaitGroup
 	for i := range n {
-		w := Worker{Kind: "goroutine", Role: "download", Index: i + 1}
+		w := Worker{Kind: Goroutine, Role: DownloadStage, Index: i + 1}
 		wg.Go(func() {
 			for it := range in {
 				if ctx.Err() != nil {
 					return
 				}
-				ok := r.step(ctx, it, "download", w, r.local("download"))
+				ok := r.step(ctx, it, DownloadStage, w, r.local(DownloadStage))
 				c.mu.Lock() // hands it over: the handlers lock before they touch it
 				if !ok && ctx.Err() == nil {
 					c.resolved()
@@ -176,7 +176,7 @@ func (c *clusterRun) worker(who cluster.Who) Worker {
 	w, ok := c.workers[who]
 	if !ok {
 		c.stats.Joined++
-		w = Worker{Kind: "cluster", Index: c.stats.Joined, PID: who.PID, Host: who.Host}
+		w = Worker{Kind: ClusterWorker, Index: c.stats.Joined, PID: who.PID, Host: who.Host}
 		c.workers[who] = w
 		c.r.emit(Event{Kind: WorkerUp, Item: -1, Worker: w})
 	}
@@ -212,11 +212,11 @@ func (c *clusterRun) progress(p cluster.Progress) {
 		return // a late redelivery of an item already in: its result will be a duplicate
 	}
 	if prev, ok := c.open[p.Item]; ok && prev != w {
-		c.r.emit(Event{Kind: StepLost, Item: it.idx, Name: it.Name, Stage: "thumbnail", Worker: prev,
+		c.r.emit(Event{Kind: StepLost, Item: it.idx, Name: it.Name, Stage: ThumbnailStage, Worker: prev,
 			Err: fmt.Errorf("%s was lost; the queue redelivered the item", prev)})
 	}
 	c.open[p.Item] = w
-	c.r.emit(Event{Kind: StepStarted, Item: it.idx, Name: it.Name, Stage: "thumbnail", Worker: w})
+	c.r.emit(Event{Kind: StepStarted, Item: it.idx, Name: it.Name, Stage: ThumbnailStage, Worker: w})
 }
 
 // result keeps the first result of each item: it writes the thumbnail (temp
@@ -257,7 +257,7 @@ func (c *clusterRun) result(d cluster.Done, data []byte) string {
 	ph.IPC = d.Fetch
 	it.info.Phases = it.info.Phases.Add(ph)
 	delete(c.open, d.Item)
-	c.r.emit(Event{Kind: StepFinished, Item: it.idx, Name: it.Name, Stage: "thumbnail", Worker: w, Phases: ph, Bytes: info.ThumbBytes})
+	c.r.emit(Event{Kind: StepFinished, Item: it.idx, Name: it.Name, Stage: ThumbnailStage, Worker: w, Phases: ph, Bytes: info.ThumbBytes})
 	c.r.finish(it)
 	c.resolved()
 	return ""
@@ -279,9 +279,9 @@ func (c *clusterRun) rejected(subject string, err error) {
 
 // fail fails it at its thumbnail stage; c.mu is held.
 func (c *clusterRun) fail(it *itemState, w Worker, err error) {
-	it.err = &ItemError{Item: it.idx, Name: it.Name, Stage: "thumbnail", Error: err.Error()}
+	it.err = &ItemError{Item: it.idx, Name: it.Name, Stage: ThumbnailStage, Error: err.Error()}
 	delete(c.open, it.idx)
-	c.r.emit(Event{Kind: ItemFailed, Item: it.idx, Name: it.Name, Stage: "thumbnail", Worker: w, Err: err})
+	c.r.emit(Event{Kind: ItemFailed, Item: it.idx, Name: it.Name, Stage: ThumbnailStage, Worker: w, Err: err})
 	c.resolved()
 }
 

@@ -55,7 +55,7 @@ func checkOnce(t *testing.T, s jobs.Spec, rec *recorder, res jobs.Result) {
 	}
 	for _, e := range rec.of(jobs.StepFinished) {
 		w := e.Worker
-		if e.Stage == "thumbnail" && (w.Kind != "cluster" || w.PID == 0 || (s.Workers > 0 && w.PID == os.Getpid()) || w.Host == "" || e.Phases.IPC <= 0) {
+		if e.Stage == jobs.ThumbnailStage && (w.Kind != jobs.ClusterWorker || w.PID == 0 || (s.Workers > 0 && w.PID == os.Getpid()) || w.Host == "" || e.Phases.IPC <= 0) {
 			t.Errorf("thumbnail step by %+v, phases %+v", w, e.Phases)
 		}
 	}

@@ -32,31 +32,50 @@ func (k Kind) String() string {
 	return [...]string{"?", "run-started", "worker-up", "step-started", "step-finished", "item-done", "item-failed", "run-finished", "step-lost"}[k]
 }
 
+// WorkerKind says what does a step.
+type WorkerKind string
+
+const (
+	UIThread      WorkerKind = "ui"        // the UI goroutine: Blocking mode
+	Goroutine     WorkerKind = "goroutine" // a goroutine: Sequential, Goroutines, a pipeline's downloads
+	Process       WorkerKind = "process"   // a worker process of the pool: Processes
+	ClusterWorker WorkerKind = "cluster"   // a worker of a Cluster run, on any machine
+)
+
+// Stage is a step of an item: a download, then a thumbnail (a task does
+// one or both, see Task).
+type Stage string
+
+const (
+	DownloadStage  Stage = "download"
+	ThumbnailStage Stage = "thumbnail"
+)
+
 // Worker identifies who does a step: the UI goroutine, goroutine N of a pool,
 // worker process N (with its PID, which changes if the worker is replaced),
 // or cluster worker N, numbered as they join, on machine Host.
 type Worker struct {
-	Kind  string `json:"kind"`           // "ui", "goroutine", "process" or "cluster"
-	Role  string `json:"role,omitempty"` // "download" or "thumbnail" when a pipeline splits the work
-	Index int    `json:"index"`          // from 1
-	PID   int    `json:"pid,omitempty"`
-	Host  string `json:"host,omitempty"` // cluster workers
+	Kind  WorkerKind `json:"kind"`
+	Role  Stage      `json:"role,omitempty"` // the stage it does when a pipeline splits the work
+	Index int        `json:"index"`          // from 1
+	PID   int        `json:"pid,omitempty"`
+	Host  string     `json:"host,omitempty"` // cluster workers
 }
 
 func (w Worker) String() string {
 	var s string
 	switch w.Kind {
-	case "ui":
+	case UIThread:
 		s = "UI thread"
-	case "process":
+	case Process:
 		s = fmt.Sprintf("process %d (pid %d)", w.Index, w.PID)
-	case "cluster":
+	case ClusterWorker:
 		s = fmt.Sprintf("cluster worker %d (%s pid %d)", w.Index, w.Host, w.PID)
 	default:
 		s = fmt.Sprintf("goroutine %d", w.Index)
 	}
 	if w.Role != "" {
-		s = w.Role + " " + s
+		s = string(w.Role) + " " + s
 	}
 	return s
 }
@@ -99,7 +118,7 @@ type Event struct {
 	At      time.Duration
 	Item    int // index into Spec.Items; -1 for run and worker events
 	Name    string
-	Stage   string // "download" or "thumbnail"
+	Stage   Stage
 	Worker  Worker
 	Bytes   int64  // StepFinished: bytes received or written
 	Phases  Phases // StepFinished: this step's phases

@@ -40,10 +40,17 @@ type Result struct {
 	Warnings []ItemWarning `json:"warnings,omitempty"`
 	// Queue is what the queue between a pipeline's stages saw.
 	Queue *QueueStats `json:"queue,omitempty"`
-	// Cluster runs: workers that joined (local ones included), tasks the
-	// queue delivered again after a worker was lost, results that came
-	// after an item's first (delivery is at least once: the first is kept),
-	// and messages on the run's subjects that were not ours (dropped).
+	// ClusterStats are a Cluster run's counters, zero in other modes; in
+	// JSON their fields are the Result's own (joined, redeliveries…).
+	ClusterStats
+}
+
+// ClusterStats count what a Cluster run's queue did: workers that joined
+// (local ones included), tasks it delivered again after a worker was lost,
+// results that came after an item's first (delivery is at least once: the
+// first is kept), and messages on the run's subjects that were not ours
+// (dropped).
+type ClusterStats struct {
 	Joined       int `json:"joined,omitempty"`
 	Redeliveries int `json:"redeliveries,omitempty"`
 	Duplicates   int `json:"duplicates,omitempty"`
@@ -54,7 +61,7 @@ type Result struct {
 type ItemError struct {
 	Item  int    `json:"item"`
 	Name  string `json:"name"`
-	Stage string `json:"stage"`
+	Stage Stage  `json:"stage"`
 	Error string `json:"error"`
 }
 

@@ -33,7 +33,7 @@ var ErrBusy = errors.New("another run is in progress")
 // error is for a run that could not start, or ctx's error when cancelled (the
 // Result then counts what was done).
 func Run(ctx context.Context, spec Spec, rep Reporter) (Result, error) {
-	if err := spec.check(); err != nil {
+	if err := spec.complete(); err != nil {
 		return Result{}, err
 	}
 	if rep == nil {
@@ -66,12 +66,12 @@ func Run(ctx context.Context, spec Spec, rep Reporter) (Result, error) {
 	rep.Report(Event{Kind: RunStarted, Item: -1, Total: len(spec.Items), Workers: spec.Workers})
 
 	var err error
-	var cl Result // a cluster run's own counts
+	var cl ClusterStats
 	switch spec.Mode {
 	case Blocking, Sequential:
-		kind := "goroutine"
+		kind := Goroutine
 		if spec.Mode == Blocking {
-			kind = "ui"
+			kind = UIThread
 		}
 		r.sequential(ctx, Worker{Kind: kind, Index: 1})
 	case Goroutines:
@@ -90,7 +90,7 @@ func Run(ctx context.Context, spec Spec, rep Reporter) (Result, error) {
 		res.WorkCPUSeconds = &work
 	}
 	res.Queue = r.queue.stats()
-	res.Joined, res.Redeliveries, res.Duplicates, res.Rejected = cl.Joined, cl.Redeliveries, cl.Duplicates, cl.Rejected
+	res.ClusterStats = cl
 	if err == nil {
 		err = ctx.Err()
 	}
@@ -128,14 +128,14 @@ func (r *run) emit(e Event) {
 }
 
 // stages lists the steps of the task, in order.
-func (r *run) stages() []string {
+func (r *run) stages() []Stage {
 	switch r.spec.Task {
 	case Download:
-		return []string{"download"}
+		return []Stage{DownloadStage}
 	case Thumbnail:
-		return []string{"thumbnail"}
+		return []Stage{ThumbnailStage}
 	}
-	return []string{"download", "thumbnail"}
+	return []Stage{DownloadStage, ThumbnailStage}
 }
 
 // sequential does every step of every item on the calling goroutine.
@@ -164,8 +164,8 @@ func (r *run) goroutines(ctx context.Context) {
 	n := r.spec.Workers
 	r.client = r.newClient(n)
 	defer r.client.Close()
-	r.stagesOn(ctx, func(stage string, i int) (func() Worker, stepFunc) {
-		return fixed(Worker{Kind: "goroutine", Role: r.role(stage), Index: i + 1}), r.local(stage)
+	r.stagesOn(ctx, func(stage Stage, i int) (func() Worker, stepFunc) {
+		return fixed(Worker{Kind: Goroutine, Role: r.role(stage), Index: i + 1}), r.local(stage)
 	})
 }
 
@@ -216,17 +216,17 @@ func (r *run) processes(ctx context.Context) error {
 	stages := r.stages()
 	for i := range n { // the processes do the last stage
 		s := p.Slot(i)
-		r.emit(Event{Kind: WorkerUp, Item: -1, Worker: Worker{Kind: "process", Role: r.role(stages[len(stages)-1]), Index: s.Index(), PID: s.PID()}})
+		r.emit(Event{Kind: WorkerUp, Item: -1, Worker: Worker{Kind: Process, Role: r.role(stages[len(stages)-1]), Index: s.Index(), PID: s.PID()}})
 	}
 	r.client = r.newClient(n)
 	defer r.client.Close()
-	r.stagesOn(ctx, func(stage string, i int) (func() Worker, stepFunc) {
-		if r.spec.Task == Pipeline && stage == "download" {
-			return fixed(Worker{Kind: "goroutine", Role: stage, Index: i + 1}), r.local(stage)
+	r.stagesOn(ctx, func(stage Stage, i int) (func() Worker, stepFunc) {
+		if r.spec.Task == Pipeline && stage == DownloadStage {
+			return fixed(Worker{Kind: Goroutine, Role: stage, Index: i + 1}), r.local(stage)
 		}
 		s := p.Slot(i)
 		// The PID is read per item: a crashed worker's replacement has a new one.
-		who := func() Worker { return Worker{Kind: "process", Role: r.role(stage), Index: s.Index(), PID: s.PID()} }
+		who := func() Worker { return Worker{Kind: Process, Role: r.role(stage), Index: s.Index(), PID: s.PID()} }
 		return who, r.remote(s, stage)
 	})
 	return nil
@@ -234,7 +234,7 @@ func (r *run) processes(ctx context.Context) error {
 
 // stagesOn starts Workers goroutines for each stage, chained by channels, and
 // waits for all of them. lane says who works stage's i-th lane and how.
-func (r *run) stagesOn(ctx context.Context, lane func(stage string, i int) (func() Worker, stepFunc)) {
+func (r *run) stagesOn(ctx context.Context, lane func(stage Stage, i int) (func() Worker, stepFunc)) {
 	in := make(chan *itemState, len(r.items))
 	for _, i := range r.order() {
 		in <- &r.items[i]
@@ -304,7 +304,7 @@ type stepFunc func(ctx context.Context, it *itemState) (Phases, int64, error)
 func fixed(w Worker) func() Worker { return func() Worker { return w } }
 
 // role names a pipeline's stage on its workers; other tasks have one stage.
-func (r *run) role(stage string) string {
+func (r *run) role(stage Stage) Stage {
 	if r.spec.Task == Pipeline {
 		return stage
 	}
@@ -313,7 +313,7 @@ func (r *run) role(stage string) string {
 
 // step runs one stage of it, reporting its start and end; it reports whether
 // the item may go on.
-func (r *run) step(ctx context.Context, it *itemState, stage string, w Worker, do stepFunc) bool {
+func (r *run) step(ctx context.Context, it *itemState, stage Stage, w Worker, do stepFunc) bool {
 	if it.Err != nil {
 		it.err = &ItemError{Item: it.idx, Name: it.Name, Stage: stage, Error: it.Err.Error()}
 		r.emit(Event{Kind: ItemFailed, Item: it.idx, Name: it.Name, Stage: stage, Worker: w, Err: it.Err})

@@ -196,19 +196,19 @@ func checkEvents(t *testing.T, s jobs.Spec, rec *recorder) {
 	for _, e := range ends {
 		w := e.Worker
 		switch {
-		case s.Mode == jobs.Blocking && w.Kind != "ui",
-			s.Mode == jobs.Sequential && w.Kind != "goroutine",
-			s.Mode == jobs.Processes && e.Stage == "thumbnail" && (w.Kind != "process" || w.PID == 0 || w.PID == os.Getpid()),
+		case s.Mode == jobs.Blocking && w.Kind != jobs.UIThread,
+			s.Mode == jobs.Sequential && w.Kind != jobs.Goroutine,
+			s.Mode == jobs.Processes && e.Stage == jobs.ThumbnailStage && (w.Kind != jobs.Process || w.PID == 0 || w.PID == os.Getpid()),
 			w.Index < 1 || w.Index > s.Workers:
 			t.Errorf("%s step of %s done by %+v", e.Stage, s.Mode, w)
 		}
-		if e.Stage == "thumbnail" && (e.Phases.Decode <= 0 || e.Phases.Resize <= 0 || e.Phases.Encode <= 0) {
+		if e.Stage == jobs.ThumbnailStage && (e.Phases.Decode <= 0 || e.Phases.Resize <= 0 || e.Phases.Encode <= 0) {
 			t.Errorf("thumbnail phases not measured: %+v", e.Phases)
 		}
-		if e.Stage == "download" && e.Phases.Network <= 0 {
+		if e.Stage == jobs.DownloadStage && e.Phases.Network <= 0 {
 			t.Errorf("download phases not measured: %+v", e.Phases)
 		}
-		if s.Mode == jobs.Processes && e.Stage == "thumbnail" && e.Phases.IPC <= 0 {
+		if s.Mode == jobs.Processes && e.Stage == jobs.ThumbnailStage && e.Phases.IPC <= 0 {
 			t.Errorf("no IPC time in a process step: %+v", e.Phases)
 		}
 	}
@@ -304,7 +304,7 @@ func TestBadItemsFailAlone(t *testing.T) {
 				t.Fatalf("ok %d failed %d: %+v", res.OK, res.Failed, res.Errors)
 			}
 			for _, e := range res.Errors {
-				if !strings.Contains(e.Error, want[e.Name]) || e.Stage != "download" {
+				if !strings.Contains(e.Error, want[e.Name]) || e.Stage != jobs.DownloadStage {
 					t.Errorf("%s failed at %s with %q, want %q", e.Name, e.Stage, e.Error, want[e.Name])
 				}
 			}

@@ -183,7 +183,10 @@ func (s Spec) procs() int {
 	return c
 }
 
-func (s *Spec) check() error {
+// complete fills in the defaults of what s leaves out (the thumbnail size,
+// the image limits, the decoder, the item timeout; one worker for the
+// modes of one), and rejects what cannot run.
+func (s *Spec) complete() error {
 	if _, err := ParseTask(string(s.Task)); err != nil {
 		return err
 	}

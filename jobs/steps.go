@@ -17,8 +17,8 @@ func (r *run) newClient(workers int) *fetch.Client {
 }
 
 // local returns the in-process step for stage.
-func (r *run) local(stage string) stepFunc {
-	if stage == "download" {
+func (r *run) local(stage Stage) stepFunc {
+	if stage == DownloadStage {
 		return func(ctx context.Context, it *itemState) (Phases, int64, error) {
 			res, err := r.client.Download(ctx, it.URL, r.downloads)
 			if err != nil {
@@ -44,13 +44,13 @@ func (r *run) local(stage string) stepFunc {
 
 // remote returns the step for stage done by the worker process in slot s.
 // Its IPC phase is the round trip less the time the worker reports working.
-func (r *run) remote(s *pool.Slot, stage string) stepFunc {
-	if stage == "download" {
+func (r *run) remote(s *pool.Slot, stage Stage) stepFunc {
+	if stage == DownloadStage {
 		return func(ctx context.Context, it *itemState) (Phases, int64, error) {
 			t0 := time.Now()
 			var res fetch.Result
 			args := downloadArgs{URL: it.URL, Dir: r.downloads, Limits: r.spec.Limits, Timeout: r.spec.ItemTimeout}
-			if err := s.Call(ctx, "download", args, &res); err != nil {
+			if err := s.Call(ctx, string(DownloadStage), args, &res); err != nil {
 				return Phases{}, 0, err
 			}
 			it.noteDownload(res)
@@ -65,7 +65,7 @@ func (r *run) remote(s *pool.Slot, stage string) stepFunc {
 		t0 := time.Now()
 		var info thumb.Info
 		args := thumbArgs{Src: src, Dst: r.thumbPath(it), Size: r.spec.Size, Limits: r.spec.Limits, Decoder: r.spec.Decoder}
-		if err := s.Call(ctx, "thumbnail", args, &info); err != nil {
+		if err := s.Call(ctx, string(ThumbnailStage), args, &info); err != nil {
 			return Phases{}, 0, err
 		}
 		it.noteThumb(info)

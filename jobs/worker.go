@@ -68,14 +68,14 @@ func serveOffMain(serve func() error) {
 func ServeWorker(extra map[string]pool.Handler) error {
 	var client *fetch.Client
 	ops := map[string]pool.Handler{
-		"thumbnail": func(raw json.RawMessage) (any, error) {
+		string(ThumbnailStage): func(raw json.RawMessage) (any, error) {
 			var a thumbArgs
 			if err := json.Unmarshal(raw, &a); err != nil {
 				return nil, err
 			}
 			return thumb.File(a.Src, a.Dst, a.Size, a.Limits, a.Decoder)
 		},
-		"download": func(raw json.RawMessage) (any, error) {
+		string(DownloadStage): func(raw json.RawMessage) (any, error) {
 			var a downloadArgs
 			if err := json.Unmarshal(raw, &a); err != nil {
 				return nil, err

@@ -86,7 +86,7 @@ func runIsolation(ctx context.Context, e *Env) (*Outcome, error) {
 		spec.Decoder = thumb.Std // Go's own decoder, slower: time to press Kill a worker
 	}
 	killer := jobs.ReporterFunc(func(ev jobs.Event) {
-		if ev.Kind != jobs.StepStarted || ev.Worker.Kind != "process" {
+		if ev.Kind != jobs.StepStarted || ev.Worker.Kind != jobs.Process {
 			return
 		}
 		started.Add(1)

@@ -99,7 +99,7 @@ func Name(r jobs.Result) string {
 // Planned is the Name of a run about to start from spec, before it has
 // measured anything.
 func Planned(spec jobs.Spec) string {
-	return Name(jobs.Result{Task: spec.Task, Mode: spec.Mode, Workers: spec.Workers, Cores: spec.CoreCount(), Joined: spec.Workers})
+	return Name(jobs.Result{Task: spec.Task, Mode: spec.Mode, Workers: spec.Workers, Cores: spec.CoreCount(), ClusterStats: jobs.ClusterStats{Joined: spec.Workers}})
 }
 
 // Title names a run about to start for a timeline or a trace: its task,

@@ -51,7 +51,7 @@ func TestNames(t *testing.T) {
 		{jobs.Result{Mode: jobs.Goroutines, Workers: 8, Cores: 1}, "8 goroutines on 1 core"},
 		{jobs.Result{Mode: jobs.Goroutines, Workers: 1, Cores: 1}, "1 goroutine on 1 core"},
 		{jobs.Result{Mode: jobs.Processes, Workers: 2, Cores: 2}, "2 processes"},
-		{jobs.Result{Mode: jobs.Cluster, Workers: 2, Joined: 3}, "3 cluster workers (2 started here)"},
+		{jobs.Result{Mode: jobs.Cluster, Workers: 2, ClusterStats: jobs.ClusterStats{Joined: 3}}, "3 cluster workers (2 started here)"},
 	} {
 		if got := Name(c.r); got != c.want {
 			t.Errorf("Name(%+v) = %q, want %q", c.r, got, c.want)

@@ -21,11 +21,11 @@ func sampleRuns() []Run {
 	return []Run{{Title: "thumbnail, processes x2", PID: 100, Wall: 50 * ms,
 		Lag: []LagSample{{At: 40 * ms, Lag: 5 * ms}},
 		Lanes: []Lane{
-			{Worker: jobs.Worker{Kind: "goroutine", Role: "download", Index: 1},
-				Spans: []Span{{Item: 0, Name: "a.jpg", Stage: "download", Start: 1 * ms, End: 11 * ms, Phases: []Phase{{"network", 9 * ms}}},
-					{Item: 1, Name: "b.jpg", Stage: "download", Start: 12 * ms, End: 13 * ms, Failed: "HTTP 404 Not Found"}}},
-			{Worker: jobs.Worker{Kind: "process", Role: "thumbnail", Index: 1, PID: 201},
-				Spans: []Span{{Item: 0, Name: "a.jpg", Stage: "thumbnail", Start: 12 * ms, End: 40 * ms,
+			{Worker: jobs.Worker{Kind: jobs.Goroutine, Role: jobs.DownloadStage, Index: 1},
+				Spans: []Span{{Item: 0, Name: "a.jpg", Stage: jobs.DownloadStage, Start: 1 * ms, End: 11 * ms, Phases: []Phase{{"network", 9 * ms}}},
+					{Item: 1, Name: "b.jpg", Stage: jobs.DownloadStage, Start: 12 * ms, End: 13 * ms, Failed: "HTTP 404 Not Found"}}},
+			{Worker: jobs.Worker{Kind: jobs.Process, Role: jobs.ThumbnailStage, Index: 1, PID: 201},
+				Spans: []Span{{Item: 0, Name: "a.jpg", Stage: jobs.ThumbnailStage, Start: 12 * ms, End: 40 * ms,
 					Phases: []Phase{{"ipc", ms}, {"decode", 10 * ms}, {"resize", 14 * ms}, {"encode", 2 * ms}, {"ipc", ms}}}}},
 		}}}
 }
@@ -53,10 +53,10 @@ func TestTraceGolden(t *testing.T) {
 func BenchmarkRender1000(b *testing.B) {
 	run := Run{Title: "1000 items", Wall: 20 * time.Second}
 	for w := 0; w < 2; w++ {
-		lane := Lane{Worker: jobs.Worker{Kind: "process", Index: w + 1, PID: 300 + w}}
+		lane := Lane{Worker: jobs.Worker{Kind: jobs.Process, Index: w + 1, PID: 300 + w}}
 		for i := 0; i < 500; i++ {
 			start := time.Duration(i) * 40 * time.Millisecond
-			lane.Spans = append(lane.Spans, Span{Item: 2*i + w, Name: fmt.Sprint(i), Stage: "thumbnail", Start: start, End: start + 38*time.Millisecond,
+			lane.Spans = append(lane.Spans, Span{Item: 2*i + w, Name: fmt.Sprint(i), Stage: jobs.ThumbnailStage, Start: start, End: start + 38*time.Millisecond,
 				Phases: []Phase{{"ipc", time.Millisecond}, {"decode", 17 * time.Millisecond}, {"resize", 7 * time.Millisecond}, {"encode", 2 * time.Millisecond}, {"ipc", time.Millisecond}}})
 		}
 		run.Lanes = append(run.Lanes, lane)

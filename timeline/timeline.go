@@ -23,7 +23,7 @@ type Phase struct {
 type Span struct {
 	Item       int
 	Name       string
-	Stage      string
+	Stage      jobs.Stage
 	Start, End time.Duration // from the run's start
 	Phases     []Phase       // durations measured by the step; laid end to end from Start
 	Failed     string        // the error, for a failed step
@@ -60,8 +60,9 @@ type Recorder struct {
 }
 
 type laneKey struct {
-	kind, role string
-	index      int
+	kind  jobs.WorkerKind
+	role  jobs.Stage
+	index int
 }
 
 type laneStep struct {
@@ -128,7 +129,7 @@ func (r *Recorder) Run() Run {
 	out := r.run
 	out.Lanes = slices.Clone(out.Lanes)
 	stage := func(w jobs.Worker) int { // a pipeline's downloaders above its thumbnailers
-		if w.Role == "download" {
+		if w.Role == jobs.DownloadStage {
 			return 0
 		}
 		return 1

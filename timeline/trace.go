@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"concurrencylab/jobs"
 )
 
 // traceEvent is one record of the Chrome trace-event format (the JSON object
@@ -32,7 +34,7 @@ func WriteTrace(w io.Writer, runs []Run) error {
 	for ri, run := range runs {
 		for li, l := range run.Lanes {
 			pid, tid := run.PID, ri*1000+li+1
-			if l.Worker.Kind == "process" && l.Worker.PID != 0 {
+			if l.Worker.Kind == jobs.Process && l.Worker.PID != 0 {
 				pid, tid = l.Worker.PID, 1
 			}
 			if !named[pid] {
@@ -51,7 +53,7 @@ func WriteTrace(w io.Writer, runs []Run) error {
 				if s.Failed != "" {
 					args["error"] = s.Failed
 				}
-				evs = append(evs, traceEvent{Name: s.Name, Cat: s.Stage, Ph: "X", Ts: start, Dur: us(s.End - s.Start), PID: pid, TID: tid, Args: args})
+				evs = append(evs, traceEvent{Name: s.Name, Cat: string(s.Stage), Ph: "X", Ts: start, Dur: us(s.End - s.Start), PID: pid, TID: tid, Args: args})
 				at := start
 				for _, p := range s.Phases {
 					d := min(us(p.Dur), start+us(s.End-s.Start)-at) // never past the step

@@ -59,7 +59,7 @@ func ParseAutorun(spec string, base Settings) ([]Settings, error) {
 				return nil, err
 			}
 		}
-		if _, err := s.check(); err != nil {
+		if err := s.validate(); err != nil {
 			return nil, err
 		}
 		plan = append(plan, s)
@@ -103,11 +103,16 @@ func (l *Lab) Autorun(plan []Settings, shot, statsFile string) error {
 		l.doWait(func() { l.show(s) })
 		l.waitFrames(settleFrames)
 		var start time.Time
-		l.do(func() {
-			l.OnRunFinished = func(r RunRecord) { done <- r }
+		var started bool
+		var why string
+		l.doWait(func() {
 			start = time.Now()
-			l.Run()
+			started = l.startRun(func(r RunRecord) { done <- r })
+			why = l.banner.Text
 		})
+		if !started {
+			return fmt.Errorf("%s %s: %s", s.Task, s.Mode, why)
+		}
 		var rec RunRecord
 		select {
 		case rec = <-done:
@@ -133,7 +138,7 @@ func (l *Lab) finishAutorun(stats Stats, first, last time.Time, shot, statsFile 
 	setSpeedups(stats.Runs)
 	stats.UI.lagStats = l.beat.between(first, last)
 	stats.UI.PeakRSSMB = peakRSSMB()
-	l.doWait(func() { stats.UI.TimelineRenderMaxMs = l.timeline.maxMs })
+	l.doWait(func() { stats.UI.TimelineRenderMaxMs = l.timeline.renderMaxMs() })
 	if shot != "" {
 		l.waitFrames(10) // the last results on screen
 		var err error
@@ -223,20 +228,19 @@ func (l *Lab) AutorunLessons(plan []LessonPlan, shot, statsFile string) error {
 		}
 		l.doWait(func() {
 			l.ShowTab("lessons")
-			for i, ls := range lesson.All {
-				if ls == p.Lesson {
-					l.lessons.pick.SetSelectedIndex(i)
-				}
-			}
-			l.lessons.prediction.SetText(p.Prediction)
+			l.lessons.choose(p.Lesson, p.Prediction)
 		})
 		l.waitFrames(settleFrames)
 		done := make(chan lessonRecord, 1)
-		l.do(func() {
-			l.OnRunFinished = func(r RunRecord) { stats.Runs = append(stats.Runs, r) }
-			l.OnLessonFinished = func(r lessonRecord) { done <- r }
-			l.RunLesson()
+		var started bool
+		var why string
+		l.doWait(func() {
+			started = l.startLesson(func(r RunRecord) { stats.Runs = append(stats.Runs, r) }, func(r lessonRecord) { done <- r })
+			why = l.banner.Text
 		})
+		if !started {
+			return fmt.Errorf("lesson %s: %s", p.Lesson.Name, why)
+		}
 		select {
 		case rec := <-done:
 			stats.Lessons = append(stats.Lessons, rec)
@@ -255,23 +259,6 @@ var errStopped = errors.New("stopped before the end")
 // settleFrames is how many frames Autorun leaves between showing a run's
 // settings and pressing Run: a fifth of a second.
 const settleFrames = 12
-
-// doWait runs f on the UI goroutine and returns when it has.
-func (l *Lab) doWait(f func()) {
-	done := make(chan struct{})
-	l.do(func() { f(); close(done) })
-	<-done
-}
-
-// waitFrames returns after the UI goroutine has run n more frames, or after
-// 10 s if it does not.
-func (l *Lab) waitFrames(n int64) {
-	target := l.frames.Load() + n
-	deadline := time.Now().Add(10 * time.Second)
-	for l.frames.Load() < target && time.Now().Before(deadline) {
-		time.Sleep(frameInterval / 2)
-	}
-}
 
 // peakRSSMB is the process's peak resident memory (Linux), 0 where unknown.
 func peakRSSMB() float64 {

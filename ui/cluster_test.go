@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -66,7 +67,7 @@ func TestClusterRunInTheWindow(t *testing.T) {
 	host, _ := os.Hostname()
 	named := func(what, s string, w jobs.Worker) {
 		t.Helper()
-		if w.Kind != "cluster" || w.PID == 0 || w.PID == os.Getpid() || w.Host != host {
+		if w.Kind != jobs.ClusterWorker || w.PID == 0 || w.PID == os.Getpid() || w.Host != host {
 			t.Errorf("%s: worker %+v, want a cluster worker process on %s", what, w, host)
 		}
 		if !strings.Contains(s, host) || !strings.Contains(s, fmt.Sprintf("pid %d", w.PID)) {
@@ -104,7 +105,7 @@ func TestClusterRunInTheWindow(t *testing.T) {
 func TestSharingShowsTheTokenAndJoinCommand(t *testing.T) {
 	l, q := newTestLab(t)
 	l.show(clusterSettings(8, 1))
-	v := &l.cluster
+	v := l.cluster
 	if v.addr.Text != defaultShareAddr || v.share.Checked {
 		t.Fatalf("sharing starts %v on %q, want off on %s", v.share.Checked, v.addr.Text, defaultShareAddr)
 	}
@@ -155,7 +156,7 @@ func TestSharingShowsTheTokenAndJoinCommand(t *testing.T) {
 	}
 
 	r := runOnce(t, l, q, func() {
-		if l.running && !v.share.Disabled() {
+		if l.run != nil && !v.share.Disabled() {
 			t.Error("sharing can be turned off during a run")
 		}
 	})
@@ -164,8 +165,9 @@ func TestSharingShowsTheTokenAndJoinCommand(t *testing.T) {
 	if r.Err != "" || r.OK != 8 || r.Joined < 1 {
 		t.Fatalf("run: %+v", r)
 	}
-	me := fmt.Sprintf("pid %d", os.Getpid())
-	if got := l.cluster.joined.Text; !strings.Contains(got, workerCount(r.Joined)+" joined") || !strings.Contains(got, me) {
+	// Its PID among the machine's, which are listed in order ("pid 3108, 32626").
+	me := regexp.MustCompile(fmt.Sprintf(`\(pid ([0-9]+, )*%d[,)]`, os.Getpid()))
+	if got := l.cluster.joined.Text; !strings.Contains(got, workerCount(r.Joined)+" joined") || !me.MatchString(got) {
 		t.Errorf("the cluster panel says %q, not the joined worker's %s", got, me)
 	}
 	want = "1"
@@ -187,7 +189,7 @@ func TestSharingShowsTheTokenAndJoinCommand(t *testing.T) {
 // the panel says why, and sharing stays off.
 func TestSharingOnABadAddressSaysWhy(t *testing.T) {
 	l, q := newTestLab(t)
-	v := &l.cluster
+	v := l.cluster
 	v.addr.SetText("not-an-address")
 	test.Tap(v.share)
 	q.until(t, "the error", 20*time.Second, func() bool { return strings.HasPrefix(v.status.Text, "Cannot share") })
@@ -231,8 +233,8 @@ func TestRedeliveryShowsButIsNoFailure(t *testing.T) {
 	if got := l.prog.summary.Text; !strings.Contains(got, "redelivered") || strings.Contains(got, "failed") {
 		t.Errorf("progress line %q", got)
 	}
-	if len(l.results.errs) != 0 {
-		t.Errorf("the Errors tab lists %+v", l.results.errs)
+	if len(l.errors.errs) != 0 {
+		t.Errorf("the Errors tab lists %+v", l.errors.errs)
 	}
 }
 
@@ -245,7 +247,7 @@ func TestClusterIdealCountsJoinedWorkers(t *testing.T) {
 		joined int
 		want   float64
 	}{{2, float64(local)}, {5, float64(local + 3)}} {
-		r := jobs.Result{Task: jobs.Thumbnail, Mode: jobs.Cluster, Workers: 2, Joined: c.joined}
+		r := jobs.Result{Task: jobs.Thumbnail, Mode: jobs.Cluster, Workers: 2, ClusterStats: jobs.ClusterStats{Joined: c.joined}}
 		if got := results.Ideal(r); got != c.want {
 			t.Errorf("%d joined: ideal %v, want %v", c.joined, got, c.want)
 		}

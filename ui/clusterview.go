@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -35,13 +36,27 @@ type clusterView struct {
 	copy   *widget.Button
 	joined *widget.Label // the workers that joined the run
 	srv    *cluster.Server
+
+	bg      background
+	stopped func() bool // the window has closed
+	running bool        // a run or a lesson is under way
+
+	// A server that has started but is not shown yet (its start is
+	// applied at the next frame), for close to stop if that frame never
+	// comes; and whether close has been called.
+	mu      sync.Mutex
+	started *cluster.Server
+	closed  bool
 }
 
-func (l *Lab) buildCluster() fyne.CanvasObject {
-	v := &l.cluster
-	v.addr = newFieldEntry(l.shortcut)
+// newClusterView builds the panel: clipboard is where Copy puts the join
+// command (nil: nowhere), shortcut the window's (the address field hands
+// them on), bg where the shared server starts and stops.
+func newClusterView(clipboard func() fyne.Clipboard, shortcut func(fyne.Shortcut) bool, bg background, stopped func() bool) *clusterView {
+	v := &clusterView{bg: bg, stopped: stopped}
+	v.addr = newFieldEntry(shortcut)
 	v.addr.SetText(defaultShareAddr)
-	v.share = widget.NewCheck("Let other computers join", l.setSharing)
+	v.share = widget.NewCheck("Let other computers join", v.setSharing)
 	v.status = widget.NewLabel("")
 	v.status.Wrapping = fyne.TextWrapWord
 	v.join = widget.NewLabel("")
@@ -49,8 +64,8 @@ func (l *Lab) buildCluster() fyne.CanvasObject {
 	v.join.TextStyle = fyne.TextStyle{Monospace: true}
 	v.join.Wrapping = fyne.TextWrapBreak
 	v.copy = widget.NewButtonWithIcon("Copy the join command", theme.ContentCopyIcon(), func() {
-		if cmd := v.commands(); len(cmd) > 0 && l.app != nil {
-			l.app.Clipboard().SetContent(cmd[0])
+		if cb := clipboard(); cb != nil && len(v.commands()) > 0 {
+			cb.SetContent(v.commands()[0])
 		}
 	})
 	v.joined = widget.NewLabel("")
@@ -60,17 +75,18 @@ func (l *Lab) buildCluster() fyne.CanvasObject {
 	// Two lines until shared: the moving bar below must stay in view.
 	v.box = container.NewVBox(widget.NewSeparator(), v.joined,
 		container.NewBorder(nil, nil, v.share, nil, v.addr), v.status, v.join, v.copy)
-	return v.box
+	return v
 }
+
+func (v *clusterView) object() fyne.CanvasObject { return v.box }
 
 // setSharing follows the checkbox: it starts the shared server (off the UI
 // goroutine: it may take a moment) or stops it.
-func (l *Lab) setSharing(on bool) {
-	v := &l.cluster
+func (v *clusterView) setSharing(on bool) {
 	if !on {
 		if srv := v.srv; srv != nil {
 			v.srv = nil
-			l.work.Go(func() { srv.Close() })
+			v.bg.run(func() func() { srv.Close(); return nil })
 		}
 		v.addr.Enable()
 		v.showShared()
@@ -84,14 +100,15 @@ func (l *Lab) setSharing(on bool) {
 	v.share.Disable() // until this server is up or has failed: one at a time
 	setText(v.status, "Starting a server on "+addr+"…")
 	v.status.Show()
-	l.work.Go(func() {
+	v.bg.run(func() func() {
 		srv, err := cluster.StartServer(addr, cluster.NewToken())
-		if err == nil && l.stopped() {
+		if err == nil && !v.hold(srv) {
 			srv.Close()
-			return
+			return nil
 		}
-		l.do(func() {
-			if !l.running {
+		return func() {
+			v.hold(nil)
+			if !v.running {
 				v.share.Enable()
 			}
 			switch {
@@ -100,13 +117,13 @@ func (l *Lab) setSharing(on bool) {
 				v.status.Importance = widget.DangerImportance
 				setText(v.status, "Cannot share: "+err.Error())
 				v.status.Show()
-			case !v.share.Checked || l.stopped(): // turned off meanwhile
-				l.work.Go(func() { srv.Close() })
+			case !v.share.Checked || v.stopped(): // turned off meanwhile
+				v.bg.run(func() func() { srv.Close(); return nil })
 			default:
 				v.srv = srv
 				v.showShared()
 			}
-		})
+		}
 	})
 }
 
@@ -157,11 +174,42 @@ func (v *clusterView) spec() jobs.ClusterSpec {
 	return jobs.ClusterSpec{URL: v.srv.URL(), Token: v.srv.Token()}
 }
 
+// hold keeps srv, a server just started, for close until it is shown
+// (nil: it is), and reports false if close has been called.
+func (v *clusterView) hold(srv *cluster.Server) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.closed {
+		return false
+	}
+	v.started = srv
+	return true
+}
+
 // close stops sharing, for good: the window is closing.
 func (v *clusterView) close() {
+	v.mu.Lock()
+	v.closed = true
+	if v.started != nil {
+		v.started.Close()
+		v.started = nil
+	}
+	v.mu.Unlock()
 	if v.srv != nil {
 		v.srv.Close()
 		v.srv = nil
+	}
+}
+
+// showRunning fixes sharing while a run or a lesson is under way: a run
+// uses the shared server until it ends, so it cannot be turned off (or on)
+// meanwhile.
+func (v *clusterView) showRunning(on bool) {
+	v.running = on
+	if on {
+		v.share.Disable()
+	} else {
+		v.share.Enable()
 	}
 }
 
@@ -170,7 +218,7 @@ func (v *clusterView) showJoined(lanes []lane) {
 	pids := map[string][]int{}
 	n := 0
 	for _, ln := range lanes {
-		if ln.Worker.Kind == "cluster" {
+		if ln.Worker.Kind == jobs.ClusterWorker {
 			pids[ln.Worker.Host] = append(pids[ln.Worker.Host], ln.Worker.PID)
 			n++
 		}

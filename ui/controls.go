@@ -46,7 +46,8 @@ func latencyLabel(d time.Duration) string {
 	return fmt.Sprint(d)
 }
 
-// controls are the widgets that choose a run.
+// controls are the Run section: the widgets that choose a run, Run and
+// Cancel. What they show is chosen; Run reads it when pressed.
 type controls struct {
 	source     *widget.Select
 	sourcePath *widget.Label
@@ -61,6 +62,9 @@ type controls struct {
 	cancel     *widget.Button
 
 	chosen Settings // what the controls show
+	box    fyne.CanvasObject
+	win    fyne.Window     // for the file and folder dialogs; nil in some tests
+	onMode func(jobs.Mode) // told the mode chosen
 }
 
 func keyFor[K comparable](m map[K]string, label string) K {
@@ -73,12 +77,15 @@ func keyFor[K comparable](m map[K]string, label string) K {
 	return zero
 }
 
-func (l *Lab) buildControls() fyne.CanvasObject {
-	c := &l.ctl
+// newControls builds the Run section in window win: run and cancel are Run
+// and Cancel, onMode is told each mode chosen, shortcut is the window's
+// (the Images field hands them on).
+func newControls(win fyne.Window, shortcut func(fyne.Shortcut) bool, run, cancel func(), onMode func(jobs.Mode)) *controls {
+	c := &controls{win: win, onMode: onMode}
 	c.sourcePath = widget.NewLabel("")
 	c.sourcePath.Truncation = fyne.TextTruncateEllipsis
-	c.source = widget.NewSelect(sourceLabels, func(label string) { l.pickSource(label) })
-	c.images = newFieldEntry(l.shortcut)
+	c.source = widget.NewSelect(sourceLabels, func(label string) { c.pickSource(label) })
+	c.images = newFieldEntry(shortcut)
 	c.images.Validator = func(s string) error {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 || n > gallery.MaxImages {
@@ -115,7 +122,7 @@ func (l *Lab) buildControls() fyne.CanvasObject {
 	c.task = widget.NewSelect(tasks, func(s string) { c.chosen.Task = keyFor(taskLabels, s) })
 	c.mode = widget.NewSelect(modes, func(s string) {
 		c.chosen.Mode = keyFor(modeLabels, s)
-		l.modeChanged()
+		c.modeChanged()
 	})
 	c.workers = widget.NewSlider(1, float64(MaxWorkers()))
 	c.workers.Step = 1
@@ -126,9 +133,9 @@ func (l *Lab) buildControls() fyne.CanvasObject {
 	}
 	c.decoder = widget.NewSelect([]string{decoderLabels[thumb.Fast], decoderLabels[thumb.Std]},
 		func(s string) { c.chosen.Decoder = keyFor(decoderLabels, s) })
-	c.run = widget.NewButtonWithIcon("Run", nil, l.Run)
+	c.run = widget.NewButtonWithIcon("Run", nil, run)
 	c.run.Importance = widget.HighImportance
-	c.cancel = widget.NewButton("Cancel", l.Cancel)
+	c.cancel = widget.NewButton("Cancel", cancel)
 	c.cancel.Disable()
 
 	form := widget.NewForm(
@@ -143,12 +150,22 @@ func (l *Lab) buildControls() fyne.CanvasObject {
 		widget.NewFormItem("JPEG decoder", c.decoder),
 	)
 	hint := hintLabel("Ctrl+R runs · Esc cancels\nChanges apply to the next run")
-	return container.NewVBox(form, container.NewGridWithColumns(2, c.run, c.cancel), hint, l.buildCluster())
+	c.box = container.NewVBox(form, container.NewGridWithColumns(2, c.run, c.cancel), hint)
+	return c
 }
 
+func (c *controls) object() fyne.CanvasObject { return c.box }
+
+// choice is the run the controls choose, or why they choose none.
+func (c *controls) choice() (Settings, error) {
+	return c.chosen, firstErr(c.chosen.validate(), c.images.Validate())
+}
+
+// shown is what the controls show, whether it would run or not.
+func (c *controls) shown() Settings { return c.chosen }
+
 // show puts s into the controls.
-func (l *Lab) show(s Settings) {
-	c := &l.ctl
+func (c *controls) show(s Settings) {
 	c.chosen = s
 	switch {
 	case strings.HasPrefix(s.Source, "urls:"):
@@ -168,13 +185,12 @@ func (l *Lab) show(s Settings) {
 	c.workers.SetValue(float64(s.Workers))
 	c.decoder.SetSelected(decoderLabels[s.Decoder])
 	c.chosen = s
-	l.modeChanged()
+	c.modeChanged()
 }
 
 // pickSource follows the source selector: the built-in gallery at once, a
 // file or folder through Fyne's dialogs (a cancelled dialog keeps the old source).
-func (l *Lab) pickSource(label string) {
-	c := &l.ctl
+func (c *controls) pickSource(label string) {
 	prev := c.chosen.Source
 	restore := func() {
 		switch {
@@ -194,7 +210,7 @@ func (l *Lab) pickSource(label string) {
 		c.images.Enable()
 		c.latency.Enable()
 	case sourceLabels[1]:
-		if strings.HasPrefix(prev, "urls:") || l.win == nil {
+		if strings.HasPrefix(prev, "urls:") || c.win == nil {
 			return
 		}
 		dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
@@ -207,9 +223,9 @@ func (l *Lab) pickSource(label string) {
 			c.sourcePath.SetText(r.URI().Path())
 			c.images.Disable()
 			c.latency.Disable()
-		}, l.win)
+		}, c.win)
 	case sourceLabels[2]:
-		if strings.HasPrefix(prev, "dir:") || l.win == nil {
+		if strings.HasPrefix(prev, "dir:") || c.win == nil {
 			return
 		}
 		dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
@@ -220,15 +236,16 @@ func (l *Lab) pickSource(label string) {
 			c.chosen.Source = "dir:" + u.Path()
 			c.sourcePath.SetText(u.Path())
 			c.images.Disable()
-		}, l.win)
+		}, c.win)
 	}
 }
 
 // modeChanged follows the mode menu: the workers slider, and the cluster
 // panel in Cluster mode.
-func (l *Lab) modeChanged() {
-	c := &l.ctl
-	l.cluster.showFor(c.chosen.Mode)
+func (c *controls) modeChanged() {
+	if c.onMode != nil {
+		c.onMode(c.chosen.Mode)
+	}
 	if c.chosen.Mode == jobs.Blocking || c.chosen.Mode == jobs.Sequential {
 		c.workers.Disable()
 		c.workersLbl.SetText("1")
@@ -238,24 +255,20 @@ func (l *Lab) modeChanged() {
 	c.workersLbl.SetText(strconv.Itoa(int(c.workers.Value)))
 }
 
-// setRunning switches Run and Cancel between choosing and running. The other
+// showRunning switches Run and Cancel between choosing and running. The other
 // controls stay live during a run: they choose the next one (Run reads them
 // when pressed), so a workshop can set up the next comparison while watching
 // this one. Disabled, they would also cost the run's first repaint every
 // control's text and icon drawn anew in the disabled colour: 16 texts and 17
 // icons, 13–28 ms in a launch's first run (measured in an instrumented Fyne).
 //
-// Sharing is the exception: a run uses the shared server until it ends, so
-// it cannot be turned off (or on) meanwhile.
-func (l *Lab) setRunning(on bool) {
-	c := &l.ctl
+// (Sharing is the exception: see clusterView.showRunning.)
+func (c *controls) showRunning(on bool) {
 	if on {
 		c.run.Disable()
 		c.cancel.Enable()
-		l.cluster.share.Disable()
 	} else {
 		c.run.Enable()
 		c.cancel.Disable()
-		l.cluster.share.Enable()
 	}
 }

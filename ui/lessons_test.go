@@ -22,7 +22,7 @@ func TestLessonPredictRunReveal(t *testing.T) {
 		t.Fatalf("the tab opens on %v: %q", l.lessons.current, l.lessons.question.Text)
 	}
 	l, q, done := quickLesson(t, "io-bound")
-	v := &l.lessons
+	v := l.lessons
 	user := l.ctl.chosen
 	var modes []string // the Run section's mode at each of the lesson's runs
 	l.OnRunFinished = func(RunRecord) { modes = append(modes, l.ctl.mode.Selected) }
@@ -119,8 +119,8 @@ func TestBadPredictionIsRefused(t *testing.T) {
 	l, _ := newTestLab(t)
 	test.Type(l.lessons.prediction, "lots")
 	test.Tap(l.lessons.run)
-	if l.running || !strings.Contains(l.banner.Text, "not a number") {
-		t.Fatalf("running %v, banner %q", l.running, l.banner.Text)
+	if l.run != nil || !strings.Contains(l.banner.Text, "not a number") {
+		t.Fatalf("running %v, banner %q", l.run != nil, l.banner.Text)
 	}
 }
 
@@ -184,7 +184,7 @@ func TestFreezeLessonFreezesTheUIThread(t *testing.T) {
 // next worker process to start an item; the lesson counts it.
 func TestKillAWorker(t *testing.T) {
 	l, q, done := quickLesson(t, "isolation")
-	v := &l.lessons
+	v := l.lessons
 	if !v.kill.Visible() || !v.kill.Disabled() {
 		t.Fatalf("kill visible %v, disabled %v", v.kill.Visible(), v.kill.Disabled())
 	}
@@ -205,7 +205,7 @@ func TestKillAWorker(t *testing.T) {
 // while A holds it.
 func TestBeTheScheduler(t *testing.T) {
 	l, _ := newTestLab(t)
-	v := &l.lessons
+	v := l.lessons
 	if v.stepper.box.Visible() {
 		t.Fatal("the stepper shows outside the race lesson")
 	}
@@ -241,7 +241,7 @@ func TestBeTheScheduler(t *testing.T) {
 // its first runs, before the lesson ends.
 func TestScalingChartFillsInLive(t *testing.T) {
 	l, q, done := quickLesson(t, "scaling")
-	v := &l.lessons
+	v := l.lessons
 	test.Tap(v.run)
 	q.until(t, "the chart before the end", 2*time.Minute, func() bool { return v.chart.Visible() || len(*done) > 0 })
 	if len(*done) > 0 {

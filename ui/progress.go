@@ -5,6 +5,8 @@ import (
 	"image/color"
 	"time"
 
+	"concurrencylab/jobs"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -31,6 +33,7 @@ type progressView struct {
 	room     *canvas.Rectangle // keeps four rows in view
 	workers  *fyne.Container   // room and rows, which the toggle hides
 	toggle   *widget.Button    // "Hide workers" / "Show workers"
+	box      fyne.CanvasObject
 }
 
 // rowView is a worker row's widgets. A pool has at most 64 workers here, so
@@ -61,14 +64,17 @@ func (v rowView) show(r lane) {
 	setText(v.done, fmt.Sprintf("%d done", r.Finished))
 	stage := "idle"
 	if r.Current != "" {
-		stage = r.Stage
+		stage = string(r.Stage)
 	}
 	setText(v.stage, stage)
 	setText(v.item, r.Current)
 }
 
-func (l *Lab) buildProgress() fyne.CanvasObject {
-	p := &l.prog
+// newProgressView builds Progress; prefs (nil in some tests) keeps whether
+// the worker rows are shown, and relayout lays the window out again when
+// they fold away.
+func newProgressView(prefs fyne.Preferences, relayout func()) *progressView {
+	p := &progressView{}
 	p.bar = widget.NewProgressBar()
 	p.summary = widget.NewLabel("Idle")
 	p.rate = widget.NewLabel("")
@@ -81,10 +87,10 @@ func (l *Lab) buildProgress() fyne.CanvasObject {
 	p.toggle = widget.NewButton("", func() {
 		show := !p.workers.Visible()
 		p.showWorkers(show)
-		if l.app != nil {
-			l.app.Preferences().SetBool(prefWorkerRows, show)
+		if prefs != nil {
+			prefs.SetBool(prefWorkerRows, show)
 		}
-		l.settleLayout()
+		relayout()
 	})
 	p.toggle.Importance = widget.LowImportance
 	head := container.NewVBox(p.bar, container.NewBorder(nil, nil, nil, container.NewHBox(p.elapsed, p.toggle), line))
@@ -93,12 +99,15 @@ func (l *Lab) buildProgress() fyne.CanvasObject {
 	p.fitRoom()
 	p.workers = container.NewStack(p.room, container.NewVScroll(p.rowBox))
 	show := true
-	if l.app != nil {
-		show = l.app.Preferences().BoolWithFallback(prefWorkerRows, true)
+	if prefs != nil {
+		show = prefs.BoolWithFallback(prefWorkerRows, true)
 	}
 	p.showWorkers(show)
-	return container.NewBorder(head, nil, nil, nil, p.workers)
+	p.box = container.NewBorder(head, nil, nil, nil, p.workers)
+	return p
 }
+
+func (p *progressView) object() fyne.CanvasObject { return p.box }
 
 // prefWorkerRows keeps whether Progress shows a row per worker.
 const prefWorkerRows = "workerRows"
@@ -114,10 +123,13 @@ func (p *progressView) showWorkers(show bool) {
 	}
 }
 
+// rescale makes room for four rows at the new text size.
+func (p *progressView) rescale(float32) { p.fitRoom() }
+
 // fitRoom makes room for four rows at the text size in use.
 func (p *progressView) fitRoom() {
 	v := newRowView()
-	v.show(lane{Current: "x", Stage: "thumbnail"})
+	v.show(lane{Current: "x", Stage: jobs.ThumbnailStage})
 	row := container.NewBorder(nil, nil, container.NewHBox(v.name, v.stage), v.done, v.item)
 	p.room.SetMinSize(fyne.NewSize(300, 4*row.MinSize().Height+theme.Padding()))
 }
@@ -132,8 +144,8 @@ func (p *progressView) idle() {
 	}
 }
 
-func (l *Lab) resetProgress() {
-	p := &l.prog
+// reset shows a run starting: no rows, no figures yet.
+func (p *progressView) reset() {
 	p.setRows(nil)
 	p.bar.SetValue(0)
 	p.summary.SetText("Starting…")
@@ -142,11 +154,20 @@ func (l *Lab) resetProgress() {
 	p.elapsed.SetText("0.0 s")
 }
 
-// flush applies what the engine reported since the last frame, and reports
-// whether it changed anything on screen.
-func (l *Lab) flush() bool {
-	s := l.bridge.take()
-	p := &l.prog
+// say puts text in the summary, for what is no run of items (a lesson's
+// other steps): it stays until items are counted.
+func (p *progressView) say(text string) { p.summary.SetText(text) }
+
+// complete shows something that was no run of items as finished: the bar
+// full, and text.
+func (p *progressView) complete(text string) {
+	p.bar.SetValue(p.bar.Max)
+	p.summary.SetText(text)
+}
+
+// show shows the run's progress in s, and reports whether it changed
+// anything on screen.
+func (p *progressView) show(s snapshot) bool {
 	el := time.Since(s.started)
 	ticked := setText(p.elapsed, fmt.Sprintf("%.1f s", el.Seconds()))
 	if !s.changed {
@@ -160,6 +181,9 @@ func (l *Lab) flush() bool {
 	text := fmt.Sprintf("%d / %d done", s.done, s.total)
 	if s.total == 0 && finished == 0 {
 		text = p.summary.Text // no items (yet): "Starting…", or a lesson's name
+		if s.preparing != nil {
+			text = fmt.Sprintf("Generating the gallery, once: %d / %d photos", s.preparing.made, s.preparing.toMake)
+		}
 	}
 	if s.failed > 0 {
 		text += fmt.Sprintf(" · %d failed", s.failed)
@@ -179,11 +203,6 @@ func (l *Lab) flush() bool {
 	setText(p.rate, rate)
 	setText(p.eta, eta)
 	p.setRows(s.lanes)
-	if l.clusterRun {
-		l.cluster.showJoined(s.lanes)
-	}
-	l.gallery.add(s.newItems)
-	l.results.addErrors(s.newErrs)
 	return true
 }
 
@@ -204,63 +223,4 @@ func (p *progressView) setRows(rows []lane) {
 		p.rowViews[i].show(r)
 	}
 	p.rows = rows
-}
-
-// meterView is the always-moving bar and the lag readout, in two labels for
-// the same reason as the progress summary: each half comes back often.
-type meterView struct {
-	dot   *canvas.Rectangle
-	track *fyne.Container
-	lag   *widget.Label // "UI lag now 2 ms"
-	peak  *widget.Label // "max over the last second 25 ms"
-}
-
-func (l *Lab) buildMeter() fyne.CanvasObject {
-	m := &l.meter
-	m.dot = canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
-	m.dot.Resize(fyne.NewSize(40, 12))
-	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
-	bg.SetMinSize(fyne.NewSize(200, 20))
-	m.track = container.NewStack(bg, container.NewWithoutLayout(m.dot))
-	m.lag = widget.NewLabel("UI lag: measuring…")
-	m.peak = widget.NewLabel("")
-	return container.NewVBox(m.track, container.NewHBox(m.lag, m.peak))
-}
-
-// moveIndicator places the moving bar for time t: it sweeps the track once a
-// second, back and forth, and stands still whenever the UI goroutine is busy.
-func (l *Lab) moveIndicator(t time.Time) {
-	m := &l.meter
-	phase := float64(t.UnixMilli()%2000) / 1000 // 0..2
-	if phase > 1 {
-		phase = 2 - phase
-	}
-	f := float32(phase * phase * (3 - 2*phase)) // ease in and out
-	w := m.track.Size().Width - m.dot.Size().Width - 8
-	m.dot.Move(fyne.NewPos(4+f*max(w, 0), 4))
-}
-
-// updateMeter shows the lag readout and reports whether it changed.
-func (l *Lab) updateMeter() bool {
-	last, recent := l.beat.now()
-	imp := widget.MediumImportance
-	switch {
-	case recent > frozenAfter:
-		imp = widget.DangerImportance
-	case recent > 33*time.Millisecond:
-		imp = widget.WarningImportance
-	}
-	changed := setStyled(l.meter.lag, fmt.Sprintf("UI lag now %.0f ms", ms(last)), imp)
-	return setStyled(l.meter.peak, fmt.Sprintf("max over the last second %.0f ms", ms(recent)), imp) || changed
-}
-
-// setStyled sets lbl's text and importance, refreshing it once if either
-// changed, and reports whether one did.
-func setStyled(lbl *widget.Label, text string, imp widget.Importance) bool {
-	if lbl.Importance == imp {
-		return setText(lbl, text)
-	}
-	lbl.Importance, lbl.Text = imp, text
-	lbl.Refresh()
-	return true
 }

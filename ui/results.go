@@ -12,18 +12,14 @@ import (
 	"concurrencylab/results"
 )
 
-// resultsView is the table of finished runs and the list of failed items.
+// resultsView is the Results tab: the table of finished runs, and under it
+// the chart of their speed-ups and the buttons that save them.
 type resultsView struct {
-	runs    []RunRecord
-	table   *widget.Table
-	errs    []jobs.ItemError
-	errList *widget.List
-	errTab  func(n int)
-	errItem *container.TabItem // the Errors tab, whose title counts them
-	chart   *fyne.Container
-	// Notes over the empty table and list.
-	noRuns, noErrs *widget.Label
-	errDetail      *widget.Label // the selected failure in full
+	runs   []RunRecord
+	table  *widget.Table
+	chart  *fyne.Container
+	noRuns *widget.Label // over the empty table
+	box    fyne.CanvasObject
 }
 
 var resultColumns = []struct {
@@ -53,8 +49,10 @@ var resultColumns = []struct {
 	{"Max UI lag", "99999 ms", func(r RunRecord) string { return fmt.Sprintf("%.0f ms", r.UI.LagMaxMs) }},
 }
 
-func (l *Lab) buildResults() fyne.CanvasObject {
-	v := &l.results
+// newResultsView builds the Results tab, with exports (the buttons that
+// save what the window shows) over the chart.
+func newResultsView(exports fyne.CanvasObject) *resultsView {
+	v := &resultsView{}
 	v.table = widget.NewTable(
 		func() (int, int) { return len(v.runs), len(resultColumns) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
@@ -72,42 +70,22 @@ func (l *Lab) buildResults() fyne.CanvasObject {
 	}
 	v.sizeColumns()
 	v.noRuns = emptyNote("No runs yet. Press Run (or run a lesson): each run adds a row here with its wall and CPU time, its speed-up against the one-worker run of the same task, and the window's worst lag; the chart below compares the speed-ups with the ideal.")
-	split := container.NewVSplit(container.NewStack(v.table, container.NewPadded(v.noRuns)), l.buildChart())
+	v.chart = container.NewVBox()
+	title := widget.NewLabelWithStyle("Speed-up against the one-worker run of the same task (mark: ideal)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	chart := container.NewBorder(exports, nil, nil, nil, container.NewVScroll(container.NewVBox(title, v.chart)))
+	split := container.NewVSplit(container.NewStack(v.table, container.NewPadded(v.noRuns)), chart)
 	split.Offset = 0.45
-	return split
+	v.box = split
+	return v
 }
 
-func (l *Lab) buildErrors() fyne.CanvasObject {
-	v := &l.results
-	// One line a failure, so rows never run into each other; the selected
-	// one is spelled out in full below.
-	v.errDetail = widget.NewLabel("Select a failure to read all of it.")
-	v.errDetail.Wrapping = fyne.TextWrapWord
-	v.errList = widget.NewList(
-		func() int { return len(v.errs) },
-		func() fyne.CanvasObject {
-			lbl := widget.NewLabel("")
-			lbl.Truncation = fyne.TextTruncateEllipsis
-			return lbl
-		},
-		func(id widget.ListItemID, o fyne.CanvasObject) {
-			o.(*widget.Label).SetText(errText(v.errs[id]))
-		})
-	v.errList.OnSelected = func(id widget.ListItemID) { v.errDetail.SetText(errText(v.errs[id])) }
-	v.errTab = func(n int) {
-		if l.tabs == nil {
-			return
-		}
-		v.errItem.Text = fmt.Sprintf("Errors (%d)", n)
-		l.tabs.Refresh()
-	}
-	v.noErrs = emptyNote("No failed items. An item that cannot be done (a broken file, a dead link, a worker that crashed) is listed here with the reason, and the run goes on.")
-	return container.NewBorder(nil, v.errDetail, nil, nil, container.NewStack(v.errList, container.NewPadded(v.noErrs)))
-}
+func (v *resultsView) object() fyne.CanvasObject { return v.box }
 
-func errText(e jobs.ItemError) string {
-	return fmt.Sprintf("%s — %s failed: %s", e.Name, e.Stage, e.Error)
-}
+// records are the runs shown, a copy.
+func (v *resultsView) records() []RunRecord { return append([]RunRecord(nil), v.runs...) }
+
+// rescale sizes the columns for the new text size.
+func (v *resultsView) rescale(float32) { v.sizeColumns() }
 
 // sizeColumns makes each column as wide as its title or its widest text,
 // at the text size in use, so no column runs into the next.
@@ -122,13 +100,13 @@ func (v *resultsView) sizeColumns() {
 
 // longest is the longest of labels, by letters.
 func longest[K comparable](labels map[K]string) string {
-	var l string
+	var widest string
 	for _, s := range labels {
-		if len([]rune(s)) > len([]rune(l)) {
-			l = s
+		if len([]rune(s)) > len([]rune(widest)) {
+			widest = s
 		}
 	}
-	return l
+	return widest
 }
 
 // add appends a finished run and recomputes every speed-up.
@@ -137,7 +115,8 @@ func (v *resultsView) add(r RunRecord) {
 	v.noRuns.Hide()
 	setSpeedups(v.runs)
 	v.table.Refresh()
-	v.refreshChart()
+	v.chart.Objects = chartRows(v.runs)
+	v.chart.Refresh()
 }
 
 // setSpeedups is results.SetSpeedups for run records.
@@ -156,14 +135,4 @@ func resultsOf(recs []RunRecord) []jobs.Result {
 		res[i] = recs[i].Result
 	}
 	return res
-}
-
-func (v *resultsView) addErrors(errs []jobs.ItemError) {
-	if len(errs) == 0 {
-		return
-	}
-	v.errs = append(v.errs, errs...)
-	v.noErrs.Hide()
-	v.errList.Refresh()
-	v.errTab(len(v.errs))
 }

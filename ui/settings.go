@@ -35,30 +35,31 @@ func DefaultSettings() Settings {
 // larger machine).
 func MaxWorkers() int { return max(64, 8*runtime.NumCPU()) }
 
-// check corrects or rejects settings read from preferences or a command line.
-func (s Settings) check() (Settings, error) {
+// validate rejects settings, read from preferences or a command line, that
+// cannot run.
+func (s Settings) validate() error {
 	if _, err := jobs.ParseTask(string(s.Task)); err != nil {
-		return s, err
+		return err
 	}
 	if _, err := jobs.ParseMode(string(s.Mode)); err != nil {
-		return s, err
+		return err
 	}
 	if s.Images < 1 {
-		return s, fmt.Errorf("images must be at least 1, not %d", s.Images)
+		return fmt.Errorf("images must be at least 1, not %d", s.Images)
 	}
 	if s.Images > gallery.MaxImages {
-		return s, gallery.TooMany(s.Images)
+		return gallery.TooMany(s.Images)
 	}
 	if s.Workers < 1 || s.Workers > MaxWorkers() {
-		return s, fmt.Errorf("workers must be between 1 and %d, not %d", MaxWorkers(), s.Workers)
+		return fmt.Errorf("workers must be between 1 and %d, not %d", MaxWorkers(), s.Workers)
 	}
 	if _, err := thumb.ParseDecoder(string(s.Decoder)); err != nil {
-		return s, err
+		return err
 	}
 	if s.Latency < 0 {
-		return s, fmt.Errorf("latency must not be negative")
+		return fmt.Errorf("latency must not be negative")
 	}
-	return s, nil
+	return nil
 }
 
 const (
@@ -82,7 +83,7 @@ func loadSettings(p fyne.Preferences) Settings {
 		Workers: min(p.IntWithFallback(prefWorkers, d.Workers), MaxWorkers()),
 		Decoder: thumb.Decoder(p.StringWithFallback(prefDecoder, string(d.Decoder))),
 	}
-	if _, err := s.check(); err != nil {
+	if err := s.validate(); err != nil {
 		return d
 	}
 	return s

@@ -34,9 +34,13 @@ type timelineView struct {
 	rendering atomic.Bool // a render is in flight or waits in ready
 	ready     atomic.Pointer[rendered]
 	dirty     bool
-	maxMs     float64 // the longest render so far
-	visible   func() bool
+	maxMs     float64       // the longest render so far
+	visible   func() bool   // whether the Timeline tab is shown; nil: always
 	empty     *widget.Label // over the picture until there is one
+	box       fyne.CanvasObject
+	scale     float32 // the presentation scale
+	// lag is the heartbeat's probes from start to end (heartbeat.lagWindow).
+	lag func(start, end time.Time) []timeline.LagSample
 }
 
 // doneRun is a finished run and when it ran, for its heartbeat lane.
@@ -100,8 +104,10 @@ func (a *timelineArea) describe(pos fyne.Position) {
 	a.onHit(text)
 }
 
-func (l *Lab) buildTimeline() fyne.CanvasObject {
-	v := &l.timeline
+// newTimelineView builds the Timeline tab at presentation scale scale;
+// lag gives the window's lag over a run, drawn as its heartbeat lane.
+func newTimelineView(lag func(start, end time.Time) []timeline.LagSample, scale float32) *timelineView {
+	v := &timelineView{lag: lag, scale: scale}
 	v.info = widget.NewLabel("Each lane is a worker; each bar an item, coloured by phase. Point at a bar.")
 	v.info.Truncation = fyne.TextTruncateEllipsis
 	v.area = newTimelineArea(v.info.SetText)
@@ -109,7 +115,23 @@ func (l *Lab) buildTimeline() fyne.CanvasObject {
 	// stretched to fill the view, which stretched a short picture's text.
 	v.scroll = container.NewScroll(container.NewVBox(v.area))
 	v.empty = emptyNote("No runs yet. Press Run: each worker gets a lane here, and each item a bar coloured by where its time went (network, decode, resize, encode, between processes). The last four runs stay, on one time scale, to compare.")
-	return container.NewBorder(v.info, nil, nil, nil, container.NewStack(v.scroll, container.NewPadded(v.empty)))
+	v.box = container.NewBorder(v.info, nil, nil, nil, container.NewStack(v.scroll, container.NewPadded(v.empty)))
+	return v
+}
+
+func (v *timelineView) object() fyne.CanvasObject { return v.box }
+
+// renderMaxMs is the longest a picture took to render so far.
+func (v *timelineView) renderMaxMs() float64 { return v.maxMs }
+
+// showWhen makes the picture rendered only while shown() (the Timeline tab
+// is selected): a render is a good part of a frame's CPU.
+func (v *timelineView) showWhen(shown func() bool) { v.visible = shown }
+
+// rescale draws the picture again at the new scale.
+func (v *timelineView) rescale(scale float32) {
+	v.scale = scale
+	v.dirty = true
 }
 
 // startRun begins recording a run's timeline.
@@ -135,22 +157,26 @@ func (v *timelineView) finishRun(start, end time.Time) {
 
 // maybeRender starts a render off the UI goroutine when there is something
 // new and none is in flight. It runs on the UI goroutine.
-func (l *Lab) maybeRender() {
-	v := &l.timeline
-	if !v.dirty && v.live == nil || v.visible != nil && !v.visible() || !v.rendering.CompareAndSwap(false, true) {
+func (v *timelineView) maybeRender() {
+	news := v.dirty || v.live != nil // a run under way changes at every frame
+	shown := v.visible == nil || v.visible()
+	if !news || !shown {
+		return
+	}
+	if !v.rendering.CompareAndSwap(false, true) { // one render at a time
 		return
 	}
 	v.dirty = v.live == nil && len(v.done) > 0 && time.Since(v.done[len(v.done)-1].end) < time.Second // until the last freeze's probe is in
-	runs := l.timelineRuns()
+	runs := v.runs()
 	if v.live != nil {
 		r := v.live.Run()
 		r.Wall = time.Since(v.liveStart)
-		r.Lag = l.beat.lagWindow(v.liveStart, time.Now())
+		r.Lag = v.lag(v.liveStart, time.Now())
 		runs = append(runs, r)
 	}
 	// As wide as the visible area (not the last picture: that would feed back).
 	width := int(max(v.scroll.Size().Width-theme.Padding()*2, 600))
-	scale := float64(l.scale)
+	scale := float64(v.scale)
 	go func() {
 		t0 := time.Now()
 		img := timeline.RenderScaled(runs, width, scale)
@@ -171,8 +197,7 @@ type rendered struct {
 // reports whether there was. The frame calls it with its other updates: the
 // render goroutine asks nothing of the UI goroutine, which would cost a
 // repaint of its own.
-func (l *Lab) applyRender() bool {
-	v := &l.timeline
+func (v *timelineView) applyRender() bool {
 	r := v.ready.Swap(nil)
 	if r == nil {
 		return false
@@ -187,4 +212,15 @@ func (l *Lab) applyRender() bool {
 	v.maxMs = max(v.maxMs, r.took)
 	v.rendering.Store(false)
 	return true
+}
+
+// runs are the kept runs with their heartbeat lanes.
+func (v *timelineView) runs() []timeline.Run {
+	var runs []timeline.Run
+	for _, d := range v.done {
+		r := d.run
+		r.Lag = v.lag(d.start, d.end)
+		runs = append(runs, r)
+	}
+	return runs
 }

@@ -1,20 +1,16 @@
 package ui
 
 import (
-	"encoding/json"
 	"fmt"
 	"image/color"
-	"io"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/results"
-	"concurrencylab/timeline"
 )
 
 // barsLayout sizes its first object (the track) to the whole row, its second
@@ -71,69 +67,3 @@ func chartRows(runs []RunRecord) []fyne.CanvasObject {
 	}
 	return rows
 }
-
-func (l *Lab) buildChart() fyne.CanvasObject {
-	v := &l.results
-	v.chart = container.NewVBox()
-	save := func(name string, write func(io.Writer) error) func() {
-		return func() {
-			if l.win == nil {
-				return
-			}
-			d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-				if err != nil || w == nil {
-					return
-				}
-				defer w.Close()
-				if err := write(w); err != nil {
-					dialog.ShowError(err, l.win)
-				}
-			}, l.win)
-			d.SetFileName(name)
-			d.Show()
-		}
-	}
-	exports := container.NewHBox(
-		widget.NewButton("Results as CSV…", save("results.csv", l.writeResultsCSV)),
-		widget.NewButton("as JSON…", save("results.json", l.writeResultsJSON)),
-		widget.NewButton("Timeline as PNG…", save("timeline.png", l.writeTimelinePNG)),
-		widget.NewButton("Trace for Perfetto…", save("trace.json", l.writeTrace)),
-	)
-	title := widget.NewLabelWithStyle("Speed-up against the one-worker run of the same task (mark: ideal)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	return container.NewBorder(exports, nil, nil, nil, container.NewVScroll(container.NewVBox(title, v.chart)))
-}
-
-func (v *resultsView) refreshChart() {
-	if v.chart == nil {
-		return
-	}
-	v.chart.Objects = chartRows(v.runs)
-	v.chart.Refresh()
-}
-
-func (l *Lab) writeResultsCSV(w io.Writer) error {
-	return results.WriteCSV(w, resultsOf(l.results.runs))
-}
-
-func (l *Lab) writeResultsJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(l.results.runs)
-}
-
-// timelineRuns are the kept runs with their heartbeat lanes.
-func (l *Lab) timelineRuns() []timeline.Run {
-	var runs []timeline.Run
-	for _, d := range l.timeline.done {
-		r := d.run
-		r.Lag = l.beat.lagWindow(d.start, d.end)
-		runs = append(runs, r)
-	}
-	return runs
-}
-
-func (l *Lab) writeTimelinePNG(w io.Writer) error {
-	return timeline.WritePNG(w, l.timelineRuns(), 1400)
-}
-
-func (l *Lab) writeTrace(w io.Writer) error { return timeline.WriteTrace(w, l.timelineRuns()) }
