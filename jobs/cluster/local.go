@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"concurrencylab/jobs/cpustat"
 	"concurrencylab/jobs/proc"
 )
 
@@ -112,6 +113,7 @@ func (l *Local) start(slot int) error {
 	l.procs[slot] = p
 	l.wg.Go(func() {
 		err := cmd.Wait()
+		cpustat.Waited(cmd.ProcessState) // its CPU is this program's, not another's
 		close(p.done)
 		l.exited(slot, p, err)
 	})

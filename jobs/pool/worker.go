@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"concurrencylab/jobs/cpustat"
 	"concurrencylab/jobs/proc"
 )
 
@@ -59,6 +60,7 @@ func start(ctx context.Context, cfg Config) (*worker, error) {
 	}
 	go func() {
 		w.waitErr = cmd.Wait()
+		cpustat.Waited(cmd.ProcessState) // its CPU is this program's, not another's
 		close(w.done)
 	}()
 	var line []byte
