@@ -25,6 +25,7 @@ import (
 func main() {
 	// A worker process of the pool: this binary re-executed (see jobs/pool).
 	jobs.ServeIfWorker(lesson.WorkerOps())
+	lesson.ServeIfChild() // the deadlock lesson's child process
 	if len(os.Args) > 1 && os.Args[1] == "bench" {
 		// Off the main goroutine, which Fyne's GL driver locks to the main
 		// thread for the window: work on it measured 50% slower (a sequential

@@ -27,6 +27,7 @@ import (
 // worker (for the app's process pool), like the real binary.
 func TestMain(m *testing.M) {
 	jobs.ServeIfWorker(lesson.WorkerOps())
+	lesson.ServeIfChild() // the deadlock lesson's child process
 	if os.Getenv("CONCURRENCYLAB_TEST_APP") == "1" {
 		os.Exit(ui.Main(strings.Fields(os.Getenv("CONCURRENCYLAB_TEST_ARGS")), os.Stderr))
 	}

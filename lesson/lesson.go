@@ -109,7 +109,7 @@ type Env struct {
 }
 
 // All is every lesson, in teaching order.
-var All = []*Lesson{freeze, ioBound, cpuBound, scaling, race, startup, isolation, pipeline}
+var All = []*Lesson{freeze, ioBound, cpuBound, scaling, race, deadlock, startup, isolation, pipeline}
 
 // Find returns the lesson called name.
 func Find(name string) (*Lesson, error) {
@@ -290,5 +290,6 @@ func (e *Env) runAll(ctx context.Context, task jobs.Task, items []jobs.Item, spe
 // own: pass them to jobs.ServeIfWorker, in main and in the TestMain of tests
 // that run lessons, so that a worker, which is this program again, has them.
 func WorkerOps() map[string]pool.Handler {
-	return map[string]pool.Handler{"lesson-count": countOp, "lesson-panic": panicAlone}
+	return map[string]pool.Handler{"lesson-count": countOp, "lesson-panic": panicAlone,
+		"lesson-deadlock": liveOp, "lesson-deadlock-fix": fixOp}
 }

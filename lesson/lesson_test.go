@@ -21,6 +21,7 @@ import (
 // binary, so the lessons run real worker processes.
 func TestMain(m *testing.M) {
 	jobs.ServeIfWorker(WorkerOps())
+	ServeIfChild()
 	goleak.VerifyTestMain(m)
 }
 

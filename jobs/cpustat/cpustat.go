@@ -22,7 +22,7 @@ type Sample struct {
 	Busy   time.Duration
 	BusyOK bool
 	// Ours is the CPU time of this process and of its children it has
-	// waited for (a process pool's workers, once they exit).
+	// waited for (a process pool's workers, once they exit: see proc.Wait).
 	Ours   time.Duration
 	OursOK bool
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"concurrencylab/jobs/proc"
 )
 
 // TestMain makes this test binary a busy loop when asked: the child that
@@ -45,7 +47,7 @@ func spin(t *testing.T) *spinner {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Start(); err != nil {
+	if err := proc.Start(cmd); err != nil {
 		t.Fatal(err)
 	}
 	s := &spinner{cmd: cmd, out: bufio.NewScanner(out)}
@@ -70,7 +72,7 @@ func (s *spinner) cpu(t *testing.T) time.Duration {
 func (s *spinner) stop() {
 	if s.cmd.ProcessState == nil {
 		s.cmd.Process.Kill()
-		s.cmd.Wait()
+		proc.Wait(s.cmd) // its CPU time counts as our children's
 	}
 }
 
@@ -131,7 +133,6 @@ func TestWaitedChildIsOurs(t *testing.T) {
 		c = s.cpu(t)
 	}
 	s.stop()
-	Waited(s.cmd.ProcessState)
 	kids, _ := Children()
 	if kids-kids0 < c {
 		t.Errorf("the waited-for child used %v, and %v counts as our children's", c, kids-kids0)

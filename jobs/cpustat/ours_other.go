@@ -3,7 +3,6 @@
 package cpustat
 
 import (
-	"os"
 	"runtime"
 	"time"
 )
@@ -12,6 +11,3 @@ var whyNotOurs = "this program's CPU time is not read on " + runtime.GOOS
 
 func ours() (time.Duration, bool)     { return 0, false }
 func children() (time.Duration, bool) { return 0, false }
-
-// Waited has nothing to count where CPU time is not read.
-func Waited(*os.ProcessState) {}

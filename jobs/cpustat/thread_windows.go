@@ -14,9 +14,8 @@ func thread() (time.Duration, bool) {
 	if getThreadTimes.Find() != nil {
 		return 0, false
 	}
-	h, _ := windows.GetCurrentThread() // a pseudo-handle: nothing to close
 	var created, exited, kernel, user windows.Filetime
-	r, _, _ := getThreadTimes.Call(uintptr(h), uintptr(unsafe.Pointer(&created)), uintptr(unsafe.Pointer(&exited)),
+	r, _, _ := getThreadTimes.Call(uintptr(windows.CurrentThread()), uintptr(unsafe.Pointer(&created)), uintptr(unsafe.Pointer(&exited)),
 		uintptr(unsafe.Pointer(&kernel)), uintptr(unsafe.Pointer(&user)))
 	if r == 0 {
 		return 0, false
