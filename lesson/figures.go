@@ -69,6 +69,9 @@ func figure(v reflect.Value) (string, bool) {
 		}
 		return strings.Join(parts, " "), true
 	case reflect.Map:
+		if k := v.Type().Elem().Kind(); k == reflect.Struct || k == reflect.Slice {
+			return "", false
+		}
 		keys := v.MapKeys()
 		slices.SortFunc(keys, func(a, b reflect.Value) int { return cmpKeys(a.String(), b.String()) })
 		parts := make([]string, len(keys))

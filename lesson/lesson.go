@@ -162,9 +162,8 @@ func (l *Lesson) Run(ctx context.Context, env Env) (*Outcome, error) {
 		}
 	}
 	if env.Window && l.cpuWork && !o.Holds {
-		o.Notes = append(o.Notes, "The window drew itself meanwhile on the same cores, and ran the workers below itself so as to stay smooth: "+
-			"with a software renderer (no GPU) that takes up to a third of a 2-core computer. "+
-			"`concurrencylab lesson "+l.Name+"` in a terminal measures the cores alone.")
+		o.Notes = append(o.Notes, "The window drew itself meanwhile on the same cores (the verdict counts what that took, measured). "+
+			"`concurrencylab lesson "+l.Name+"` in a terminal measures without it.")
 	}
 	if env.cores == 1 {
 		o.Notes = append(o.Notes, "This computer has one core: nothing can run in parallel here, so only the waiting lessons can show a speed-up.")
