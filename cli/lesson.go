@@ -64,6 +64,7 @@ type lessonFlags struct {
 	json    bool
 	quick   bool
 	report  string
+	python  string
 }
 
 func parseLesson(args []string, stderr io.Writer) (lessonFlags, error) {
@@ -90,6 +91,7 @@ Lessons:
 	fs.BoolVar(&f.json, "json", false, "print the outcome as JSON (an array for all)")
 	fs.BoolVar(&f.quick, "quick", false, "a small, fast form of each lesson (its effects show less sharply)")
 	fs.StringVar(&f.report, "report", "", "also write DIR/report.md (with charts as PNG beside it) and DIR/lessons.json")
+	fs.StringVar(&f.python, "python", "", "the Python 3 to measure beside Go (the primes lesson); empty: python3 on PATH")
 	// Flags may come after the lesson's name.
 	var names []string
 	for rest := args; ; {
@@ -141,7 +143,7 @@ func runLessons(ctx context.Context, f lessonFlags, stderr io.Writer) ([]*lesson
 	for _, l := range f.lessons {
 		fmt.Fprintf(stderr, "== lesson %s: %s\n", l.Name, l.Title)
 		prog := newProgress(ctx, stderr)
-		env := lesson.Env{Dir: dir, Quick: f.quick, Reporter: prog.bar,
+		env := lesson.Env{Dir: dir, Quick: f.quick, Reporter: prog.bar, Python: f.python,
 			Logf: func(format string, a ...any) { fmt.Fprintf(stderr, "   "+format+"\n", a...) }}
 		o, err := l.Run(ctx, env)
 		prog.wait()

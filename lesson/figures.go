@@ -29,12 +29,14 @@ func figures(prefix string, v reflect.Value, out *[][2]string) {
 	}
 	for i := range v.NumField() {
 		f := v.Type().Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "" || name == "-" {
 			continue
 		}
 		fv := v.Field(i)
 		switch {
+		case strings.Contains(opts, "omitempty") && fv.IsZero():
+			continue
 		case fv.Kind() == reflect.Pointer && fv.IsNil():
 			*out = append(*out, [2]string{prefix + name, "none"})
 			continue
