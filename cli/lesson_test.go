@@ -127,3 +127,25 @@ func TestLessonInterruptedExits130(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr.buf.String())
 	}
 }
+
+// TestLessonDeadlockJSON: the deadlock lesson's child processes, and the
+// keys of its figures.
+func TestLessonDeadlockJSON(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := Lesson([]string{"deadlock", "--quick", "--json"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var o map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &o); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := o["measured"].(map[string]any)
+	for _, k := range []string{"noticed_alone", "noticed_live", "alone_exit_codes", "cases", "guard", "this_program"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("measured has no %q: %v", k, m)
+		}
+	}
+	if m["noticed_alone"] != 3.0 || m["noticed_live"] != 0.0 || o["holds"] != true {
+		t.Errorf("noticed %v alone, %v live; %v", m["noticed_alone"], m["noticed_live"], o["verdict"])
+	}
+}

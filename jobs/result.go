@@ -22,6 +22,11 @@ type Result struct {
 	// collector's own threads). Nil where threads' CPU time is not known
 	// (every system but Linux).
 	WorkCPUSeconds *float64 `json:"work_cpu_seconds,omitempty"`
+	// OtherCPUSeconds is the CPU time every other program on this computer
+	// used during the run: the cores' busy time less this process's and its
+	// workers'. Nil where it is not measured (see package cpustat), so that
+	// nothing is blamed on other programs without evidence.
+	OtherCPUSeconds *float64 `json:"other_cpu_seconds,omitempty"`
 	// Speedup is this run's speed-up over its baseline among the runs it is
 	// shown with (see package results); nil when there is none.
 	Speedup *float64 `json:"speedup"`

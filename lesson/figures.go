@@ -13,24 +13,40 @@ import (
 
 // Figures lists a lesson's measured figures as name and value, in the order
 // its type declares them, named as in its JSON form: what a table or a
-// terminal shows. Series (the queue's depth over time) are left to charts.
+// terminal shows. A group of figures (the primes lesson's go and python)
+// is listed as its own, named "go.goroutines_speedup", and an absent one
+// (nil) as "none". Series (the queue's depth over time) and lists of
+// records are left to charts.
 func Figures(measured any) [][2]string {
-	v := reflect.ValueOf(measured)
-	if v.Kind() != reflect.Struct {
-		return nil
-	}
 	var out [][2]string
+	figures("", reflect.ValueOf(measured), &out)
+	return out
+}
+
+func figures(prefix string, v reflect.Value, out *[][2]string) {
+	if v.Kind() != reflect.Struct {
+		return
+	}
 	for i := range v.NumField() {
 		f := v.Type().Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "" || name == "-" {
 			continue
 		}
-		if s, ok := figure(v.Field(i)); ok {
-			out = append(out, [2]string{name, s})
+		fv := v.Field(i)
+		switch {
+		case fv.Kind() == reflect.Pointer && fv.IsNil():
+			*out = append(*out, [2]string{prefix + name, "none"})
+			continue
+		case fv.Kind() == reflect.Pointer:
+			fv = fv.Elem()
+		}
+		if fv.Kind() == reflect.Struct {
+			figures(prefix+name+".", fv, out)
+		} else if s, ok := figure(fv); ok {
+			*out = append(*out, [2]string{prefix + name, s})
 		}
 	}
-	return out
 }
 
 func figure(v reflect.Value) (string, bool) {
@@ -53,6 +69,9 @@ func figure(v reflect.Value) (string, bool) {
 		}
 		return strings.Join(parts, " "), true
 	case reflect.Map:
+		if k := v.Type().Elem().Kind(); k == reflect.Struct || k == reflect.Slice {
+			return "", false
+		}
 		keys := v.MapKeys()
 		slices.SortFunc(keys, func(a, b reflect.Value) int { return cmpKeys(a.String(), b.String()) })
 		parts := make([]string, len(keys))

@@ -109,7 +109,7 @@ type Env struct {
 }
 
 // All is every lesson, in teaching order.
-var All = []*Lesson{freeze, ioBound, cpuBound, scaling, race, startup, isolation, pipeline}
+var All = []*Lesson{freeze, ioBound, cpuBound, scaling, race, deadlock, startup, isolation, pipeline}
 
 // Find returns the lesson called name.
 func Find(name string) (*Lesson, error) {
@@ -162,9 +162,8 @@ func (l *Lesson) Run(ctx context.Context, env Env) (*Outcome, error) {
 		}
 	}
 	if env.Window && l.cpuWork && !o.Holds {
-		o.Notes = append(o.Notes, "The window drew itself meanwhile on the same cores, and ran the workers below itself so as to stay smooth: "+
-			"with a software renderer (no GPU) that takes up to a third of a 2-core computer. "+
-			"`concurrencylab lesson "+l.Name+"` in a terminal measures the cores alone.")
+		o.Notes = append(o.Notes, "The window drew itself meanwhile on the same cores (the verdict counts what that took, measured). "+
+			"`concurrencylab lesson "+l.Name+"` in a terminal measures without it.")
 	}
 	if env.cores == 1 {
 		o.Notes = append(o.Notes, "This computer has one core: nothing can run in parallel here, so only the waiting lessons can show a speed-up.")
@@ -291,5 +290,6 @@ func (e *Env) runAll(ctx context.Context, task jobs.Task, items []jobs.Item, spe
 // own: pass them to jobs.ServeIfWorker, in main and in the TestMain of tests
 // that run lessons, so that a worker, which is this program again, has them.
 func WorkerOps() map[string]pool.Handler {
-	return map[string]pool.Handler{"lesson-count": countOp, "lesson-panic": panicAlone}
+	return map[string]pool.Handler{"lesson-count": countOp, "lesson-panic": panicAlone,
+		"lesson-deadlock": liveOp, "lesson-deadlock-fix": fixOp}
 }
