@@ -28,7 +28,7 @@ import (
 // process pool), like the real binary.
 func TestMain(m *testing.M) {
 	jobs.ServeIfWorker(lesson.WorkerOps())
-	lesson.ServeIfChild() // the deadlock lesson's child process
+	lesson.ServeIfChild()                             // the deadlock lesson's child process
 	if os.Getenv("CONCURRENCYLAB_TEST_MAIN") == "1" { // the binary itself: its subcommands (see room_test.go)
 		main()
 	}
