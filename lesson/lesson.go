@@ -109,7 +109,7 @@ type Env struct {
 }
 
 // All is every lesson, in teaching order.
-var All = []*Lesson{freeze, ioBound, cpuBound, scaling, race, deadlock, startup, isolation, pipeline}
+var All = []*Lesson{freeze, ioBound, cpuBound, ccalls, scaling, race, deadlock, startup, isolation, pipeline}
 
 // Find returns the lesson called name.
 func Find(name string) (*Lesson, error) {
@@ -297,7 +297,7 @@ func (e *Env) runAll(ctx context.Context, task jobs.Task, items []jobs.Item, spe
 // that run lessons, so that a worker, which is this program again, has them.
 func WorkerOps() map[string]pool.Handler {
 	return map[string]pool.Handler{"lesson-count": countOp, "lesson-panic": panicAlone,
-		"lesson-deadlock": liveOp, "lesson-deadlock-fix": fixOp}
+		"lesson-deadlock": liveOp, "lesson-deadlock-fix": fixOp, "lesson-c-calls": cCallsOp}
 }
 
 // unpinnedNote says that a run's goroutines could not be pinned to its
