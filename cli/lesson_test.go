@@ -168,3 +168,23 @@ func TestLessonDeadlockJSON(t *testing.T) {
 		t.Errorf("noticed %v alone, %v live; %v", m["noticed_alone"], m["noticed_live"], o["verdict"])
 	}
 }
+
+func TestLessonCCallsJSON(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := Lesson([]string{"c-calls", "--quick", "--json"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var o map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &o); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := o["measured"].(map[string]any)
+	for _, k := range []string{"one_core_c_speedup", "one_core_go_speedup", "gomaxprocs", "c_calls_at_once", "pinned"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("measured has no %q: %v", k, m)
+		}
+	}
+	if m["gomaxprocs"] != 1.0 || m["pinned"] != false {
+		t.Errorf("%v", m)
+	}
+}

@@ -96,6 +96,7 @@ func Run(ctx context.Context, spec Spec, rep Reporter) (Result, error) {
 		res.WorkCPUSeconds = &work
 	}
 	res.Queue = r.queue.stats()
+	res.Unpinned = r.unpinned.Load()
 	res.ClusterStats = cl
 	if err == nil {
 		err = ctx.Err()
@@ -116,6 +117,7 @@ type run struct {
 	// Result.WorkCPUSeconds), in nanoseconds.
 	laneCPU      atomic.Int64
 	laneCPUKnown atomic.Bool
+	unpinned     atomic.Bool // a capped pool's thread that could not be pinned
 	queue        *queueMeter // between a pipeline's stages
 }
 
@@ -202,8 +204,8 @@ func (r *run) setLane() {
 	if r.spec.Mode != Goroutines {
 		return
 	}
-	if r.pinned != nil {
-		cpuset.PinThread(r.pinned)
+	if r.spec.capped() && (r.pinned == nil || !cpuset.PinThread(r.pinned)) {
+		r.unpinned.Store(true)
 	}
 	if r.spec.WorkerIdle {
 		priority.LowerThread(r.spec.WorkerNice, true)
