@@ -48,7 +48,7 @@ type DeadlockCase struct {
 type DeadlockAlone struct {
 	Noticed  bool    `json:"noticed" label:"noticed"` // the runtime said "all goroutines are asleep - deadlock!"
 	ExitCode int     `json:"exit_code" label:"exit status"`
-	Message  string  `json:"message" label:"message"` // its "fatal error:" line
+	Message  string  `json:"message" label:"message"`              // its "fatal error:" line
 	Seconds  float64 `json:"seconds" label:"ended after" unit:"s"` // from its start to its end
 }
 

@@ -76,7 +76,7 @@ type lessonRecord struct {
 	// Figures are Measured as a learner reads them (lesson.Describe), kept
 	// so that an outcome from an earlier launch shows them too.
 	Figures []lesson.Figure `json:"figures,omitempty"`
-	Err        string   `json:"error,omitempty"`
+	Err     string          `json:"error,omitempty"`
 }
 
 // lessonOption is how a lesson is listed: "1. io-bound: Waiting needs no cores".
