@@ -278,3 +278,20 @@ func TestCleanName(t *testing.T) {
 	}
 	_ = os.Getenv
 }
+
+func TestParseJoinLine(t *testing.T) {
+	url, token, name, err := ParseJoinLine("  concurrencylab lesson all --room nats://10.0.0.5:4222 --token abc123 --name YOURNAME\n")
+	if err != nil || url != "nats://10.0.0.5:4222" || token != "abc123" || name != "" {
+		t.Errorf("%q %q %q %v", url, token, name, err)
+	}
+	url, token, name, err = ParseJoinLine("--room=nats://h:1 --token=t --name=Ada")
+	if err != nil || url != "nats://h:1" || token != "t" || name != "Ada" {
+		t.Errorf("%q %q %q %v", url, token, name, err)
+	}
+	if url, _, _, err := ParseJoinLine("nats://h:2"); err != nil || url != "nats://h:2" {
+		t.Errorf("%q %v", url, err)
+	}
+	if _, _, _, err := ParseJoinLine("hello"); err == nil {
+		t.Error("no address accepted")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"runtime"
@@ -99,6 +100,14 @@ func Main(args []string, stderr io.Writer) int {
 		return 1
 	}
 	spareP()
+	// Fyne reports a window it cannot open in its log: say the one line that
+	// tells the user what to do when it is for want of OpenGL.
+	var noGL atomic.Bool
+	defer log.SetOutput(log.Writer())
+	log.SetOutput(&glWatch{out: stderr, missing: func() {
+		noGL.Store(true)
+		alert("Concurrency Lab", NoOpenGL)
+	}})
 	a := app.NewWithID(AppID)
 	withoutStoppedHook(a)
 	icon := fyne.NewStaticResource("icon.png", assets.Icon)
@@ -206,6 +215,9 @@ func Main(args []string, stderr io.Writer) int {
 	// pool has waited for them.
 	if !l.WaitWork(quitGrace) {
 		fmt.Fprintln(stderr, "concurrencylab: a run did not stop in time")
+	}
+	if noGL.Load() {
+		return 1
 	}
 	return int(code.Load())
 }

@@ -19,6 +19,7 @@ import (
 // test binary.
 func TestMain(m *testing.M) {
 	jobs.ServeIfWorker(lesson.WorkerOps())
+	lesson.ServeIfChild() // the deadlock lesson's child process
 	// One gallery cache for the whole package: generating photos is slow under -race.
 	cache, err := os.MkdirTemp("", "ui-test-cache")
 	if err != nil {

@@ -43,13 +43,14 @@ func start(ctx context.Context, cfg Config) (*worker, error) {
 		return nil, err
 	}
 	w := &worker{cmd: cmd, in: reqW, out: respR, rd: bufio.NewReader(respR), stderr: &tail{max: 2048}, done: make(chan struct{})}
-	cmd.ExtraFiles = []*os.File{reqR, respW}
 	cmd.Env = append(append(cmd.Environ(), EnvWorker+"=1", "GOMAXPROCS=1"), proc.PriorityEnv(cfg.Nice, cfg.Idle)...)
 	cmd.Stdout = w.stderr // a worker should print nothing; keep it for the error message
 	cmd.Stderr = w.stderr
 	cmd.WaitDelay = time.Second
-	proc.Isolate(cmd)
-	err = cmd.Start()
+	err = proc.PassFiles(cmd, reqR, respW)
+	if err == nil {
+		err = proc.Start(cmd)
+	}
 	reqR.Close()  // the child's ends: after Start only the child holds them,
 	respW.Close() // so its exit is EOF to us and our exit is EOF to it
 	if err != nil {
@@ -58,7 +59,7 @@ func start(ctx context.Context, cfg Config) (*worker, error) {
 		return nil, fmt.Errorf("starting worker: %w", err)
 	}
 	go func() {
-		w.waitErr = cmd.Wait()
+		w.waitErr = proc.Wait(cmd)
 		close(w.done)
 	}()
 	var line []byte

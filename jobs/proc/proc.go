@@ -1,10 +1,12 @@
 // Package proc is the plumbing of this program's worker processes, shared by
 // the process pool (jobs/pool) and the cluster's local workers
-// (jobs/cluster): a child in a process group of its own, so that a kill
-// reaches whatever it started; a kill that never reaches a stranger; a
-// priority below the parent's, asked for in the child's environment and
-// applied by the child to all its threads; and a child that ends when its
-// parent goes.
+// (jobs/cluster): pipes passed to a child (descriptors on Unix, inherited
+// handles on Windows); a child in a process group of its own (a Job object
+// on Windows), so that a kill reaches whatever it started; a kill that
+// never reaches a stranger; a priority below the parent's, asked for in the
+// child's environment and applied by the child to all its threads (the
+// priority class on Windows); a child that ends when its parent goes; and
+// the CPU time of the children waited for.
 package proc
 
 import (
