@@ -309,9 +309,11 @@ func printOutcome(w io.Writer, l *lesson.Lesson, o *lesson.Outcome, prediction *
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintln(w, "Measured:")
-	for _, kv := range lesson.Figures(o.Measured) {
-		fmt.Fprintf(w, "  %-34s %s\n", kv[0], kv[1])
+	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', 0)
+	for _, f := range lesson.Describe(o.Measured) {
+		fmt.Fprintf(tw, "  %s:\t%s\n", f.Label, f.Text)
 	}
+	tw.Flush()
 	fmt.Fprintf(w, "\nExpected on %d %s: %s.\n\n", o.Cores, results.Plural(o.Cores, "core", "cores"), o.Expected)
 	if prediction != nil {
 		fmt.Fprintf(w, "You predicted: %s. Measured here: %s.\n", l.AnswerText(*prediction), l.AnswerText(o.Answer))
