@@ -28,8 +28,9 @@ import (
 // process pool), like the real binary.
 func TestMain(m *testing.M) {
 	jobs.ServeIfWorker(lesson.WorkerOps())
-	lesson.ServeIfChild()                             // the deadlock lesson's child process
-	if os.Getenv("CONCURRENCYLAB_TEST_MAIN") == "1" { // the binary itself: its subcommands (see room_test.go)
+	lesson.ServeIfChild() // the deadlock lesson's child process
+	// The binary itself, for its subcommands (see room_test.go).
+	if os.Getenv("CONCURRENCYLAB_TEST_MAIN") == "1" {
 		main()
 	}
 	if os.Getenv("CONCURRENCYLAB_TEST_APP") == "1" {

@@ -14,8 +14,10 @@ import (
 )
 
 // Save writes the room's results: file (the Snapshot as JSON), and beside
-// it room.md (a table per lesson) and room.csv (a row per result, reruns
-// included). Each file is written whole or not at all. It returns the
+// it room.md (a table per lesson), room.csv (a row per result, reruns
+// included) and the charts the window shows: room-LESSON.png, each
+// lesson's predictions and answers as strips of dots (chart.Strip), and
+// room-scaling-curves.png, every laptop's scaling curve (chart.RoomScaling). Each file is written whole or not at all. It returns the
 // files written.
 func Save(s Snapshot, file string) ([]string, error) {
 	dir := filepath.Dir(file)
@@ -37,7 +39,11 @@ func Save(s Snapshot, file string) ([]string, error) {
 	if err := put(file, append(js, '\n')); err != nil {
 		return written, err
 	}
-	if err := put(filepath.Join(dir, "room.md"), Markdown(s)); err != nil {
+	charts, err := writeCharts(s, dir, put)
+	if err != nil {
+		return written, fmt.Errorf("drawing the charts: %w", err)
+	}
+	if err := put(filepath.Join(dir, "room.md"), markdown(s, charts)); err != nil {
 		return written, err
 	}
 	c, err := CSV(s)
@@ -50,7 +56,10 @@ func Save(s Snapshot, file string) ([]string, error) {
 
 // Markdown is the room's results as a page: the summary table, then each
 // lesson's participants.
-func Markdown(s Snapshot) []byte {
+func Markdown(s Snapshot) []byte { return markdown(s, nil) }
+
+// markdown is Markdown with each lesson's charts (files beside the page).
+func markdown(s Snapshot, charts map[string][]string) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# Concurrency Lab: the room's results\n\n%s: %d participant(s); %d message(s) rejected (never shown as results).\n\n",
 		time.Now().Format("2006-01-02 15:04"), len(s.Participants), s.Rejected)
@@ -68,6 +77,9 @@ func Markdown(s Snapshot) []byte {
 		}
 		l, _ := lesson.Find(name)
 		fmt.Fprintf(&b, "\n## %s — %s\n\n%s\n\n", name, l.Title, l.Question)
+		for _, c := range charts[name] {
+			fmt.Fprintf(&b, "![%s](%s)\n\n", name, c)
+		}
 		b.WriteString("| name | cores | OS | prediction | measured | claim holds | runs |\n|---|---|---|---|---|---|---|\n")
 		for _, r := range sum.Results {
 			pred := "-"
