@@ -48,9 +48,9 @@ test-under-load: deps-test check-go nats-server
 	@set -e; busy=""; trap 'kill $$busy 2>/dev/null || true' EXIT INT TERM; \
 	  for i in 1 2; do sh -c 'while :; do :; done' & busy="$$busy $$!"; done; \
 	  echo "== go test -race under load (two busy programs:$$busy)"; \
-	  $(XVFB) $(GO) test -race -count=1 $(UNDER_LOAD_PKGS); \
-	  $(GO) test -race -count=1 -run 'Cluster' ./jobs/; \
-	  $(GO) test -race -count=1 -run 'Cluster|Join' ./cli/
+	  $(XVFB) $(GO) test -race -count=1 -timeout 30m $(UNDER_LOAD_PKGS); \
+	  $(GO) test -race -count=1 -timeout 30m -run 'Cluster' ./jobs/; \
+	  $(GO) test -race -count=1 -timeout 30m -run 'Cluster|Join' ./cli/
 
 # fyne package bumps Details.Build in FyneApp.toml: package a copy.
 package: deps check-go

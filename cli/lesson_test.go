@@ -69,6 +69,25 @@ func TestLessonJSON(t *testing.T) {
 	}
 }
 
+// The terminal lists the figures as the window does: labels, units and
+// thousands separators, not the JSON's keys.
+func TestLessonMeasuredReadsLikeTheWindow(t *testing.T) {
+	t.Setenv("GORACE", "atexit_sleep_ms=0")
+	var stdout, stderr bytes.Buffer
+	if code := Lesson([]string{"race", "--quick"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	out := stdout.String()
+	for _, w := range []string{"Measured:\n", "  additions by each goroutine:", " 10,000\n", "  without a lock:", " of 40,000\n", "  the fixes exact in tight loops too:"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("no %q in:\n%s", w, out)
+		}
+	}
+	if strings.Contains(out, "increments_each") || strings.Contains(out, "tight_exact") {
+		t.Errorf("the JSON's keys in the terminal:\n%s", out)
+	}
+}
+
 // TestLessonAllReport runs every lesson's quick form the way a participant
 // hands in their results: report.md, lessons.json and the charts.
 func TestLessonAllReport(t *testing.T) {

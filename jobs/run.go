@@ -96,6 +96,7 @@ func Run(ctx context.Context, spec Spec, rep Reporter) (Result, error) {
 		res.WorkCPUSeconds = &work
 	}
 	res.Queue = r.queue.stats()
+	res.Unpinned = r.unpinned.Load()
 	res.ClusterStats = cl
 	if err == nil {
 		err = ctx.Err()
@@ -116,6 +117,7 @@ type run struct {
 	// Result.WorkCPUSeconds), in nanoseconds.
 	laneCPU      atomic.Int64
 	laneCPUKnown atomic.Bool
+	unpinned     atomic.Bool // a capped pool's thread that could not be pinned
 	queue        *queueMeter // between a pipeline's stages
 }
 
@@ -192,7 +194,7 @@ func (r *run) timeLane() (stop func()) {
 
 // setLane readies the goroutine of a goroutine pool's lane: on a thread pinned
 // to the pool's cores when they are capped (see Spec.CoreCount), and lowered
-// under SCHED_IDLE when the spec asks for idle workers (see Spec.WorkerIdle).
+// below this process's priority when the spec asks (see Spec.WorkerNice).
 // A process pool's lanes only wait on its workers.
 func (r *run) setLane() {
 	// Every lane is on a thread of its own, whose CPU time is the lane's
@@ -202,11 +204,11 @@ func (r *run) setLane() {
 	if r.spec.Mode != Goroutines {
 		return
 	}
-	if r.pinned != nil {
-		cpuset.PinThread(r.pinned)
+	if r.spec.capped() && (r.pinned == nil || !cpuset.PinThread(r.pinned)) {
+		r.unpinned.Store(true)
 	}
-	if r.spec.WorkerIdle {
-		priority.LowerThread(r.spec.WorkerNice, true)
+	if r.spec.lowered() {
+		priority.LowerThread(r.spec.WorkerNice, r.spec.WorkerIdle)
 	}
 }
 

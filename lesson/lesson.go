@@ -164,6 +164,12 @@ func (l *Lesson) Run(ctx context.Context, env Env) (*Outcome, error) {
 			o.Notes = append(o.Notes, fmt.Sprintf("%d of %d items failed in the %s run, so it did less work than the others.", r.Failed, r.Items, results.Name(r)))
 		}
 	}
+	for _, r := range o.Runs {
+		if r.Unpinned {
+			o.Notes = append(o.Notes, unpinnedNote(r, runtime.GOOS))
+			break
+		}
+	}
 	if env.Window && l.cpuWork && !o.Holds {
 		o.Notes = append(o.Notes, "The window drew itself meanwhile on the same cores (the verdict counts what that took, measured). "+
 			"`concurrencylab lesson "+l.Name+"` in a terminal measures without it.")
@@ -295,4 +301,30 @@ func (e *Env) runAll(ctx context.Context, task jobs.Task, items []jobs.Item, spe
 func WorkerOps() map[string]pool.Handler {
 	return map[string]pool.Handler{"lesson-count": countOp, "lesson-panic": panicAlone,
 		"lesson-deadlock": liveOp, "lesson-deadlock-fix": fixOp, "lesson-c-calls": cCallsOp, "lesson-primes": primesOp}
+}
+
+// unpinnedNote says that a run's goroutines could not be pinned to its
+// cores (jobs.Result.Unpinned), and what that means for its figures.
+func unpinnedNote(r jobs.Result, goos string) string {
+	why := "this system lets no program choose a thread's core"
+	if goos == "darwin" {
+		why = "macOS lets no program choose a thread's core"
+	}
+	return fmt.Sprintf("The %s run's goroutines could not be pinned to %s (%s): Go ran their code on %s at a time, "+
+		"but a decode in C (the fast decoder) may have run beside it on another core, so that run may have had more than %s here.",
+		results.Name(r), cores(r.Cores), why, threads(r.Cores), cores(r.Cores))
+}
+
+func cores(n int) string {
+	if n == 1 {
+		return "one core"
+	}
+	return fmt.Sprintf("%d cores", n)
+}
+
+func threads(n int) string {
+	if n == 1 {
+		return "one thread"
+	}
+	return fmt.Sprintf("%d threads", n)
 }
