@@ -1,9 +1,5 @@
-// Package inflate decompresses a zlib stream a piece at a time through Intel's
-// ISA-L (igzip), as fast here as libdeflate's whole-buffer decompression and
-// more than twice as fast as zlib's (measured in docs/performance-formats.md),
-// while holding only the pieces asked for: a large PNG's pixels go through
-// it row by row and are never held whole. It needs ISA-L (Debian:
-// libisal-dev to build, libisal2 to run).
+//go:build cgo
+
 package inflate
 
 /*
@@ -52,9 +48,8 @@ import (
 	"unsafe"
 )
 
-// ErrCorrupt reports zlib data ISA-L refuses: a bad header, block, symbol,
-// distance or checksum.
-var ErrCorrupt = errors.New("corrupt zlib data")
+// Native is true: this build inflates with ISA-L.
+const Native = true
 
 // Zlib is a zlib stream being inflated from its source. It is an io.Reader
 // that returns io.EOF once the stream has ended and its checksum matched.
@@ -68,9 +63,6 @@ type Zlib struct {
 	err    error // ISA-L's error, given again by every later Read
 	done   bool
 }
-
-// inSize is how much of the source is read at a time.
-const inSize = 64 << 10
 
 // NewZlib starts inflating the zlib stream src holds.
 func NewZlib(src io.Reader) (*Zlib, error) {
