@@ -23,6 +23,10 @@ MINGW     := $(CL_DEPS_CACHE)/mingw
 # The linker looks first in a folder that holds only the .a files. As a link
 # flag (-extldflags) it leaves Go's build cache of the cgo packages as it is.
 STATIC_LD := -ldflags=-extldflags=-L$(CL_DEPS_CACHE)/linux/lib
+# The packages leave out the DWARF debugging information (-s -w): it made the
+# .exe 82 MB; a panic's stack trace does not need it. fyne package gathers
+# GOFLAGS' -ldflags= into one -ldflags.
+STRIP_LD  := -ldflags=-s -ldflags=-w
 WIN_DEBS  := gcc-mingw-w64-x86-64 cmake nasm dpkg-dev zip
 WINE_DEBS := wine wine64 xvfb xauth
 WIN_EXE   := Concurrency Lab.exe
@@ -71,7 +75,7 @@ fyne-tool: check-go
 # fyne package bumps Details.Build in FyneApp.toml: package a copy.
 package: deps static-deps fyne-tool
 	@tmp=$$(mktemp -d) && git ls-files -z | xargs -0 cp --parents -t $$tmp && \
-	  (cd $$tmp && GOFLAGS="$(STATIC_LD)" fyne package -os linux) && cp $$tmp/*.tar.xz . && rm -rf $$tmp && ls -l ./*.tar.xz
+	  (cd $$tmp && GOFLAGS="$(STATIC_LD) $(STRIP_LD)" fyne package -os linux) && cp $$tmp/*.tar.xz . && rm -rf $$tmp && ls -l ./*.tar.xz
 
 # The Windows program, built from Linux. fyne package builds twice (then
 # again with the icon and version resource); an existing -executable skips
@@ -79,7 +83,7 @@ package: deps static-deps fyne-tool
 package-windows: mingw-deps fyne-tool
 	@tmp=$$(mktemp -d) && git ls-files -z | xargs -0 cp --parents -t $$tmp && \
 	  (cd $$tmp && touch $(BIN).exe && $(WIN_ENV) CGO_CFLAGS="-I$(MINGW)/include" CGO_LDFLAGS="-L$(MINGW)/lib" \
-	    fyne package -os windows -executable $(BIN).exe) && \
+	    GOFLAGS="$(STRIP_LD)" fyne package -os windows -executable $(BIN).exe) && \
 	  cp "$$tmp/$(WIN_EXE)" . && rm -rf $$tmp && ls -l "$(WIN_EXE)" || { rm -rf $$tmp; exit 1; }
 
 # The same program without the icon, for trying changes (a GUI program, as
