@@ -37,7 +37,7 @@ WIN_ENV     := GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc
 FYNE_CFLAGS := -O2 -g -fexceptions -fasynchronous-unwind-tables -pipe
 VERSION   = $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 
-.PHONY: run build test bench package deps deps-test check-go clean nats-server \
+.PHONY: run build test test-under-load bench package deps deps-test check-go clean nats-server \
 	mingw-deps static-deps deps-windows deps-wine build-windows package-windows dist \
 	vet-cross wine-smoke fyne-tool
 
@@ -71,6 +71,19 @@ vet-cross: check-go
 
 fyne-tool: check-go
 	@command -v fyne >/dev/null && fyne version 2>/dev/null | grep -q 'v1.7.4' || $(GO) install $(FYNE_TOOL)
+
+# The window's and the cluster's tests with two busy programs beside them, as
+# on a participant's laptop (slides, a browser): nothing may fail only because
+# the machine is slow. The busy loops are this shell's children, killed on any
+# exit (the trap), so none outlives the target.
+UNDER_LOAD_PKGS := ./ui/ ./jobs/cluster/
+test-under-load: deps-test check-go nats-server
+	@set -e; busy=""; trap 'kill $$busy 2>/dev/null || true' EXIT INT TERM; \
+	  for i in 1 2; do sh -c 'while :; do :; done' & busy="$$busy $$!"; done; \
+	  echo "== go test -race under load (two busy programs:$$busy)"; \
+	  $(XVFB) $(GO) test -race -count=1 -timeout 30m $(UNDER_LOAD_PKGS); \
+	  $(GO) test -race -count=1 -timeout 30m -run 'Cluster' ./jobs/; \
+	  $(GO) test -race -count=1 -timeout 30m -run 'Cluster|Join' ./cli/
 
 # fyne package bumps Details.Build in FyneApp.toml: package a copy.
 package: deps static-deps fyne-tool

@@ -21,6 +21,7 @@ import (
 // binary, so the lessons run real worker processes.
 func TestMain(m *testing.M) {
 	jobs.ServeIfWorker(WorkerOps())
+	ServeIfChild()
 	goleak.VerifyTestMain(m)
 }
 
@@ -77,13 +78,25 @@ func TestEveryLessonIsComplete(t *testing.T) {
 // TestIOBoundOnOneCore: eight goroutines pinned to one core still download
 // several times faster than one, since the work is waiting.
 func TestIOBoundOnOneCore(t *testing.T) {
-	o := quick(t, "io-bound", nil)
-	m := o.Measured.(IOMeasured)
-	if one := o.Runs[1]; one.Cores != 1 || one.Workers != ioWorkers {
-		t.Errorf("the one-core run: %d workers on %d cores", one.Workers, one.Cores)
-	}
-	if m.SpeedupOneCore < 2.5 {
-		t.Errorf("8 goroutines on one core: %.2f×, want several times faster than one", m.SpeedupOneCore)
+	// Waiting needs no cores, but starting each download needs a little of
+	// one: on a machine so busy (measured) that the work had less than a
+	// core, it is tried again, and then left untold rather than failed.
+	for try := 1; ; try++ {
+		o := quick(t, "io-bound", nil)
+		m := o.Measured.(IOMeasured)
+		if one := o.Runs[1]; one.Cores != 1 || one.Workers != ioWorkers {
+			t.Errorf("the one-core run: %d workers on %d cores", one.Workers, one.Cores)
+		}
+		switch busy := m.ShareOneCore.OthersKnown && m.ShareOneCore.Had < 1; {
+		case m.SpeedupOneCore >= 2.5:
+			return
+		case busy && try < 3:
+			t.Logf("try %d: %.2f×, while %s", try, m.SpeedupOneCore, m.ShareOneCore.Text(o.Cores))
+		case busy:
+			t.Skipf("too busy to tell: %.2f×, while %s", m.SpeedupOneCore, m.ShareOneCore.Text(o.Cores))
+		default:
+			t.Fatalf("8 goroutines on one core: %.2f×, want several times faster than one (%s)", m.SpeedupOneCore, m.ShareOneCore.Text(o.Cores))
+		}
 	}
 }
 
@@ -130,6 +143,23 @@ func TestCPUBoundOneCoreRunUsesOneCore(t *testing.T) {
 		if strings.Count(key, "I") == 2*runtime.NumCPU() && (len(seen) != 1 || !seen[1]) {
 			t.Errorf("%s ran with GOMAXPROCS %v", key, seen)
 		}
+	}
+	// Who had the cores is measured, not guessed, and the verdict says it.
+	m := o.Measured.(CPUMeasured)
+	for _, s := range []Share{m.ShareOneGoroutine, m.ShareOneCore, m.ShareGoroutines, m.ShareProcesses} {
+		if runtime.GOOS == "linux" && (!s.OthersKnown || !s.UpkeepKnown) {
+			t.Errorf("a share not measured on Linux: %+v", s)
+		}
+		if s.Had < 0 || s.Had > float64(runtime.NumCPU()) || s.Window {
+			t.Errorf("share %+v", s)
+		}
+	}
+	if runtime.NumCPU() > 1 && !strings.Contains(o.Verdict, "so the work had") {
+		t.Errorf("the verdict does not say who had the cores: %q", o.Verdict)
+	}
+	t.Logf("%s\n%+v", o.Verdict, m)
+	for _, r := range o.Runs {
+		t.Logf("%s: wall %.2f cpu %.2f work %v others %v", r.Mode, r.WallSeconds, r.CPUSeconds, *r.WorkCPUSeconds, *r.OtherCPUSeconds)
 	}
 }
 

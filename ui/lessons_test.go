@@ -50,6 +50,11 @@ func TestLessonPredictRunReveal(t *testing.T) {
 	if !v.chart.Visible() || v.chart.Image == nil {
 		t.Error("no chart")
 	}
+	// The figures read as the terminal lists them: labels and units.
+	if !strings.HasPrefix(v.measured.Text, "Measured:\n") || !strings.Contains(v.measured.Text, "goroutines on one core: ") ||
+		!strings.Contains(v.measured.Text, "×\n") || strings.Contains(v.measured.Text, "speedup_one_core") {
+		t.Errorf("measured %q", v.measured.Text)
+	}
 	if len(l.results.runs) != 4 || v.run.Disabled() || l.ctl.run.Disabled() {
 		t.Errorf("%d runs in Results; buttons disabled: %v %v", len(l.results.runs), v.run.Disabled(), l.ctl.run.Disabled())
 	}
