@@ -74,6 +74,7 @@ func ParseAutorun(spec string, base Settings) ([]Settings, error) {
 type Stats struct {
 	Runs    []RunRecord    `json:"runs"`
 	Lessons []lessonRecord `json:"lessons,omitempty"`
+	Room    *RoomStats     `json:"room,omitempty"`
 	UI      UIStats        `json:"ui"`
 }
 
