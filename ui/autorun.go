@@ -144,7 +144,11 @@ func (l *Lab) finishAutorun(stats Stats, first, last time.Time, shot, statsFile 
 		l.waitFrames(10) // the last results on screen
 		var err error
 		l.doWait(func() {
-			img := captureWindow(l.win)
+			win := l.win
+			if l.host.win != nil { // the room's board on its own window: what the room sees
+				win = l.host.win
+			}
+			img := captureWindow(win)
 			err = atomicfile.Write(shot, func(w io.Writer) error { return png.Encode(w, img) })
 		})
 		if err != nil {

@@ -106,7 +106,11 @@ func New(a fyne.App, w fyne.Window, do func(func())) *Lab {
 		run: l.RunLesson, kill: l.killWorker, save: l.chooseReportFolder,
 	})
 	l.join = newJoinView(prefs, l.shortcut, l.bg)
-	l.host = newHostView(l.scale, l.clipboard, l.shortcut, l.bg, l.stopped, l.chooseRoomFolder,
+	var newWindow func(string) fyne.Window
+	if a != nil {
+		newWindow = a.NewWindow
+	}
+	l.host = newHostView(l.scale, newWindow, l.clipboard, l.shortcut, l.bg, l.stopped, l.chooseRoomFolder,
 		func(s string) { l.bridge.status(s, widget.WarningImportance) })
 	l.views = []view{l.ctl, l.cluster, l.prog, l.meter, l.zoom, l.gallery, l.timeline, l.results, l.errors, l.lessons, l.join, l.host}
 	return l

@@ -85,7 +85,7 @@ func TestHostRoomShowsParticipantsLive(t *testing.T) {
 		send(t, c, o, &pred)
 	}
 	q.until(t, "four results in the race lesson", time.Minute, func() bool { return len(v.rows) == 4 })
-	if !strings.Contains(v.summary.Text, "4 laptops sent it; the claim held on 3") || !strings.Contains(v.summary.Text, "Predicted: median 25% lost") {
+	if !strings.Contains(v.summary.Text, "4 laptops sent it; the claim held on 3") || !strings.Contains(v.summary.Text, "Predicted (4): median 25% lost") {
 		t.Errorf("summary %q", v.summary.Text)
 	}
 	q.until(t, "the strip plot", time.Minute, func() bool { return v.strip.Image != nil })
@@ -118,12 +118,27 @@ func TestHostRoomShowsParticipantsLive(t *testing.T) {
 	}
 	v.pick.SetSelectedIndex(3)
 	q.until(t, "three scaling curves", time.Minute, func() bool { return len(v.rows) == 3 && v.curves.Visible() && v.curves.Image != nil })
-	if !strings.Contains(v.summary.Text, "Predicted: none") {
+	if !strings.Contains(v.summary.Text, "Predicted (0): none") {
 		t.Errorf("scaling summary %q", v.summary.Text)
 	}
 	v.pick.SetSelectedIndex(4)
 	if v.curves.Visible() {
 		t.Error("the curves stay for the race lesson")
+	}
+
+	// The board on its own window (for the projector), and back.
+	test.Tap(v.own)
+	if v.win == nil || v.win.Content() != v.board || v.slot.Objects[0] == v.board || !v.own.Disabled() {
+		t.Fatal("Show on its own window did not move the board")
+	}
+	v.win.Close() // by its title bar: the board comes back
+	if v.win != nil || v.slot.Objects[0] != v.board || v.own.Disabled() {
+		t.Fatal("closing the board's window did not bring it back")
+	}
+	test.Tap(v.own)
+	v.bringBoard()
+	if v.win != nil || v.slot.Objects[0] != v.board {
+		t.Fatal("Bring it back here")
 	}
 
 	// Save room results.

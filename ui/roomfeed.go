@@ -21,26 +21,36 @@ import (
 )
 
 // roomFeed follows a hosted room off the UI goroutine: at each change it
-// takes the room's snapshot, draws the charts of the lessons whose results
-// changed (only those), and hands the update to the Room tab through the
-// bridge. It waits for each update to be on screen before taking the next,
-// so however fast results pour in, the tab changes at most once a frame,
-// and a burst costs one snapshot and one drawing per lesson.
+// takes the room's snapshot, draws the shown lesson's charts if what they
+// show changed (only those: another lesson is drawn when it is picked),
+// and hands the update to the Room tab through the bridge. It waits for
+// each update to be on screen, and then roomEvery, before taking the next,
+// so however fast results pour in, the tab changes at most a few times a
+// second, and a burst costs one snapshot and one drawing.
 type roomFeed struct {
 	host   *room.Host
-	redraw chan float32 // a new presentation scale: every chart again
+	redraw chan drawSpec // a lesson picked, a new scale or size
 	shown  chan struct{}
 	stop   chan struct{}
 	once   sync.Once
 }
 
-// roomUpdate is what the feed hands the tab: the snapshot, the strip plots
-// drawn again (by lesson) and the scaling curves if drawn again, at when
-// it was handed over.
+// roomEvery is the least time between two of the Room tab's updates: live
+// to the eye, and a tenth of the frames at most.
+const roomEvery = 100 * time.Millisecond
+
+// roomSettle is how long the charts' place must keep its size before they
+// are drawn at it.
+const roomSettle = 60 * time.Millisecond
+
+// roomUpdate is what the feed hands the tab: the snapshot, the lesson whose
+// charts it drew again (strip, and curve for scaling; nil: not drawn
+// again), at when it was handed over.
 type roomUpdate struct {
 	feed   *roomFeed
 	snap   room.Snapshot
-	strips map[string]image.Image
+	lesson string
+	strip  image.Image
 	curve  image.Image
 	at     time.Time
 }
@@ -48,45 +58,45 @@ type roomUpdate struct {
 // newRoomFeed starts following h, on a goroutine of bg; show gets each
 // update on the UI goroutine.
 func newRoomFeed(h *room.Host, bg background, show func(roomUpdate)) *roomFeed {
-	f := &roomFeed{host: h, redraw: make(chan float32, 1), shown: make(chan struct{}, 1), stop: make(chan struct{})}
+	f := &roomFeed{host: h, redraw: make(chan drawSpec, 1), shown: make(chan struct{}, 1), stop: make(chan struct{})}
 	changes := h.Changes()
 	bg.run(func() func() {
-		drawn := map[string]string{} // lesson → what its chart shows
-		var curves string
-		scale := float32(0)
+		var spec, drawnAt drawSpec
+		var drawn string // what the shown lesson's charts show
 		for {
 			select {
 			case _, ok := <-changes:
 				if !ok {
 					return nil
 				}
-			case s := <-f.redraw:
-				scale, drawn, curves = s, map[string]string{}, ""
+			case spec = <-f.redraw:
+				// A window being laid out passes through sizes on its way
+				// (its least, then its own): the one it settles at is drawn.
+				for settled := false; !settled; {
+					select {
+					case spec = <-f.redraw:
+					case <-time.After(roomSettle):
+						settled = true
+					case <-f.stop:
+						return nil
+					}
+				}
 			case <-f.stop:
 				return nil
 			}
-			if scale == 0 {
-				continue // no scale yet: the first rescale draws
+			if spec.scale == 0 {
+				continue // not laid out yet: the first redraw draws
 			}
-			u := roomUpdate{feed: f, snap: h.Snapshot(), strips: map[string]image.Image{}}
-			for _, name := range u.snap.Order {
-				sum := u.snap.Lessons[name]
-				fp := fingerprint(sum)
-				if drawn[name] == fp {
-					continue
-				}
-				drawn[name] = fp
-				if img, err := stripImage(name, sum, scale); err == nil {
-					u.strips[name] = img
-				}
-				if name == "scaling" && fp != curves {
-					curves = fp
-					if img, err := curvesImage(sum, scale); err == nil {
-						u.curve = img
+			u := roomUpdate{feed: f, snap: h.Snapshot(), lesson: spec.shown}
+			if sum := u.snap.Lessons[spec.shown]; sum != nil {
+				if fp := fingerprint(sum); fp != drawn || spec != drawnAt {
+					drawn, drawnAt = fp, spec
+					u.strip, _ = stripImage(spec.shown, sum, spec.strip(spec.shown))
+					if spec.shown == "scaling" {
+						u.curve, _ = curvesImage(sum, spec.half())
 					}
 				}
 			}
-			u.at = time.Now()
 			bg.post(func() {
 				u.at = time.Now() // the frame it is shown at
 				show(u)
@@ -100,19 +110,58 @@ func newRoomFeed(h *room.Host, bg background, show func(roomUpdate)) *roomFeed {
 			case <-f.stop:
 				return nil
 			}
+			select {
+			case <-time.After(roomEvery):
+			case <-f.stop:
+				return nil
+			}
 		}
 	})
 	return f
 }
 
-// rescale draws every chart again at scale (and the first time, draws them).
-func (f *roomFeed) rescale(scale float32) {
+// redrawAt draws every chart again as spec says (and the first time,
+// draws them).
+func (f *roomFeed) redrawAt(spec drawSpec) {
 	select {
-	case <-f.redraw: // a scale not drawn yet: this one replaces it
+	case <-f.redraw: // one not drawn yet: this one replaces it
 	default:
 	}
-	f.redraw <- scale
+	f.redraw <- spec
 }
+
+// drawSpec is which lesson's charts are drawn, and how: at the
+// presentation scale, to fill area (their place on screen, in Fyne's
+// units), so that their text is the scale's size however large the window.
+type drawSpec struct {
+	shown string
+	scale float32
+	area  fyne.Size
+}
+
+// chartSize is a chart's size, drawn at scale, to fill w×h units.
+type chartSize struct {
+	w, h  int
+	scale float64
+}
+
+// strip is where lesson name's strip plot goes: the whole area, or its left
+// half beside the scaling lesson's curves.
+func (d drawSpec) strip(name string) chartSize {
+	if name == "scaling" {
+		return d.half()
+	}
+	return d.size(d.area.Width)
+}
+
+func (d drawSpec) half() chartSize { return d.size((d.area.Width - chartGap) / 2) }
+
+func (d drawSpec) size(w float32) chartSize {
+	return chartSize{int(w / d.scale), int(d.area.Height / d.scale), float64(d.scale)}
+}
+
+// chartGap is the space between two charts side by side.
+const chartGap = 8
 
 // close stops the feed.
 func (f *roomFeed) close() { f.once.Do(func() { close(f.stop) }) }
@@ -139,7 +188,7 @@ func entries(sum *room.Summary) []chart.RoomEntry {
 	return out
 }
 
-func stripImage(name string, sum *room.Summary, scale float32) (image.Image, error) {
+func stripImage(name string, sum *room.Summary, at chartSize) (image.Image, error) {
 	ls, err := lesson.Find(name)
 	if err != nil {
 		return nil, err
@@ -148,7 +197,7 @@ func stripImage(name string, sum *room.Summary, scale float32) (image.Image, err
 	if err != nil {
 		return nil, err
 	}
-	return chart.ImageScaled(p, roomChartW, roomChartH, float64(scale)), nil
+	return chart.ImageScaled(p, at.w, at.h, at.scale), nil
 }
 
 // curvesOf are the scaling lesson's results as curves: a result whose
@@ -165,13 +214,63 @@ func curvesOf(sum *room.Summary) []chart.Curve {
 	return out
 }
 
-func curvesImage(sum *room.Summary, scale float32) (image.Image, error) {
+func curvesImage(sum *room.Summary, at chartSize) (image.Image, error) {
 	p, err := chart.RoomScaling(curvesOf(sum), jobs.Thumbnail)
 	if err != nil {
 		return nil, err
 	}
-	return chart.ImageScaled(p, roomChartW, roomChartH, float64(scale)), nil
+	return chart.ImageScaled(p, at.w, at.h, at.scale), nil
 }
+
+// summaryText is a lesson across the room in three lines (a height that
+// does not change as results come): how many sent it and held, then the
+// predictions' and the answers' middles and ends.
+func summaryText(ls *lesson.Lesson, sum *room.Summary) string {
+	if sum.Count == 0 {
+		return fmt.Sprintf("%s: no laptop has sent it yet.\nPredicted: —\nMeasured: —", ls.Name)
+	}
+	spread := func(s room.Spread) string {
+		if s.N == 0 {
+			return "none"
+		}
+		return fmt.Sprintf("median %s, from %s to %s", ls.AnswerText(s.Median), ls.AnswerText(s.Min), ls.AnswerText(s.Max))
+	}
+	return fmt.Sprintf("%s: %d %s sent it; the claim held on %d.\nPredicted (%d): %s.\nMeasured (%d): %s.",
+		ls.Name, sum.Count, plural(sum.Count, "laptop", "laptops"), sum.Held,
+		sum.Predictions.N, spread(sum.Predictions), sum.Answers.N, spread(sum.Answers))
+}
+
+func sameResults(a, b []room.Result) bool {
+	for i := range a {
+		if a[i].ID != b[i].ID || !a[i].Sent.Equal(b[i].Sent) || a[i].Name != b[i].Name {
+			return false
+		}
+	}
+	return true
+}
+
+// chartsLayout places the room's charts: the strip plot over the whole
+// area, or on its left half beside the scaling lesson's curves; and when
+// the area's size changes (the window resized, the board moved to its own
+// window), it asks for them drawn again at that size.
+type chartsLayout struct{ v *hostView }
+
+func (c chartsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	strip, curves := objs[0], objs[1]
+	if c.v.shown == "scaling" {
+		half := fyne.NewSize((size.Width-chartGap)/2, size.Height)
+		strip.Resize(half)
+		strip.Move(fyne.NewPos(0, 0))
+		curves.Resize(half)
+		curves.Move(fyne.NewPos(half.Width+chartGap, 0))
+	} else {
+		strip.Resize(size)
+		strip.Move(fyne.NewPos(0, 0))
+	}
+	c.v.areaChanged(size)
+}
+
+func (chartsLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(240, 140) }
 
 // roomColumns are the participants table's columns.
 var roomColumns = []struct {

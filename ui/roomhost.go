@@ -32,7 +32,10 @@ const defaultRoomAddr = "0.0.0.0:4222"
 type hostView struct {
 	box     *fyne.Container
 	idle    *fyne.Container // before hosting: the address and Host a room
-	live    *fyne.Container // while hosting
+	live    *fyne.Container // while hosting: the buttons, and the board or a note
+	board   *fyne.Container // the room, for the projector
+	slot    *fyne.Container // where the board is on the tab
+	own     *widget.Button  // Show on its own window
 	addr    *fieldEntry
 	where   *widget.Label // the folder the room keeps
 	start   *widget.Button
@@ -43,6 +46,7 @@ type hostView struct {
 	stop    *widget.Button
 	pick    *widget.Select
 	summary *widget.Label
+	charts  *fyne.Container // the strip plot, and the curves beside it
 	strip   *canvas.Image
 	curves  *canvas.Image
 	table   *widget.Table
@@ -53,6 +57,9 @@ type hostView struct {
 	dir  string
 	logf func(string) // a line for the status bar (the host's own notes)
 
+	newWindow func(title string) fyne.Window // nil: no window of its own (some tests)
+	win       fyne.Window                    // the board's own window, when shown there
+
 	host      *room.Host // the UI goroutine's: nil when not hosting
 	feed      *roomFeed
 	snap      room.Snapshot
@@ -60,6 +67,7 @@ type hostView struct {
 	strips    map[string]image.Image // drawn, by lesson
 	curve     image.Image            // every laptop's scaling curves
 	drawScale float32                // the presentation scale
+	drawn     drawSpec               // what the feed was last asked to draw
 	rows      []room.Result          // the shown lesson's, as the table lists them
 	// latency is, for each result shown, the milliseconds from when the
 	// participant sent it to its first frame here (both clocks are the
@@ -74,13 +82,15 @@ type hostView struct {
 	closed  bool
 }
 
-// roomChartW and roomChartH are a room chart's size at the normal scale.
+// roomChartW and roomChartH are a saved room chart's size.
 const roomChartW, roomChartH = 800, 420
 
-// newHostView builds the Room tab: clipboard is where Copy puts the join
-// line, save asks where to save the room's results, bg runs the server's
-// start and the charts' drawing.
-func newHostView(scale float32, clipboard func() fyne.Clipboard, shortcut func(fyne.Shortcut) bool, bg background, stopped func() bool, save func(), status func(string)) *hostView {
+// newHostView builds the Room tab at presentation scale scale: newWindow
+// opens the board's own window, clipboard is where Copy puts the join line,
+// save asks where to save the room's results, status shows the host's
+// notes, bg runs the server's start and the charts' drawing.
+func newHostView(scale float32, newWindow func(string) fyne.Window, clipboard func() fyne.Clipboard, shortcut func(fyne.Shortcut) bool,
+	bg background, stopped func() bool, save func(), status func(string)) *hostView {
 	v := &hostView{bg: bg, stopped: stopped, logf: status, strips: map[string]image.Image{}, seen: map[string]bool{}, drawScale: scale}
 	v.addr = newFieldEntry(shortcut)
 	v.addr.SetText(defaultRoomAddr)
@@ -98,10 +108,11 @@ func newHostView(scale float32, clipboard func() fyne.Clipboard, shortcut func(f
 		v.where, container.NewHBox(v.start))
 
 	v.status = wrapped("")
+	v.status.Wrapping = fyne.TextWrapOff // one line: its height must not change as it counts
+	v.status.Truncation = fyne.TextTruncateEllipsis
 	v.line = widget.NewLabel("")
 	v.line.Selectable = true
 	v.line.TextStyle = fyne.TextStyle{Monospace: true}
-	v.line.Wrapping = fyne.TextWrapBreak
 	v.copy = widget.NewButtonWithIcon("Copy the join line", theme.ContentCopyIcon(), func() {
 		if cb := clipboard(); cb != nil && v.host != nil {
 			cb.SetContent(v.joinLines()[0])
@@ -120,18 +131,27 @@ func newHostView(scale float32, clipboard func() fyne.Clipboard, shortcut func(f
 			}
 		}
 	})
-	v.summary = wrapped("")
+	v.summary = widget.NewLabel("") // three lines, not wrapped: the charts' place keeps its size
 	v.summary.TextStyle = fyne.TextStyle{Bold: true}
+	v.summary.Truncation = fyne.TextTruncateEllipsis
 	v.strip = roomImage()
 	v.curves = roomImage()
 	v.curves.Hide()
 	v.table = newRoomTable(&v.rows)
 	sizeRoomColumns(v.table, scale)
-	charts := container.NewGridWithRows(1, v.strip, v.curves)
-	top := container.NewVBox(v.status, v.line, container.NewHBox(v.copy, v.save, v.stop), widget.NewSeparator(), v.pick, v.summary)
-	split := container.NewVSplit(charts, v.table)
+	v.charts = container.New(chartsLayout{v}, v.strip, v.curves)
+	v.own = widget.NewButtonWithIcon("Show on its own window", theme.ViewFullScreenIcon(), v.openBoard)
+	if newWindow == nil {
+		v.own.Hide()
+	}
+	v.newWindow = newWindow
+	split := container.NewVSplit(v.charts, v.table)
 	split.Offset = 0.6
-	v.live = container.NewBorder(top, nil, nil, nil, split)
+	// The board is what the room sees: on the tab, or on a window of its
+	// own that goes on the projector (see roomwindow.go).
+	v.board = container.NewBorder(container.NewVBox(v.status, container.NewHScroll(v.line), widget.NewSeparator(), v.pick, v.summary), nil, nil, nil, split)
+	v.slot = container.NewStack(v.board)
+	v.live = container.NewBorder(container.NewHBox(v.copy, v.save, v.own, v.stop), nil, nil, nil, v.slot)
 	v.live.Hide()
 	v.box = container.NewStack(container.NewVScroll(v.idle), v.live)
 	v.pick.SetSelectedIndex(0)
@@ -143,8 +163,7 @@ func (v *hostView) object() fyne.CanvasObject { return v.box }
 
 func roomImage() *canvas.Image {
 	img := canvas.NewImageFromImage(nil)
-	img.FillMode = canvas.ImageFillContain
-	img.SetMinSize(fyne.NewSize(roomChartW/3, roomChartH/3)) // it grows with the tab
+	img.FillMode = canvas.ImageFillContain // drawn to fit: this only keeps its shape meanwhile
 	return img
 }
 
@@ -199,7 +218,8 @@ func (v *hostView) hostRoom() {
 			v.line.SetText(strings.Join(v.joinLines(), "\n"))
 			v.showHostStatus()
 			v.feed = newRoomFeed(h, v.bg, v.apply)
-			v.feed.rescale(v.scale())
+			v.drawn = drawSpec{}
+			v.areaChanged(v.charts.Size())
 		}
 	})
 }
@@ -228,6 +248,7 @@ func (v *hostView) stopHosting() {
 	v.feed.close()
 	v.feed = nil
 	v.bg.run(func() func() { h.Close(); return nil })
+	v.bringBoard()
 	v.live.Hide()
 	v.idle.Show()
 	setStyled(v.where, "The room has stopped; its results stay in its folder. Host a room again to continue it.", widget.MediumImportance)
@@ -256,8 +277,8 @@ func (v *hostView) apply(u roomUpdate) {
 		return
 	}
 	v.snap = u.snap
-	for name, img := range u.strips {
-		v.strips[name] = img
+	if u.strip != nil {
+		v.strips[u.lesson] = u.strip
 	}
 	if u.curve != nil {
 		v.curve = u.curve
@@ -305,6 +326,10 @@ func (v *hostView) showLesson(name string) {
 	} else {
 		v.curves.Hide()
 	}
+	if changed {
+		v.charts.Refresh() // the strip's place: beside the curves or not
+		v.areaChanged(v.charts.Size())
+	}
 	rows := sum.Results
 	if changed || len(rows) != len(v.rows) || !sameResults(rows, v.rows) {
 		v.rows = rows
@@ -312,41 +337,30 @@ func (v *hostView) showLesson(name string) {
 	}
 }
 
-// summaryText is a lesson across the room in one sentence: how many sent
-// it, held, and the predictions' and answers' middles and ends.
-func summaryText(ls *lesson.Lesson, sum *room.Summary) string {
-	if sum.Count == 0 {
-		return fmt.Sprintf("%s: no laptop has sent it yet.", ls.Name)
-	}
-	spread := func(s room.Spread) string {
-		if s.N == 0 {
-			return "none"
-		}
-		return fmt.Sprintf("median %s (%s to %s, %d)", ls.AnswerText(s.Median), ls.AnswerText(s.Min), ls.AnswerText(s.Max), s.N)
-	}
-	return fmt.Sprintf("%s: %d %s sent it; the claim held on %d. Predicted: %s. Measured: %s.",
-		ls.Name, sum.Count, plural(sum.Count, "laptop", "laptops"), sum.Held, spread(sum.Predictions), spread(sum.Answers))
-}
-
-func sameResults(a, b []room.Result) bool {
-	for i := range a {
-		if a[i].ID != b[i].ID || !a[i].Sent.Equal(b[i].Sent) || a[i].Name != b[i].Name {
-			return false
-		}
-	}
-	return true
-}
-
-// scale is the presentation scale the charts are drawn at.
-func (v *hostView) scale() float32 { return v.drawScale }
-
 // rescale draws the charts again at scale.
 func (v *hostView) rescale(scale float32) {
 	v.drawScale = scale
 	sizeRoomColumns(v.table, scale)
-	if v.feed != nil {
-		v.feed.rescale(scale)
+	v.areaChanged(v.charts.Size())
+}
+
+// areaChanged asks the feed to draw the charts again if the presentation
+// scale changed or their place on screen did by more than a few per cent
+// (a chart drawn at its place's size keeps its text at the scale's size).
+func (v *hostView) areaChanged(area fyne.Size) {
+	if v.feed == nil || area.Width < 100 || area.Height < 60 {
+		return
 	}
+	// A chart a little off its place's size shows whole (it is drawn to
+	// fit), so the text above it changing its height by a line does not
+	// draw it again.
+	d := v.drawn
+	near := func(a, b float32) bool { return a > 0 && b/a > 0.9 && b/a < 1.1 }
+	if d.shown == v.shown && d.scale == v.drawScale && near(d.area.Width, area.Width) && near(d.area.Height, area.Height) {
+		return
+	}
+	v.drawn = drawSpec{shown: v.shown, scale: v.drawScale, area: area}
+	v.feed.redrawAt(v.drawn)
 }
 
 // hold keeps h, a host just started, for close until it is shown (nil: it
@@ -370,6 +384,7 @@ func (v *hostView) close() {
 		v.started = nil
 	}
 	v.mu.Unlock()
+	v.bringBoard()
 	if v.host != nil {
 		v.feed.close()
 		v.host.Close()

@@ -81,7 +81,7 @@ func saveRoom(dir string, snap room.Snapshot) ([]string, error) {
 		if sum == nil || sum.Count == 0 {
 			continue
 		}
-		if err := write("strip-"+name+".png", func() (image.Image, error) { return stripImage(name, sum, 1) }); err != nil {
+		if err := write("strip-"+name+".png", func() (image.Image, error) { return stripImage(name, sum, chartSize{roomChartW, roomChartH, 1}) }); err != nil {
 			return files, err
 		}
 		if name != "scaling" {
