@@ -15,7 +15,7 @@ XVFB      := xvfb-run -a -s "-screen 0 1280x1024x24"
 export LANG := en_US.UTF-8
 export PATH := $(PATH):$(shell $(GO) env GOPATH 2>/dev/null)/bin
 
-.PHONY: run build test bench package deps deps-test check-go clean nats-server
+.PHONY: run build test test-under-load bench package deps deps-test check-go clean nats-server
 
 run: build
 	./$(BIN)
@@ -38,6 +38,19 @@ test: deps-test check-go nats-server
 	  if [ -n "$$up" ]; then echo "under jobs/ but importing jobs (move them beside it): $$up"; exit 1; fi
 	@echo "== go test -race (the window under Xvfb)"; $(XVFB) $(GO) test -race -count=1 ./...
 	@echo "== fyne package (the build with the $(TAGS) tag)"; $(MAKE) --no-print-directory package-check
+
+# The window's and the cluster's tests with two busy programs beside them, as
+# on a participant's laptop (slides, a browser): nothing may fail only because
+# the machine is slow. The busy loops are this shell's children, killed on any
+# exit (the trap), so none outlives the target.
+UNDER_LOAD_PKGS := ./ui/ ./jobs/cluster/
+test-under-load: deps-test check-go nats-server
+	@set -e; busy=""; trap 'kill $$busy 2>/dev/null || true' EXIT INT TERM; \
+	  for i in 1 2; do sh -c 'while :; do :; done' & busy="$$busy $$!"; done; \
+	  echo "== go test -race under load (two busy programs:$$busy)"; \
+	  $(XVFB) $(GO) test -race -count=1 -timeout 30m $(UNDER_LOAD_PKGS); \
+	  $(GO) test -race -count=1 -timeout 30m -run 'Cluster' ./jobs/; \
+	  $(GO) test -race -count=1 -timeout 30m -run 'Cluster|Join' ./cli/
 
 # fyne package bumps Details.Build in FyneApp.toml: package a copy.
 package: deps check-go

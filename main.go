@@ -14,6 +14,7 @@ import (
 	"runtime/trace"
 
 	"concurrencylab/cli"
+	"concurrencylab/cli/console"
 	"github.com/BurntSushi/toml"
 
 	_ "concurrencylab/cli/clocale" // first: before Fyne reads the locale
@@ -25,6 +26,10 @@ import (
 func main() {
 	// A worker process of the pool: this binary re-executed (see jobs/pool).
 	jobs.ServeIfWorker(lesson.WorkerOps())
+	// The Windows package is a GUI program: print in the console it was
+	// started from, if any (see cli/console).
+	console.Attach()
+	lesson.ServeIfChild() // the deadlock lesson's child process
 	if len(os.Args) > 1 && os.Args[1] == "bench" {
 		// Off the main goroutine, which Fyne's GL driver locks to the main
 		// thread for the window: work on it measured 50% slower (a sequential
@@ -44,6 +49,9 @@ func main() {
 	}
 	if len(os.Args) > 1 && os.Args[1] == "join" { // a cluster worker of another machine's runs
 		os.Exit(cli.Join(os.Args[2:], os.Stdout, os.Stderr))
+	}
+	if len(os.Args) > 1 && os.Args[1] == "room" { // a workshop's room, gathering lesson outcomes
+		os.Exit(cli.Room(os.Args[2:], os.Stdout, os.Stderr))
 	}
 	if len(os.Args) > 1 && os.Args[1] == "worker" {
 		fmt.Fprintln(os.Stderr, "concurrencylab worker: started by the process pool only")

@@ -22,6 +22,7 @@ import (
 // test binary.
 func TestMain(m *testing.M) {
 	jobs.ServeIfWorker(lesson.WorkerOps())
+	lesson.ServeIfChild() // the deadlock lesson's child process
 	dir, err := os.MkdirTemp("", "cli-test-cache")
 	if err != nil {
 		panic(err)

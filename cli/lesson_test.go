@@ -68,6 +68,25 @@ func TestLessonJSON(t *testing.T) {
 	}
 }
 
+// The terminal lists the figures as the window does: labels, units and
+// thousands separators, not the JSON's keys.
+func TestLessonMeasuredReadsLikeTheWindow(t *testing.T) {
+	t.Setenv("GORACE", "atexit_sleep_ms=0")
+	var stdout, stderr bytes.Buffer
+	if code := Lesson([]string{"race", "--quick"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	out := stdout.String()
+	for _, w := range []string{"Measured:\n", "  additions by each goroutine:", " 10,000\n", "  without a lock:", " of 40,000\n", "  the fixes exact in tight loops too:"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("no %q in:\n%s", w, out)
+		}
+	}
+	if strings.Contains(out, "increments_each") || strings.Contains(out, "tight_exact") {
+		t.Errorf("the JSON's keys in the terminal:\n%s", out)
+	}
+}
+
 // TestLessonAllReport runs every lesson's quick form the way a participant
 // hands in their results: report.md, lessons.json and the charts.
 func TestLessonAllReport(t *testing.T) {
@@ -125,5 +144,47 @@ func TestLessonInterruptedExits130(t *testing.T) {
 	stderr := &signalOnWrite{want: "preparing"}
 	if code := Lesson([]string{"io-bound"}, &bytes.Buffer{}, stderr); code != 130 || !strings.Contains(stderr.buf.String(), "interrupted") {
 		t.Fatalf("exit %d: %s", code, stderr.buf.String())
+	}
+}
+
+// TestLessonDeadlockJSON: the deadlock lesson's child processes, and the
+// keys of its figures.
+func TestLessonDeadlockJSON(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := Lesson([]string{"deadlock", "--quick", "--json"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var o map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &o); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := o["measured"].(map[string]any)
+	for _, k := range []string{"noticed_alone", "noticed_live", "alone_exit_codes", "cases", "guard", "this_program"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("measured has no %q: %v", k, m)
+		}
+	}
+	if m["noticed_alone"] != 3.0 || m["noticed_live"] != 0.0 || o["holds"] != true {
+		t.Errorf("noticed %v alone, %v live; %v", m["noticed_alone"], m["noticed_live"], o["verdict"])
+	}
+}
+
+func TestLessonCCallsJSON(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := Lesson([]string{"c-calls", "--quick", "--json"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var o map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &o); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := o["measured"].(map[string]any)
+	for _, k := range []string{"one_core_c_speedup", "one_core_go_speedup", "gomaxprocs", "c_calls_at_once", "pinned"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("measured has no %q: %v", k, m)
+		}
+	}
+	if m["gomaxprocs"] != 1.0 || m["pinned"] != false {
+		t.Errorf("%v", m)
 	}
 }

@@ -267,7 +267,7 @@ func (c *clusterRun) gaveUp(item, deliveries int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if it := c.item(item); it != nil && !c.closed && !it.done && it.err == nil {
-		c.fail(it, c.open[item], fmt.Errorf("given up after %d deliveries: every worker that took it was lost", deliveries))
+		c.fail(it, c.open[item], fmt.Errorf("given up after %d deliveries: every worker that took it was lost, or could not get its image from the server", deliveries))
 	}
 }
 

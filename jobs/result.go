@@ -20,8 +20,19 @@ type Result struct {
 	// steps ran on and the worker processes it waited for, without what
 	// else the process did meanwhile (a window drawing itself, the garbage
 	// collector's own threads). Nil where threads' CPU time is not known
-	// (every system but Linux).
+	// (every system but Linux and Windows).
 	WorkCPUSeconds *float64 `json:"work_cpu_seconds,omitempty"`
+	// Unpinned says a goroutine pool capped at fewer cores (Spec.Cores)
+	// could not pin its threads to them: the system lets no program choose
+	// a thread's CPUs (macOS). GOMAXPROCS still ran Go code on that many
+	// threads at a time, but a cgo call (libjpeg-turbo's decode) gives up
+	// its P and may run beside them, on another core.
+	Unpinned bool `json:"unpinned,omitempty"`
+	// OtherCPUSeconds is the CPU time every other program on this computer
+	// used during the run: the cores' busy time less this process's and its
+	// workers'. Nil where it is not measured (see package cpustat), so that
+	// nothing is blamed on other programs without evidence.
+	OtherCPUSeconds *float64 `json:"other_cpu_seconds,omitempty"`
 	// Speedup is this run's speed-up over its baseline among the runs it is
 	// shown with (see package results); nil when there is none.
 	Speedup *float64 `json:"speedup"`

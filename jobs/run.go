@@ -15,6 +15,7 @@ import (
 
 	"concurrencylab/jobs/atomicfile"
 	"concurrencylab/jobs/cpuset"
+	"concurrencylab/jobs/cpustat"
 	"concurrencylab/jobs/fetch"
 	"concurrencylab/jobs/pool"
 	"concurrencylab/jobs/priority"
@@ -61,7 +62,7 @@ func Run(ctx context.Context, spec Spec, rep Reporter) (Result, error) {
 	if spec.Mode != Processes && spec.Mode != Cluster {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(spec.procs()))
 	}
-	cpu0, kids0 := cpuTime(), childrenCPU()
+	cpu0, kids0 := cpustat.Take(), childrenCPU()
 	r.start = time.Now()
 	rep.Report(Event{Kind: RunStarted, Item: -1, Total: len(spec.Items), Workers: spec.Workers})
 
@@ -84,12 +85,18 @@ func Run(ctx context.Context, spec Spec, rep Reporter) (Result, error) {
 	if spec.Mode == Processes || spec.Mode == Cluster {
 		r.removeStrays()
 	}
-	res := r.result(time.Since(r.start), cpuTime()-cpu0, cores)
+	use := cpustat.Between(cpu0, cpustat.Take())
+	res := r.result(time.Since(r.start), use.Ours, cores)
+	if use.Known {
+		others := use.Others.Seconds()
+		res.OtherCPUSeconds = &others
+	}
 	if r.laneCPUKnown.Load() {
 		work := (time.Duration(r.laneCPU.Load()) + childrenCPU() - kids0).Seconds()
 		res.WorkCPUSeconds = &work
 	}
 	res.Queue = r.queue.stats()
+	res.Unpinned = r.unpinned.Load()
 	res.ClusterStats = cl
 	if err == nil {
 		err = ctx.Err()
@@ -110,6 +117,7 @@ type run struct {
 	// Result.WorkCPUSeconds), in nanoseconds.
 	laneCPU      atomic.Int64
 	laneCPUKnown atomic.Bool
+	unpinned     atomic.Bool // a capped pool's thread that could not be pinned
 	queue        *queueMeter // between a pipeline's stages
 }
 
@@ -186,7 +194,7 @@ func (r *run) timeLane() (stop func()) {
 
 // setLane readies the goroutine of a goroutine pool's lane: on a thread pinned
 // to the pool's cores when they are capped (see Spec.CoreCount), and lowered
-// under SCHED_IDLE when the spec asks for idle workers (see Spec.WorkerIdle).
+// below this process's priority when the spec asks (see Spec.WorkerNice).
 // A process pool's lanes only wait on its workers.
 func (r *run) setLane() {
 	// Every lane is on a thread of its own, whose CPU time is the lane's
@@ -196,11 +204,11 @@ func (r *run) setLane() {
 	if r.spec.Mode != Goroutines {
 		return
 	}
-	if r.pinned != nil {
-		cpuset.PinThread(r.pinned)
+	if r.spec.capped() && (r.pinned == nil || !cpuset.PinThread(r.pinned)) {
+		r.unpinned.Store(true)
 	}
-	if r.spec.WorkerIdle {
-		priority.LowerThread(r.spec.WorkerNice, true)
+	if r.spec.lowered() {
+		priority.LowerThread(r.spec.WorkerNice, r.spec.WorkerIdle)
 	}
 }
 

@@ -481,6 +481,10 @@ func TestCappedGoroutinePool(t *testing.T) {
 	if len(rec.of(jobs.StepStarted)) != len(items) {
 		t.Fatal("missing steps")
 	}
+	// Linux and Windows pin threads; elsewhere the result says it could not.
+	if want := runtime.GOOS != "linux" && runtime.GOOS != "windows"; res.Unpinned != want {
+		t.Fatalf("Unpinned %v on %s", res.Unpinned, runtime.GOOS)
+	}
 }
 
 // TestPipelineQueueIsBoundedAndMeasured: Spec.Queue bounds the channel

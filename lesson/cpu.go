@@ -12,11 +12,20 @@ import (
 // CPUMeasured is what the cpu-bound lesson measures: speed-ups over one
 // goroutine making one thumbnail after another.
 type CPUMeasured struct {
-	OneCoreWorkers   int     `json:"one_core_workers"`
-	Workers          int     `json:"workers"` // = cores, for goroutines and processes
-	SpeedupOneCore   float64 `json:"speedup_one_core"`
-	SpeedupGoroutine float64 `json:"speedup_goroutines"`
-	SpeedupProcesses float64 `json:"speedup_processes"`
+	OneCoreWorkers   int     `json:"one_core_workers" label:"goroutines sharing one core"`
+	Workers          int     `json:"workers" label:"goroutines and processes on all cores"` // = cores, for goroutines and processes
+	SpeedupOneCore   float64 `json:"speedup_one_core" label:"goroutines on one core" unit:"×"`
+	SpeedupGoroutine float64 `json:"speedup_goroutines" label:"goroutines on all cores" unit:"×"`
+	SpeedupProcesses float64 `json:"speedup_processes" label:"processes" unit:"×"`
+	// The cores each run really had, measured (see Share), and the
+	// speed-ups they allowed: the verdict judges against these.
+	ShareOneGoroutine  Share   `json:"share_one_goroutine" label:"one goroutine had"`
+	ShareOneCore       Share   `json:"share_one_core" label:"goroutines on one core had"`
+	ShareGoroutines    Share   `json:"share_goroutines" label:"goroutines on all cores had"`
+	ShareProcesses     Share   `json:"share_processes" label:"processes had"`
+	PossibleOneCore    float64 `json:"possible_speedup_one_core" label:"possible on one core, with the cores each had" unit:"×"`
+	PossibleGoroutines float64 `json:"possible_speedup_goroutines" label:"possible for goroutines on all cores" unit:"×"`
+	PossibleProcesses  float64 `json:"possible_speedup_processes" label:"possible for processes" unit:"×"`
 }
 
 var cpuBound = &Lesson{
@@ -39,7 +48,15 @@ var cpuBound = &Lesson{
 // parallelFloor is the least speed-up that counts as running in parallel on
 // cores cores: 1.6× on 2, 2.8× on 4, 5.2× on 8. A machine never quite
 // reaches the ideal: memory, caches and turbo clocks are shared.
-func parallelFloor(cores int) float64 { return 1 + 0.6*float64(cores-1) }
+func parallelFloor(cores int) float64 { return floorFor(float64(cores)) }
+
+// floorFor is the least speed-up that counts as running in parallel when at
+// most possible was: the same rule, for the cores the work really had.
+func floorFor(possible float64) float64 { return 1 + 0.6*(possible-1) }
+
+// judgeable says whether a run that could reach possible shows parallelism
+// at all: at least a quarter of the cores beyond the first were left to it.
+func judgeable(possible float64, cores int) bool { return possible >= 1+float64(cores-1)/4 }
 
 // cpuRounds is how many times the CPU lessons make each run (see runRounds).
 const cpuRounds = 3
@@ -66,7 +83,10 @@ func runCPU(ctx context.Context, e *Env) (*Outcome, error) {
 		return nil, err
 	}
 	m := CPUMeasured{OneCoreWorkers: 2 * c, Workers: c, SpeedupOneCore: speedup(runs[0], runs[1]),
-		SpeedupGoroutine: speedup(runs[0], runs[2]), SpeedupProcesses: speedup(runs[0], runs[3])}
+		SpeedupGoroutine: speedup(runs[0], runs[2]), SpeedupProcesses: speedup(runs[0], runs[3]),
+		ShareOneGoroutine: ShareOf(runs[0], c, e.Window), ShareOneCore: ShareOf(runs[1], c, e.Window),
+		ShareGoroutines: ShareOf(runs[2], c, e.Window), ShareProcesses: ShareOf(runs[3], c, e.Window)}
+	m.setPossible()
 	o := &Outcome{Runs: runs, Measured: m, Answer: m.SpeedupOneCore}
 	o.Holds, o.Verdict = m.judge(c)
 	if !e.Quick {
@@ -80,24 +100,46 @@ func runCPU(ctx context.Context, e *Env) (*Outcome, error) {
 	return o, nil
 }
 
-// judge applies the cpu-bound rule: one core gives no speed-up, all cores
-// and processes give at least parallelFloor.
+// setPossible works out the speed-ups the runs' shares of the cores allowed.
+func (m *CPUMeasured) setPossible() {
+	m.PossibleOneCore = m.ShareOneCore.Possible(m.ShareOneGoroutine, 1)
+	m.PossibleGoroutines = m.ShareGoroutines.Possible(m.ShareOneGoroutine, m.Workers)
+	m.PossibleProcesses = m.ShareProcesses.Possible(m.ShareOneGoroutine, m.Workers)
+}
+
+// judge applies the cpu-bound rule: one core gives no speed-up (beyond what
+// the cores each run had allow), all cores and processes give at least the
+// parallel floor of the speed-up the cores they really had allow. Who had
+// the rest is said, as measured.
 func (m CPUMeasured) judge(cores int) (bool, string) {
-	floor := parallelFloor(cores)
+	one := max(m.PossibleOneCore, 1)
+	lowOne := min(m.PossibleOneCore, 1)
+	allowed := ""
+	if one > 1.05 {
+		allowed = fmt.Sprintf(" (%s at most, counting the cores each run had)", x(one))
+	}
 	switch {
-	case m.SpeedupOneCore > 1.15:
-		return false, fmt.Sprintf("Does not hold here: %d goroutines on one core were %s faster. One core cannot do CPU work faster by taking turns; "+
-			"the one-goroutine run was probably slowed by something else running at the time.", m.OneCoreWorkers, x(m.SpeedupOneCore))
-	case m.SpeedupOneCore < 0.85:
-		return false, fmt.Sprintf("Does not hold here: %d goroutines on one core were %s as fast: slower, not just no faster. "+
-			"Something else probably used the computer during that run.", m.OneCoreWorkers, x(m.SpeedupOneCore))
+	case m.SpeedupOneCore > 1.15*one:
+		return false, fmt.Sprintf("Does not hold here: %d goroutines on one core were %s faster%s. One core cannot do CPU work faster by taking turns, so the one-goroutine run was slowed. %s",
+			m.OneCoreWorkers, x(m.SpeedupOneCore), allowed, blame(cores, "the one-goroutine run", m.ShareOneGoroutine))
+	case m.SpeedupOneCore < 0.85*lowOne:
+		return false, fmt.Sprintf("Does not hold here: %d goroutines on one core were %s as fast: slower, not just no faster. %s",
+			m.OneCoreWorkers, x(m.SpeedupOneCore), blame(cores, "that run", m.ShareOneCore))
 	case cores == 1:
 		return true, fmt.Sprintf("Holds as far as one core can show: goroutines taking turns on one core were %s, no faster. With one core there is nothing to run in parallel on.", x(m.SpeedupOneCore))
-	case m.SpeedupGoroutine < floor || m.SpeedupProcesses < floor:
-		return false, fmt.Sprintf("Does not hold here: on %d cores goroutines reached %s and processes %s, under %s. "+
-			"Another program was probably using a core, or the cores share more than they seem to (a laptop on battery, a virtual machine's cores).",
-			cores, x(m.SpeedupGoroutine), x(m.SpeedupProcesses), x(floor))
+	case !judgeable(m.PossibleGoroutines, cores) || !judgeable(m.PossibleProcesses, cores):
+		return false, fmt.Sprintf("Cannot be judged here: %s. That left the work too little of the other cores to show parallelism (goroutines could reach %s at most, processes %s): run it again when the computer is quieter.",
+			during(cores, "goroutines'", m.ShareGoroutines, "processes'", m.ShareProcesses), x(m.PossibleGoroutines), x(m.PossibleProcesses))
+	case m.SpeedupGoroutine < floorFor(m.PossibleGoroutines) || m.SpeedupProcesses < floorFor(m.PossibleProcesses):
+		worse, name := m.ShareGoroutines, "goroutines'"
+		if m.SpeedupProcesses/floorFor(m.PossibleProcesses) < m.SpeedupGoroutine/floorFor(m.PossibleGoroutines) {
+			worse, name = m.ShareProcesses, "processes'"
+		}
+		return false, fmt.Sprintf("Does not hold here: on %d cores goroutines reached %s of the %s possible and processes %s of the %s possible, under the %s and %s that count as parallel. %s",
+			cores, x(m.SpeedupGoroutine), x(m.PossibleGoroutines), x(m.SpeedupProcesses), x(m.PossibleProcesses),
+			x(floorFor(m.PossibleGoroutines)), x(floorFor(m.PossibleProcesses)), blame(cores, "the "+name+" run", worse))
 	}
-	return true, fmt.Sprintf("Holds: goroutines taking turns on one core were %s (no faster), while %d goroutines on %d cores reached %s and %d processes %s. Parallelism needs cores.",
-		x(m.SpeedupOneCore), cores, cores, x(m.SpeedupGoroutine), cores, x(m.SpeedupProcesses))
+	return true, fmt.Sprintf("Holds: goroutines taking turns on one core were %s (no faster), while %d goroutines on %d cores reached %s of the %s possible and %d processes %s of the %s possible: %s. Parallelism needs cores.",
+		x(m.SpeedupOneCore), cores, cores, x(m.SpeedupGoroutine), x(m.PossibleGoroutines), cores, x(m.SpeedupProcesses), x(m.PossibleProcesses),
+		during(cores, "goroutines'", m.ShareGoroutines, "processes'", m.ShareProcesses))
 }

@@ -3,6 +3,7 @@ package lesson
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,12 +22,15 @@ type UI interface {
 
 // FreezeMeasured is what the freeze lesson measures.
 type FreezeMeasured struct {
-	Items              int     `json:"items"`
-	BlockingSeconds    float64 `json:"blocking_run_seconds"`
-	FrozenSeconds      float64 `json:"frozen_seconds"` // the longest the UI thread did not answer
-	GoroutinesSeconds  float64 `json:"goroutines_run_seconds"`
-	GoroutinesMaxLagMs float64 `json:"goroutines_max_lag_ms"`
-	StandInLoop        bool    `json:"stand_in_event_loop"` // no window: a terminal's stand-in
+	Items              int     `json:"items" label:"thumbnails in each run"`
+	BlockingSeconds    float64 `json:"blocking_run_seconds" label:"the run on the UI thread took" unit:"s"`
+	FrozenSeconds      float64 `json:"frozen_seconds" label:"the window froze for" unit:"s"` // the longest the UI thread did not answer
+	GoroutinesSeconds  float64 `json:"goroutines_run_seconds" label:"the run on goroutines took" unit:"s"`
+	GoroutinesMaxLagMs float64 `json:"goroutines_max_lag_ms" label:"the longest the window waited meanwhile" unit:"ms"`
+	StandInLoop        bool    `json:"stand_in_event_loop" label:"a stand-in event loop played the window"` // no window: a terminal's stand-in
+	// GoroutinesShare is how the cores were shared during the goroutines'
+	// run, measured (see Share): said when the UI thread waited.
+	GoroutinesShare Share `json:"goroutines_share" label:"the goroutines' run had"`
 }
 
 // frozenLag is the lag a person notices: a tenth of a second.
@@ -85,6 +89,7 @@ func runFreeze(ctx context.Context, e *Env) (*Outcome, error) {
 			m.BlockingSeconds, m.FrozenSeconds = res.WallSeconds, lag
 		} else {
 			m.GoroutinesSeconds, m.GoroutinesMaxLagMs = res.WallSeconds, 1000*lag
+			m.GoroutinesShare = ShareOf(res, e.cores, e.Window)
 		}
 		runs = append(runs, res)
 	}
@@ -96,13 +101,21 @@ func runFreeze(ctx context.Context, e *Env) (*Outcome, error) {
 // judge applies the freeze rule: frozen for the whole blocking run (less
 // the frames a heartbeat may tick after it began), never past the
 // noticeable lag with goroutines.
-func (m FreezeMeasured) judge(int) (bool, string) {
+func (m FreezeMeasured) judge(cores int) (bool, string) {
 	switch {
 	case m.FrozenSeconds < m.BlockingSeconds-3*frame.Seconds():
 		return false, fmt.Sprintf("Does not hold here: the blocking run took %.1f s but the UI thread answered within %.2f s. That is a bug in Concurrency Lab: please report it.",
 			m.BlockingSeconds, m.FrozenSeconds)
 	case m.GoroutinesMaxLagMs > float64(frozenLag.Milliseconds()):
-		return false, fmt.Sprintf("Does not hold here: with goroutines the UI thread still waited up to %.0f ms. Something else kept the computer busy, or the window had to wait for a core.", m.GoroutinesMaxLagMs)
+		why := "Nothing else measurably took the cores then: the UI thread waited for a core the work's goroutines had."
+		switch s := m.GoroutinesShare; {
+		case !s.OthersKnown:
+			why = "Whether another program was using a core is not known here."
+		case s.Taken():
+			why = ""
+		}
+		return false, strings.TrimSpace(fmt.Sprintf("Does not hold here: with goroutines the UI thread still waited up to %.0f ms. During that run %s. %s",
+			m.GoroutinesMaxLagMs, m.GoroutinesShare.Text(cores), why))
 	}
 	return true, fmt.Sprintf("Holds: on the UI thread the %.1f s run froze the window for %.1f s, all of it. On goroutines the same work took %.1f s and the UI thread never waited more than %.0f ms.",
 		m.BlockingSeconds, m.FrozenSeconds, m.GoroutinesSeconds, m.GoroutinesMaxLagMs)

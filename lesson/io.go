@@ -12,10 +12,13 @@ import (
 // IOMeasured is what the io-bound lesson measures: speed-ups over one
 // goroutine downloading one picture after another.
 type IOMeasured struct {
-	Workers          int     `json:"workers"`
-	SpeedupOneCore   float64 `json:"speedup_one_core"`
-	SpeedupGoroutine float64 `json:"speedup_goroutines"`
-	SpeedupProcesses float64 `json:"speedup_processes"`
+	Workers          int     `json:"workers" label:"goroutines (or processes) downloading at once"`
+	SpeedupOneCore   float64 `json:"speedup_one_core" label:"goroutines on one core" unit:"×"`
+	SpeedupGoroutine float64 `json:"speedup_goroutines" label:"goroutines on all cores" unit:"×"`
+	SpeedupProcesses float64 `json:"speedup_processes" label:"processes" unit:"×"`
+	// ShareOneCore is the cores the one-core run's machine had free,
+	// measured (see Share): said when the run falls short.
+	ShareOneCore Share `json:"share_one_core" label:"goroutines on one core had"`
 }
 
 const ioWorkers = 8
@@ -57,7 +60,8 @@ func runIO(ctx context.Context, e *Env) (*Outcome, error) {
 		return nil, err
 	}
 	m := IOMeasured{Workers: ioWorkers, SpeedupOneCore: speedup(runs[0], runs[1]),
-		SpeedupGoroutine: speedup(runs[0], runs[2]), SpeedupProcesses: speedup(runs[0], runs[3])}
+		SpeedupGoroutine: speedup(runs[0], runs[2]), SpeedupProcesses: speedup(runs[0], runs[3]),
+		ShareOneCore: ShareOf(runs[1], e.cores, e.Window)}
 	o := &Outcome{Runs: runs, Measured: m, Answer: m.SpeedupOneCore}
 	o.Holds, o.Verdict = m.judge(e.cores)
 	return o, nil
@@ -70,7 +74,7 @@ func (m IOMeasured) judge(cores int) (bool, string) {
 	switch {
 	case m.SpeedupOneCore < half:
 		return false, fmt.Sprintf("Does not hold here: %d goroutines on one core were only %s faster (expected at least %.0f×). "+
-			"The server or the network may have been the limit, or the computer was busy with something else.", m.Workers, x(m.SpeedupOneCore), half)
+			"The server or the network may have been the limit. During that run %s.", m.Workers, x(m.SpeedupOneCore), half, m.ShareOneCore.Text(cores))
 	case m.SpeedupOneCore < 0.8*m.SpeedupGoroutine:
 		return false, fmt.Sprintf("Does not hold here: one core reached %s but all %d cores %s. "+
 			"The downloads needed real CPU time here (a fast network, or a slow computer), so cores mattered.", x(m.SpeedupOneCore), cores, x(m.SpeedupGoroutine))

@@ -16,9 +16,9 @@ func TestIORule(t *testing.T) {
 		want bool
 		why  string
 	}{
-		{IOMeasured{8, 6.5, 7.0, 6.0}, true, "Holds"},
-		{IOMeasured{8, 3.0, 3.1, 3.0}, false, "only 3.00×"},
-		{IOMeasured{8, 5.0, 7.5, 7.0}, false, "cores mattered"},
+		{IOMeasured{Workers: 8, SpeedupOneCore: 6.5, SpeedupGoroutine: 7.0, SpeedupProcesses: 6.0}, true, "Holds"},
+		{IOMeasured{Workers: 8, SpeedupOneCore: 3.0, SpeedupGoroutine: 3.1, SpeedupProcesses: 3.0}, false, "only 3.00×"},
+		{IOMeasured{Workers: 8, SpeedupOneCore: 5.0, SpeedupGoroutine: 7.5, SpeedupProcesses: 7.0}, false, "cores mattered"},
 	} {
 		if got, why := c.m.judge(2); got != c.want || !strings.Contains(why, c.why) {
 			t.Errorf("%+v: %v %q", c.m, got, why)
@@ -36,16 +36,71 @@ func TestCPURuleDependsOnCores(t *testing.T) {
 		want  bool
 		why   string
 	}{
-		{CPUMeasured{4, 2, 1.0, 1.9, 1.8}, 2, true, "Holds"},
-		{CPUMeasured{16, 8, 1.0, 1.9, 1.8}, 8, false, "under 5.20×"},
-		{CPUMeasured{16, 8, 1.02, 6.1, 6.4}, 8, true, "Holds"},
-		{CPUMeasured{4, 2, 1.4, 1.9, 1.8}, 2, false, "1.40× faster"},
-		{CPUMeasured{4, 2, 0.7, 1.9, 1.8}, 2, false, "slower"},
-		{CPUMeasured{2, 1, 1.0, 1.0, 0.9}, 1, true, "one core"},
+		{cpuM(2, 1.0, 1.9, 1.8), 2, true, "Holds"},
+		{cpuM(8, 1.0, 1.9, 1.8), 8, false, "under the 5.20×"},
+		{cpuM(8, 1.02, 6.1, 6.4), 8, true, "Holds"},
+		{cpuM(2, 1.4, 1.9, 1.8), 2, false, "1.40× faster"},
+		{cpuM(2, 0.7, 1.9, 1.8), 2, false, "slower"},
+		{cpuM(1, 1.0, 1.0, 0.9), 1, true, "one core"},
 	} {
 		if got, why := c.m.judge(c.cores); got != c.want || !strings.Contains(why, c.why) {
 			t.Errorf("%+v on %d: %v %q", c.m, c.cores, got, why)
 		}
+	}
+}
+
+// cpuM is the cpu-bound lesson's figures on cores cores, each run with every
+// core to itself, measured.
+func cpuM(cores int, one, g, p float64) CPUMeasured {
+	all := Share{Had: float64(cores), UpkeepKnown: true, OthersKnown: true}
+	m := CPUMeasured{OneCoreWorkers: 2 * cores, Workers: cores, SpeedupOneCore: one, SpeedupGoroutine: g, SpeedupProcesses: p,
+		ShareOneGoroutine: all, ShareOneCore: all, ShareGoroutines: all, ShareProcesses: all}
+	m.setPossible()
+	return m
+}
+
+// A verdict judges against the cores the work had, and names who had the
+// rest only as measured.
+func TestCPURuleCountsWhoHadTheCores(t *testing.T) {
+	// The window drawing itself took 0.4 of a core during the parallel runs.
+	m := cpuM(2, 1.0, 1.53, 1.52)
+	for _, s := range []*Share{&m.ShareGoroutines, &m.ShareProcesses} {
+		*s = Share{Had: 1.6, Upkeep: 0.4, UpkeepKnown: true, OthersKnown: true, Window: true}
+	}
+	m.setPossible()
+	if ok, why := m.judge(2); !ok || !strings.Contains(why, "1.53× of the 1.60× possible") ||
+		!strings.Contains(why, "the window used 0.4 of a core to draw itself, other programs next to nothing, so the work had 1.6 of 2 cores") {
+		t.Errorf("the window's share: %v %q", ok, why)
+	}
+	// In a terminal, another program took a core's worth.
+	m = cpuM(2, 1.0, 1.31, 1.3)
+	for _, s := range []*Share{&m.ShareGoroutines, &m.ShareProcesses} {
+		*s = Share{Had: 1.3, Upkeep: 0.02, UpkeepKnown: true, Others: 0.68, OthersKnown: true}
+	}
+	m.setPossible()
+	if ok, why := m.judge(2); !ok || !strings.Contains(why, "other programs 0.7 of a core, so the work had 1.3 of 2 cores") {
+		t.Errorf("another program's share: %v %q", ok, why)
+	}
+	// A busy machine leaves too little to judge.
+	for _, s := range []*Share{&m.ShareGoroutines, &m.ShareProcesses} {
+		*s = Share{Had: 1.1, Upkeep: 0.02, UpkeepKnown: true, Others: 0.88, OthersKnown: true}
+	}
+	m.setPossible()
+	if ok, why := m.judge(2); ok || !strings.HasPrefix(why, "Cannot be judged here") {
+		t.Errorf("a busy machine: %v %q", ok, why)
+	}
+	// Nothing measured took the cores: no program is blamed.
+	m = cpuM(2, 1.0, 1.4, 1.45)
+	if ok, why := m.judge(2); ok || strings.Contains(why, "Another program") || !strings.Contains(why, "Nothing else measurably took the cores") {
+		t.Errorf("nothing taken: %v %q", ok, why)
+	}
+	// Not measured: not known, rather than blamed or cleared.
+	for _, s := range []*Share{&m.ShareGoroutines, &m.ShareProcesses} {
+		*s = Share{Had: 2, OthersWhy: "other programs' CPU time could not be measured on darwin"}
+	}
+	m.setPossible()
+	if ok, why := m.judge(2); ok || !strings.Contains(why, "could not be measured on darwin") || !strings.Contains(why, "is not known here") {
+		t.Errorf("not measured: %v %q", ok, why)
 	}
 }
 
@@ -169,6 +224,59 @@ func TestFigures(t *testing.T) {
 	f := Figures(ScalingMeasured{Workers: []int{1, 2, 16}, Download: map[string]float64{"16": 12, "2": 1.96, "1": 1}})
 	if len(f) != 3 || f[0] != [2]string{"workers", "1 2 16"} || f[1][1] != "1: 1.00, 2: 1.96, 16: 12.00" {
 		t.Errorf("figures %q", f)
+	}
+}
+
+// Describe says figures as a learner reads them, from the labels and units
+// on the fields, and keeps their JSON keys beside.
+func TestDescribe(t *testing.T) {
+	figs := Describe(RaceMeasured{Goroutines: 4, Increments: 250_000, Expected: 1_000_000, Unsynchronized: 270_148,
+		Seconds: map[string]float64{"mutex": 0.512, "atomic": 0.208}, TightExact: true})
+	want := map[string][2]string{
+		"unsynchronized":  {"without a lock", "270,148 of 1,000,000"},
+		"increments_each": {"additions by each goroutine", "250,000"},
+		"seconds":         {"time each way took (10× the additions, in tight loops)", "atomic: 0.208 s, mutex: 0.512 s"},
+		"tight_exact":     {"the fixes exact in tight loops too", "yes"},
+	}
+	for _, f := range figs {
+		if w, ok := want[f.Key]; ok {
+			if f.Label != w[0] || f.Text != w[1] {
+				t.Errorf("%s: %q %q, want %q", f.Key, f.Label, f.Text, w)
+			}
+			delete(want, f.Key)
+		}
+		if f.Key == "unsynchronized" && f.Raw != "270148" {
+			t.Errorf("raw %q", f.Raw)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("missing %v in %+v", want, figs)
+	}
+	for in, out := range map[string]string{"999": "999", "1000": "1,000", "-1234.5": "-1,234.5", "1234567.25": "1,234,567.25"} {
+		if got := thousands(in); got != out {
+			t.Errorf("thousands(%q) = %q", in, got)
+		}
+	}
+	// Groups, absent groups, and shares that say themselves.
+	type group struct {
+		Speedup float64 `json:"speedup" label:"goroutines" unit:"×"`
+	}
+	type withGroups struct {
+		Go     group  `json:"go" label:"Go"`
+		Python *group `json:"python" label:"Python" none:"not found"`
+		Share  Share  `json:"share" label:"the goroutines had"`
+		Series []int  `json:"series" label:"-"`
+	}
+	figs = Describe(withGroups{Go: group{1.9}, Share: Share{Had: 1.6, Upkeep: 0.4, UpkeepKnown: true, OthersKnown: true, Window: true}})
+	got := fmt.Sprint(figs)
+	for _, w := range []string{"{go.speedup Go, goroutines 1.90× 1.90}", "{python Python not found none}",
+		"the goroutines had 1.6 cores (the window 0.4 of a core, other programs next to nothing)"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("no %q in %s", w, got)
+		}
+	}
+	if strings.Contains(got, "series") {
+		t.Errorf("a figure labelled - is listed: %s", got)
 	}
 }
 

@@ -109,7 +109,7 @@ type Env struct {
 }
 
 // All is every lesson, in teaching order.
-var All = []*Lesson{freeze, ioBound, cpuBound, scaling, race, startup, isolation, pipeline}
+var All = []*Lesson{freeze, ioBound, cpuBound, ccalls, scaling, race, deadlock, startup, isolation, pipeline}
 
 // Find returns the lesson called name.
 func Find(name string) (*Lesson, error) {
@@ -161,10 +161,15 @@ func (l *Lesson) Run(ctx context.Context, env Env) (*Outcome, error) {
 			o.Notes = append(o.Notes, fmt.Sprintf("%d of %d items failed in the %s run, so it did less work than the others.", r.Failed, r.Items, results.Name(r)))
 		}
 	}
+	for _, r := range o.Runs {
+		if r.Unpinned {
+			o.Notes = append(o.Notes, unpinnedNote(r, runtime.GOOS))
+			break
+		}
+	}
 	if env.Window && l.cpuWork && !o.Holds {
-		o.Notes = append(o.Notes, "The window drew itself meanwhile on the same cores, and ran the workers below itself so as to stay smooth: "+
-			"with a software renderer (no GPU) that takes up to a third of a 2-core computer. "+
-			"`concurrencylab lesson "+l.Name+"` in a terminal measures the cores alone.")
+		o.Notes = append(o.Notes, "The window drew itself meanwhile on the same cores (the verdict counts what that took, measured). "+
+			"`concurrencylab lesson "+l.Name+"` in a terminal measures without it.")
 	}
 	if env.cores == 1 {
 		o.Notes = append(o.Notes, "This computer has one core: nothing can run in parallel here, so only the waiting lessons can show a speed-up.")
@@ -291,5 +296,32 @@ func (e *Env) runAll(ctx context.Context, task jobs.Task, items []jobs.Item, spe
 // own: pass them to jobs.ServeIfWorker, in main and in the TestMain of tests
 // that run lessons, so that a worker, which is this program again, has them.
 func WorkerOps() map[string]pool.Handler {
-	return map[string]pool.Handler{"lesson-count": countOp, "lesson-panic": panicAlone}
+	return map[string]pool.Handler{"lesson-count": countOp, "lesson-panic": panicAlone,
+		"lesson-deadlock": liveOp, "lesson-deadlock-fix": fixOp, "lesson-c-calls": cCallsOp}
+}
+
+// unpinnedNote says that a run's goroutines could not be pinned to its
+// cores (jobs.Result.Unpinned), and what that means for its figures.
+func unpinnedNote(r jobs.Result, goos string) string {
+	why := "this system lets no program choose a thread's core"
+	if goos == "darwin" {
+		why = "macOS lets no program choose a thread's core"
+	}
+	return fmt.Sprintf("The %s run's goroutines could not be pinned to %s (%s): Go ran their code on %s at a time, "+
+		"but a decode in C (the fast decoder) may have run beside it on another core, so that run may have had more than %s here.",
+		results.Name(r), cores(r.Cores), why, threads(r.Cores), cores(r.Cores))
+}
+
+func cores(n int) string {
+	if n == 1 {
+		return "one core"
+	}
+	return fmt.Sprintf("%d cores", n)
+}
+
+func threads(n int) string {
+	if n == 1 {
+		return "one thread"
+	}
+	return fmt.Sprintf("%d threads", n)
 }

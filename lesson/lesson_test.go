@@ -21,6 +21,7 @@ import (
 // binary, so the lessons run real worker processes.
 func TestMain(m *testing.M) {
 	jobs.ServeIfWorker(WorkerOps())
+	ServeIfChild()
 	goleak.VerifyTestMain(m)
 }
 
@@ -130,6 +131,23 @@ func TestCPUBoundOneCoreRunUsesOneCore(t *testing.T) {
 		if strings.Count(key, "I") == 2*runtime.NumCPU() && (len(seen) != 1 || !seen[1]) {
 			t.Errorf("%s ran with GOMAXPROCS %v", key, seen)
 		}
+	}
+	// Who had the cores is measured, not guessed, and the verdict says it.
+	m := o.Measured.(CPUMeasured)
+	for _, s := range []Share{m.ShareOneGoroutine, m.ShareOneCore, m.ShareGoroutines, m.ShareProcesses} {
+		if runtime.GOOS == "linux" && (!s.OthersKnown || !s.UpkeepKnown) {
+			t.Errorf("a share not measured on Linux: %+v", s)
+		}
+		if s.Had < 0 || s.Had > float64(runtime.NumCPU()) || s.Window {
+			t.Errorf("share %+v", s)
+		}
+	}
+	if runtime.NumCPU() > 1 && !strings.Contains(o.Verdict, "so the work had") {
+		t.Errorf("the verdict does not say who had the cores: %q", o.Verdict)
+	}
+	t.Logf("%s\n%+v", o.Verdict, m)
+	for _, r := range o.Runs {
+		t.Logf("%s: wall %.2f cpu %.2f work %v others %v", r.Mode, r.WallSeconds, r.CPUSeconds, *r.WorkCPUSeconds, *r.OtherCPUSeconds)
 	}
 }
 

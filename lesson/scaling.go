@@ -15,9 +15,12 @@ import (
 // (as a string, for JSON), the speed-up over one goroutine, for downloads and
 // for thumbnails.
 type ScalingMeasured struct {
-	Workers   []int              `json:"workers"`
-	Download  map[string]float64 `json:"download"`
-	Thumbnail map[string]float64 `json:"thumbnail"`
+	Workers   []int              `json:"workers" label:"pool sizes tried" unit:"goroutines"`
+	Download  map[string]float64 `json:"download" label:"downloads, speed-up by pool size" unit:"×"`
+	Thumbnail map[string]float64 `json:"thumbnail" label:"thumbnails, speed-up by pool size" unit:"×"`
+	// ThumbnailShares are the cores each thumbnail run really had, measured
+	// (see Share), by pool size: the verdict judges against them.
+	ThumbnailShares map[string]Share `json:"thumbnail_shares" label:"-"`
 }
 
 var scaling = &Lesson{
@@ -94,7 +97,7 @@ func runScaling(ctx context.Context, e *Env) (*Outcome, error) {
 		}
 		runs = append(runs, rs...)
 	}
-	m := ScalingFrom(runs, e.cores)
+	m := scalingFrom(runs, e.cores, e.Window)
 	var notes []string
 	base := runs[len(ws)] // the one-goroutine thumbnail run
 	for _, r := range runs {
@@ -113,11 +116,18 @@ func runScaling(ctx context.Context, e *Env) (*Outcome, error) {
 // goroutine pool's speed-up over the one-goroutine run of the same task. The
 // window draws the chart from it as the runs finish.
 func ScalingFrom(runs []jobs.Result, cores int) ScalingMeasured {
-	m := ScalingMeasured{Workers: sweep(cores), Download: map[string]float64{}, Thumbnail: map[string]float64{}}
+	return scalingFrom(runs, cores, false)
+}
+
+// scalingFrom is ScalingFrom, with the runs' shares of the cores; window
+// says they ran in the window.
+func scalingFrom(runs []jobs.Result, cores int, window bool) ScalingMeasured {
+	m := ScalingMeasured{Workers: sweep(cores), Download: map[string]float64{}, Thumbnail: map[string]float64{}, ThumbnailShares: map[string]Share{}}
 	for _, r := range runs {
 		into := m.Download
 		if r.Task == jobs.Thumbnail {
 			into = m.Thumbnail
+			m.ThumbnailShares[strconv.Itoa(r.Workers)] = ShareOf(r, cores, window)
 		}
 		if s := results.Speedup(runs, r); s != nil {
 			into[strconv.Itoa(r.Workers)] = *s
@@ -142,6 +152,8 @@ func (m ScalingMeasured) judge(cores int) (bool, string) {
 		}
 	}
 	tCores := m.Thumbnail[strconv.Itoa(cores)]
+	base, atC := m.share("1", cores), m.share(strconv.Itoa(cores), cores)
+	possible := atC.Possible(base, cores)
 	tMax, tMaxAt := 0.0, 0
 	for _, w := range m.Workers {
 		if v := m.Thumbnail[strconv.Itoa(w)]; v > tMax {
@@ -153,13 +165,29 @@ func (m ScalingMeasured) judge(cores int) (bool, string) {
 		return false, fmt.Sprintf("Does not hold here: %d goroutines downloaded only %s faster than one (expected at least %d×). The server or network was the limit.", top, x(dTop), top/2)
 	case past < 1.5*atCores:
 		return false, fmt.Sprintf("Does not hold here: downloads stopped speeding up near the core count (%s at %d cores' worth, %s at %d).", x(atCores), cores, x(past), top)
-	case cores > 1 && tCores < parallelFloor(cores):
-		return false, fmt.Sprintf("Does not hold here: thumbnails with %d goroutines on %d cores reached only %s (expected at least %s). Something else was probably using a core.",
-			cores, cores, x(tCores), x(parallelFloor(cores)))
+	case cores > 1 && !judgeable(possible, cores):
+		return false, fmt.Sprintf("Cannot be judged here: during the thumbnails with %d goroutines %s, too little of the other cores to show parallelism (%s at most): run it again when the computer is quieter.",
+			cores, atC.Text(cores), x(possible))
+	case cores > 1 && tCores < floorFor(possible):
+		return false, fmt.Sprintf("Does not hold here: thumbnails with %d goroutines on %d cores reached only %s of the %s possible (expected at least %s). %s",
+			cores, cores, x(tCores), x(possible), x(floorFor(possible)), blame(cores, fmt.Sprintf("the run of %d goroutines", cores), atC))
 	case tMax > float64(cores)*1.15:
-		return false, fmt.Sprintf("Does not hold here: thumbnails reached %s with %d goroutines on %d cores, past the core count: the one-goroutine run was probably slowed by something else.",
-			x(tMax), tMaxAt, cores)
+		return false, fmt.Sprintf("Does not hold here: thumbnails reached %s with %d goroutines on %d cores, past the core count, so the one-goroutine run was slowed. %s",
+			x(tMax), tMaxAt, cores, blame(cores, "the one-goroutine run", base))
 	}
-	return true, fmt.Sprintf("Holds: downloads went on speeding up to %s with %d goroutines on %d cores, while thumbnails stopped at %s (best at %d goroutines): CPU work stops at the core count.",
-		x(dTop), top, cores, x(tMax), tMaxAt)
+	had := ""
+	if cores > 1 {
+		had = fmt.Sprintf(" With %d goroutines %s; %s was possible.", cores, atC.Text(cores), x(possible))
+	}
+	return true, fmt.Sprintf("Holds: downloads went on speeding up to %s with %d goroutines on %d cores, while thumbnails stopped at %s (best at %d goroutines): CPU work stops at the core count.%s",
+		x(dTop), top, cores, x(tMax), tMaxAt, had)
+}
+
+// share is the thumbnail run of w goroutines' share of the cores; every
+// core, measured, when the figures have none (older ones, tests).
+func (m ScalingMeasured) share(w string, cores int) Share {
+	if s, ok := m.ThumbnailShares[w]; ok {
+		return s
+	}
+	return Share{Had: float64(cores), UpkeepKnown: true, OthersKnown: true}
 }

@@ -35,10 +35,22 @@ func Note(base, r jobs.Result, ideal float64) string {
 		}
 		return fmt.Sprintf("Above the ideal of %.0f×: the one-worker run needed %.0f%% more CPU for each item than this one, so it is not a fair 1×. %s", ideal, 100*(b/w-1), why)
 	case speedup > ideal*1.02:
-		return fmt.Sprintf("Above the ideal of %.0f×: the one-worker run was slowed by something else (another program, a cold disk cache), not by its work: run both again.", ideal)
+		return fmt.Sprintf("Above the ideal of %.0f×: the one-worker run was slowed by something other than its work: %s Run both again.", ideal, othersDuring(base))
 	case r.Task != jobs.Download && speedup < ideal*0.8 && w > b*1.05:
 		return fmt.Sprintf("Below the ideal: the %d workers needed %.0f%% more CPU for each item than one worker. Cores that run at once share memory, caches and often their clock (a laptop's turbo, a virtual machine's cores), so each goes slower.",
 			r.Workers, 100*(w/b-1))
 	}
 	return ""
+}
+
+// othersDuring says what other programs used during run r, as measured: a
+// note blames no program it has not measured.
+func othersDuring(r jobs.Result) string {
+	switch {
+	case r.OtherCPUSeconds == nil || r.WallSeconds <= 0:
+		return "other programs' CPU was not measured here, so whether one took a core is not known."
+	case *r.OtherCPUSeconds/r.WallSeconds >= 0.1:
+		return fmt.Sprintf("other programs used %.1f of a core meanwhile.", *r.OtherCPUSeconds/r.WallSeconds)
+	}
+	return "other programs used next to nothing meanwhile, so perhaps a cold disk cache."
 }

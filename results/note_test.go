@@ -16,8 +16,13 @@ func TestNote(t *testing.T) {
 	}
 	slowed := fast
 	slowed.WorkCPUSeconds = cpu(7.2)
-	if n := Note(base, slowed, 2); !strings.Contains(n, "slowed by something else") {
+	if n := Note(base, slowed, 2); !strings.Contains(n, "slowed by something other than its work") || !strings.Contains(n, "not measured") {
 		t.Errorf("superlinear, same CPU: %q", n)
+	}
+	measured := base
+	measured.OtherCPUSeconds = cpu(5.04)
+	if n := Note(measured, slowed, 2); !strings.Contains(n, "other programs used 0.7 of a core") {
+		t.Errorf("superlinear, another program measured: %q", n)
 	}
 	busy := jobs.Result{Task: jobs.Thumbnail, Mode: jobs.Goroutines, Workers: 2, OK: 24, WallSeconds: 5, WorkCPUSeconds: cpu(9.4)}
 	if n := Note(base, busy, 2); !strings.Contains(n, "31% more CPU") {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"runtime"
@@ -56,6 +57,7 @@ func Main(args []string, stderr io.Writer) int {
 	stats := fs.String("stats-json", "", "with --autorun: write the runs and UI lag figures here as JSON")
 	quick := fs.Bool("quick", false, "lessons: run their small, quick forms (their effects show less sharply)")
 	tab := fs.String("tab", "gallery", "the tab shown at start: lessons, gallery, timeline, results, room or errors")
+	workerPrio := fs.String("worker-priority", "nice=4", "how the runs' workers share the CPU with the window and other programs: nice=N, idle=N (nice N under SCHED_IDLE: only the CPU nothing else wants), batch=N (SCHED_BATCH) or governor (lowered only while the window is late); see docs/performance.md")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, Overview)
 		fs.PrintDefaults()
@@ -69,6 +71,12 @@ func Main(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "concurrencylab: unexpected argument %q (try: concurrencylab bench -h)\n", fs.Arg(0))
 		return 2
 	}
+	p, err := parsePolicy(*workerPrio)
+	if err != nil {
+		fmt.Fprintln(stderr, "concurrencylab: --worker-priority:", err)
+		return 2
+	}
+	p.use()
 	var plan []Settings
 	var lessons []LessonPlan
 	var hosted *RoomPlan
@@ -101,6 +109,14 @@ func Main(args []string, stderr io.Writer) int {
 		return 1
 	}
 	spareP()
+	// Fyne reports a window it cannot open in its log: say the one line that
+	// tells the user what to do when it is for want of OpenGL.
+	var noGL atomic.Bool
+	defer log.SetOutput(log.Writer())
+	log.SetOutput(&glWatch{out: stderr, missing: func() {
+		noGL.Store(true)
+		alert("Concurrency Lab", NoOpenGL)
+	}})
 	a := app.NewWithID(AppID)
 	withoutStoppedHook(a)
 	icon := fyne.NewStaticResource("icon.png", assets.Icon)
@@ -216,6 +232,9 @@ func Main(args []string, stderr io.Writer) int {
 	// pool has waited for them.
 	if !l.WaitWork(quitGrace) {
 		fmt.Fprintln(stderr, "concurrencylab: a run did not stop in time")
+	}
+	if noGL.Load() {
+		return 1
 	}
 	return int(code.Load())
 }

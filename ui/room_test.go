@@ -67,7 +67,7 @@ func TestHostRoomShowsParticipantsLive(t *testing.T) {
 	if !strings.Contains(v.line.Text, "--room nats://127.0.0.1:") || !strings.Contains(v.line.Text, "--token "+h.Token()) {
 		t.Fatalf("join line %q", v.line.Text)
 	}
-	v.pick.SetSelectedIndex(4) // race
+	v.pick.SetSelectedIndex(lessonIndex("race"))
 	if v.shown != "race" || !strings.Contains(v.summary.Text, "no laptop has sent it yet") {
 		t.Fatalf("race before any result: %q %q", v.shown, v.summary.Text)
 	}
@@ -116,12 +116,12 @@ func TestHostRoomShowsParticipantsLive(t *testing.T) {
 	for i, c := range clients[:3] {
 		send(t, c, scalingOutcome(2+2*i, float64(2+2*i)*0.8), nil)
 	}
-	v.pick.SetSelectedIndex(3)
+	v.pick.SetSelectedIndex(lessonIndex("scaling"))
 	q.until(t, "three scaling curves", time.Minute, func() bool { return len(v.rows) == 3 && v.curves.Visible() && v.curves.Image != nil })
 	if !strings.Contains(v.summary.Text, "Predicted (0): none") {
 		t.Errorf("scaling summary %q", v.summary.Text)
 	}
-	v.pick.SetSelectedIndex(4)
+	v.pick.SetSelectedIndex(lessonIndex("race"))
 	if v.curves.Visible() {
 		t.Error("the curves stay for the race lesson")
 	}
@@ -149,7 +149,7 @@ func TestHostRoomShowsParticipantsLive(t *testing.T) {
 	if err := <-saved; err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"room.json", "room.md", "room.csv", "strip-race.png", "strip-scaling.png", "scaling-thumbnails.png", "scaling-downloads.png"} {
+	for _, f := range []string{"room.json", "room.md", "room.csv", "room-race.png", "room-scaling.png", "room-scaling-curves.png"} {
 		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s: %v", f, err)
 		}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"encoding/json"
 	"fmt"
 	"image"
 	"math"
@@ -179,43 +178,20 @@ func fingerprint(sum *room.Summary) string {
 	return b.String()
 }
 
-// entries are a lesson's results as the strip plot takes them.
-func entries(sum *room.Summary) []chart.RoomEntry {
-	out := make([]chart.RoomEntry, len(sum.Results))
-	for i, r := range sum.Results {
-		out[i] = chart.RoomEntry{Name: r.Name, Prediction: r.Prediction, Answer: r.Answer, Holds: r.Holds}
-	}
-	return out
-}
-
 func stripImage(name string, sum *room.Summary, at chartSize) (image.Image, error) {
 	ls, err := lesson.Find(name)
 	if err != nil {
 		return nil, err
 	}
-	p, err := chart.Strip(ls, entries(sum))
+	p, err := chart.Strip(ls, room.StripEntries(sum))
 	if err != nil {
 		return nil, err
 	}
 	return chart.ImageScaled(p, at.w, at.h, at.scale), nil
 }
 
-// curvesOf are the scaling lesson's results as curves: a result whose
-// figures do not read as the lesson's is left out.
-func curvesOf(sum *room.Summary) []chart.Curve {
-	var out []chart.Curve
-	for _, r := range sum.Results {
-		var m lesson.ScalingMeasured
-		if json.Unmarshal(r.Measured, &m) != nil || len(m.Workers) == 0 {
-			continue
-		}
-		out = append(out, chart.Curve{Name: r.Name, Cores: r.Cores, Measured: m})
-	}
-	return out
-}
-
 func curvesImage(sum *room.Summary, at chartSize) (image.Image, error) {
-	p, err := chart.RoomScaling(curvesOf(sum), jobs.Thumbnail)
+	p, err := chart.RoomScaling(room.Curves(sum), jobs.Thumbnail)
 	if err != nil {
 		return nil, err
 	}

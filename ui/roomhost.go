@@ -82,9 +82,6 @@ type hostView struct {
 	closed  bool
 }
 
-// roomChartW and roomChartH are a saved room chart's size.
-const roomChartW, roomChartH = 800, 420
-
 // newHostView builds the Room tab at presentation scale scale: newWindow
 // opens the board's own window, clipboard is where Copy puts the join line,
 // save asks where to save the room's results, status shows the host's

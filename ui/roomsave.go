@@ -2,18 +2,12 @@ package ui
 
 import (
 	"fmt"
-	"image"
-	"image/png"
-	"io"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
-	"concurrencylab/jobs"
-	"concurrencylab/jobs/atomicfile"
-	"concurrencylab/lesson/chart"
 	"concurrencylab/room"
 )
 
@@ -32,9 +26,9 @@ func (l *Lab) chooseRoomFolder() {
 }
 
 // SaveRoom writes the hosted room's results into dir, off the UI
-// goroutine: room.json, room.md and room.csv (room.Save), and each
-// lesson's strip plot and the scaling lesson's curves as PNGs, every file
-// whole or not at all; done, if set, gets the outcome on the UI goroutine.
+// goroutine: room.json, room.md, room.csv and the charts the tab shows
+// (room.Save: every file whole or not at all); done, if set, gets the
+// outcome on the UI goroutine.
 func (l *Lab) SaveRoom(dir string, done func(error)) {
 	v := l.host
 	if v.host == nil {
@@ -60,45 +54,5 @@ func (l *Lab) SaveRoom(dir string, done func(error)) {
 
 // saveRoom writes snap's files into dir and returns them.
 func saveRoom(dir string, snap room.Snapshot) ([]string, error) {
-	files, err := room.Save(snap, filepath.Join(dir, "room.json"))
-	if err != nil {
-		return files, err
-	}
-	write := func(name string, draw func() (image.Image, error)) error {
-		img, err := draw()
-		if err != nil {
-			return err
-		}
-		path := filepath.Join(dir, name)
-		if err := atomicfile.Write(path, func(w io.Writer) error { return png.Encode(w, img) }); err != nil {
-			return err
-		}
-		files = append(files, path)
-		return nil
-	}
-	for _, name := range snap.Order {
-		sum := snap.Lessons[name]
-		if sum == nil || sum.Count == 0 {
-			continue
-		}
-		if err := write("strip-"+name+".png", func() (image.Image, error) { return stripImage(name, sum, chartSize{roomChartW, roomChartH, 1}) }); err != nil {
-			return files, err
-		}
-		if name != "scaling" {
-			continue
-		}
-		for _, task := range []jobs.Task{jobs.Thumbnail, jobs.Download} {
-			err := write(fmt.Sprintf("scaling-%ss.png", task), func() (image.Image, error) {
-				p, err := chart.RoomScaling(curvesOf(sum), task)
-				if err != nil {
-					return nil, err
-				}
-				return chart.ImageScaled(p, roomChartW, roomChartH, 1), nil
-			})
-			if err != nil {
-				return files, err
-			}
-		}
-	}
-	return files, nil
+	return room.Save(snap, filepath.Join(dir, "room.json"))
 }

@@ -31,6 +31,7 @@ func IsLocalWorker() bool { return os.Getenv(EnvWorker) == "1" }
 // It first lowers its priority when its run asked (see LocalOptions).
 func ServeLocal(h Handler) error {
 	proc.LowerFromEnv()
+	proc.ReportCPU()
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 	go func() {
@@ -104,14 +105,13 @@ func (l *Local) start(slot int) error {
 	if err != nil {
 		return err
 	}
-	proc.Isolate(cmd)
-	if err := cmd.Start(); err != nil {
+	if err := proc.Start(cmd); err != nil {
 		return fmt.Errorf("starting a cluster worker: %w", err)
 	}
 	p := &child{cmd: cmd, in: in, done: make(chan struct{})}
 	l.procs[slot] = p
 	l.wg.Go(func() {
-		err := cmd.Wait()
+		err := proc.Wait(cmd)
 		close(p.done)
 		l.exited(slot, p, err)
 	})

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -76,20 +77,31 @@ func nf(err error) error {
 
 // create makes the run's JetStream objects, in memory: a run's tasks and
 // images live as long as the run, which deletes them at its end.
+// A create that times out is tried again (see retry): creating what exists
+// with the same configuration is no error.
 func (q *Queue) create(ctx context.Context) error {
 	ri := q.Info
-	_, err := q.js.CreateStream(ctx, jetstream.StreamConfig{Name: ri.Stream, Subjects: []string{ri.tasks()},
-		Retention: jetstream.WorkQueuePolicy, Storage: jetstream.MemoryStorage})
+	err := retry(ctx, func() error {
+		_, err := q.js.CreateStream(ctx, jetstream.StreamConfig{Name: ri.Stream, Subjects: []string{ri.tasks()},
+			Retention: jetstream.WorkQueuePolicy, Storage: jetstream.MemoryStorage})
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("creating the run's work queue: %w", err)
 	}
-	_, err = q.js.CreateConsumer(ctx, ri.Stream, jetstream.ConsumerConfig{Durable: ri.Consumer,
-		AckPolicy: jetstream.AckExplicitPolicy, AckWait: ri.AckWait, MaxDeliver: MaxDeliver})
+	err = retry(ctx, func() error {
+		_, err := q.js.CreateConsumer(ctx, ri.Stream, jetstream.ConsumerConfig{Durable: ri.Consumer,
+			AckPolicy: jetstream.AckExplicitPolicy, AckWait: ri.AckWait, MaxDeliver: MaxDeliver})
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("creating the run's consumer: %w", err)
 	}
-	_, err = q.js.CreateStream(ctx, jetstream.StreamConfig{Name: ri.Images, Subjects: []string{"clab." + ri.Run + ".images.*"},
-		Storage: jetstream.MemoryStorage, AllowDirect: true})
+	err = retry(ctx, func() error {
+		_, err := q.js.CreateStream(ctx, jetstream.StreamConfig{Name: ri.Images, Subjects: []string{"clab." + ri.Run + ".images.*"},
+			Storage: jetstream.MemoryStorage, AllowDirect: true})
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("creating the run's image stream: %w", err)
 	}
@@ -189,15 +201,24 @@ func strictJSON(data []byte, v any) error {
 func (q *Queue) Put(ctx context.Context, t Task, image []byte) error {
 	chunk := int(q.nc.MaxPayload()) - 1024 // room for the headers
 	t.Chunks = nil
+	// A publish that times out is tried again (see retry); its message ID
+	// lets the server drop the copy if the first one did arrive.
+	publish := func(subject, id string, data []byte) (ack *jetstream.PubAck, err error) {
+		err = retry(ctx, func() error {
+			ack, err = q.js.Publish(ctx, subject, data, jetstream.WithMsgID(id))
+			return err
+		})
+		return ack, err
+	}
 	for off := 0; off < len(image) || off == 0; off += chunk {
-		ack, err := q.js.Publish(ctx, q.Info.image(t.Item), image[off:min(off+chunk, len(image))])
+		ack, err := publish(q.Info.image(t.Item), fmt.Sprintf("%d.%d", t.Item, off), image[off:min(off+chunk, len(image))])
 		if err != nil {
 			return fmt.Errorf("storing the image on the server: %w", err)
 		}
 		t.Chunks = append(t.Chunks, ack.Sequence)
 	}
 	data, _ := json.Marshal(t)
-	ack, err := q.js.Publish(ctx, q.Info.tasks(), data)
+	ack, err := publish(q.Info.tasks(), strconv.Itoa(t.Item), data)
 	if err != nil {
 		return fmt.Errorf("queueing the task: %w", err)
 	}

@@ -220,6 +220,7 @@ func (w *worker) handle(ctx context.Context, ri RunInfo, images jetstream.Stream
 	t0 := time.Now()
 	d := Done{Item: t.Item, Who: who, Delivered: delivered}
 	var thumb []byte
+	var giveBack error // the server too slow to give the image: not the item's fault
 	result := make(chan struct{})
 	go func() {
 		defer close(result)
@@ -228,7 +229,9 @@ func (w *worker) handle(ctx context.Context, ri RunInfo, images jetstream.Stream
 		if err == nil {
 			d.Meta, thumb, err = call(w.o.Handler, t, image)
 		}
-		if err != nil {
+		if errors.Is(err, errGiveBack) {
+			giveBack = err
+		} else if err != nil {
 			d.Err = err.Error()
 		}
 	}()
@@ -242,17 +245,40 @@ func (w *worker) handle(ctx context.Context, ri RunInfo, images jetstream.Stream
 		return
 	}
 	defer stop()
+	if giveBack != nil {
+		// Slow is not failed: another delivery (here or on another
+		// worker) tries again, up to MaxDeliver deliveries in all.
+		stop()
+		m.NakWithDelay(time.Second)
+		w.st.Abandoned.Add(1)
+		w.log(fmt.Sprintf("item %d (%s): %v; gave it back to the queue", t.Item, t.Name, giveBack))
+		return
+	}
 	if len(thumb) > int(w.nc.MaxPayload())-4096 {
 		d.Err, thumb = fmt.Sprintf("thumbnail of %d bytes is over the server's message limit of %d bytes: choose a smaller size", len(thumb), w.nc.MaxPayload()), nil
 	}
 	hdr, _ := json.Marshal(d)
 	msg := &nats.Msg{Subject: ri.Results, Header: nats.Header{DoneHeader: []string{string(hdr)}}, Data: thumb}
-	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	reply, err := w.nc.RequestMsgWithContext(rctx, msg)
+	// The run keeps an item's first result and answers a second with
+	// "duplicate", so a result sent again after a lost reply does no harm.
+	var reply *nats.Msg
+	err = retry(ctx, func() error {
+		rctx, cancel := context.WithTimeout(ctx, resultTimeout)
+		defer cancel()
+		var err error
+		reply, err = w.nc.RequestMsgWithContext(rctx, msg)
+		if errors.Is(err, nats.ErrNoResponders) { // the run gone, or only busy?
+			if _, serr := w.js.Stream(ctx, ri.Stream); gone(serr) {
+				return serr
+			}
+		}
+		return err
+	})
 	if err != nil {
+		stop()
+		m.NakWithDelay(time.Second)
 		w.st.Abandoned.Add(1)
-		w.log(fmt.Sprintf("item %d (%s): the run did not take the result (%v); left for redelivery", t.Item, t.Name, err))
+		w.log(fmt.Sprintf("item %d (%s): the run did not take the result (%v); gave it back to the queue", t.Item, t.Name, err))
 		return
 	}
 	m.Ack()
@@ -292,11 +318,15 @@ func keepAlive(m jetstream.Msg, ackWait time.Duration) (stop func()) {
 }
 
 // readImage reads an image's chunks back; a chunk of another item, or one
-// past MaxImage, is refused.
+// past MaxImage, is refused. A chunk the server is slow to give (see
+// transient) is asked for again with backoff for up to retryFor; if it still
+// has not come, the error wraps errGiveBack and the task goes back to the
+// queue, since the image is not at fault.
 func readImage(ctx context.Context, images jetstream.Stream, subject string, chunks []uint64) ([]byte, error) {
 	var image []byte
 	for _, seq := range chunks {
-		m, err := images.GetMsg(ctx, seq)
+		var m *jetstream.RawStreamMsg
+		err := retry(ctx, func() (err error) { m, err = getChunk(ctx, images, seq); return err })
 		if err != nil {
 			return nil, fmt.Errorf("reading the image from the server: %w", err)
 		}
@@ -309,6 +339,11 @@ func readImage(ctx context.Context, images jetstream.Stream, subject string, chu
 		image = append(image, m.Data...)
 	}
 	return image, nil
+}
+
+// getChunk reads one chunk (tests replace it to make the server slow).
+var getChunk = func(ctx context.Context, images jetstream.Stream, seq uint64) (*jetstream.RawStreamMsg, error) {
+	return images.GetMsg(ctx, seq)
 }
 
 // call runs h, turning a panic into the item's error: one bad image must not

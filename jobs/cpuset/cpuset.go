@@ -10,7 +10,8 @@ import "runtime"
 
 // Pick returns n CPUs this process may run on, the last n of its affinity
 // mask (the first are where the system tends to put everything else), or nil
-// where the system does not let a program choose (every system but Linux).
+// where the system does not let a program choose a thread's CPUs (macOS and
+// the BSDs: every system but Linux and Windows).
 func Pick(n int) []int { return pick(n) }
 
 // PinThread locks the calling goroutine to its OS thread and lets that thread

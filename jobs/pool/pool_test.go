@@ -13,7 +13,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -259,7 +258,9 @@ func TestPool(t *testing.T) {
 		errc := make(chan error, 1)
 		go func() { errc <- s.Call(context.Background(), "sleep", 3000, nil) }()
 		time.Sleep(100 * time.Millisecond) // let the request reach the worker; the test holds either way
-		syscall.Kill(old, syscall.SIGKILL)
+		if w, err := os.FindProcess(old); err == nil {
+			w.Kill() // SIGKILL on Unix, TerminateProcess on Windows
+		}
 		err := <-errc
 		var we *WorkerError
 		if !errors.As(err, &we) || !strings.Contains(we.Exit, "killed") {

@@ -1,6 +1,7 @@
 // Package pool runs work in a pool of worker processes: each worker is this same
 // program re-executed (see IsWorker and Serve), speaking JSON lines with request
-// IDs over two dedicated pipes (file descriptors 3 and 4), so that whatever a
+// IDs over two dedicated pipes (file descriptors 3 and 4 on Unix, inherited
+// handles on Windows: see proc.PassFiles), so that whatever a
 // worker prints on stdout or stderr cannot corrupt the protocol. Each worker runs
 // with GOMAXPROCS=1, handles one request at a time, and is supervised: a worker
 // that crashes or hangs fails only its in-flight call and is replaced.

@@ -16,18 +16,20 @@ import (
 // an error, which the parent's Call returns as a *RemoteError.
 type Handler func(args json.RawMessage) (any, error)
 
-// Serve is a worker's main loop: it reads requests from file descriptor 3 and
-// answers on file descriptor 4 until its input ends, which happens when the
-// parent closes the pool or dies. It runs on one core.
+// Serve is a worker's main loop: it reads requests from the first pipe its
+// parent passed it and answers on the second (proc.InheritedFiles) until
+// its input ends, which happens when the parent closes the pool or dies.
+// It runs on one core.
 func Serve(handlers map[string]Handler) error {
 	proc.WatchParent()
+	proc.ReportCPU()
 	runtime.GOMAXPROCS(1)
 	proc.LowerFromEnv()
-	in := os.NewFile(3, "pool-requests")
-	out := os.NewFile(4, "pool-responses")
-	if in == nil || out == nil {
-		return fmt.Errorf("pool worker: file descriptors 3 and 4 are not open")
+	files, err := proc.InheritedFiles("pool-requests", "pool-responses")
+	if err != nil {
+		return fmt.Errorf("pool worker: %w", err)
 	}
+	in, out := files[0], files[1]
 	defer in.Close()
 	defer out.Close()
 	enc := json.NewEncoder(out)

@@ -43,13 +43,14 @@ func start(ctx context.Context, cfg Config) (*worker, error) {
 		return nil, err
 	}
 	w := &worker{cmd: cmd, in: reqW, out: respR, rd: bufio.NewReader(respR), stderr: &tail{max: 2048}, done: make(chan struct{})}
-	cmd.ExtraFiles = []*os.File{reqR, respW}
 	cmd.Env = append(append(cmd.Environ(), EnvWorker+"=1", "GOMAXPROCS=1"), proc.PriorityEnv(cfg.Nice, cfg.Idle)...)
 	cmd.Stdout = w.stderr // a worker should print nothing; keep it for the error message
 	cmd.Stderr = w.stderr
 	cmd.WaitDelay = time.Second
-	proc.Isolate(cmd)
-	err = cmd.Start()
+	err = proc.PassFiles(cmd, reqR, respW)
+	if err == nil {
+		err = proc.Start(cmd)
+	}
 	reqR.Close()  // the child's ends: after Start only the child holds them,
 	respW.Close() // so its exit is EOF to us and our exit is EOF to it
 	if err != nil {
@@ -58,7 +59,7 @@ func start(ctx context.Context, cfg Config) (*worker, error) {
 		return nil, fmt.Errorf("starting worker: %w", err)
 	}
 	go func() {
-		w.waitErr = cmd.Wait()
+		w.waitErr = proc.Wait(cmd)
 		close(w.done)
 	}()
 	var line []byte
@@ -104,10 +105,11 @@ func (w *worker) call(ctx context.Context, req request, timeout time.Duration) (
 }
 
 // watch runs io, which blocks on the worker's pipes, and kills the worker if
-// ctx ends or timeout passes first; the kill ends io with EOF.
+// ctx ends or timeout passes first, not counting the time the worker waited
+// for a CPU (see afterRunnable); the kill ends io with EOF.
 func (w *worker) watch(ctx context.Context, timeout time.Duration, io func() error) error {
 	var hung atomic.Bool
-	t := time.AfterFunc(timeout, func() { hung.Store(true); w.kill() })
+	t := afterRunnable(w.cmd.Process.Pid, timeout, func() { hung.Store(true); w.kill() })
 	stop := context.AfterFunc(ctx, w.kill)
 	err := io()
 	if !t.Stop() && err == nil {
@@ -122,7 +124,7 @@ func (w *worker) watch(ctx context.Context, timeout time.Duration, io func() err
 	case ctx.Err() != nil:
 		return ctx.Err()
 	case hung.Load():
-		return fmt.Errorf("%w: no answer after %v", errHung, timeout)
+		return fmt.Errorf("%w: no answer after %v (not counting the time it waited for a CPU)", errHung, timeout)
 	}
 	return err
 }

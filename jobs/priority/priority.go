@@ -7,10 +7,11 @@ package priority
 import "runtime"
 
 // LowerThread locks the calling goroutine to its OS thread and lowers that
-// thread alone: nice n and, with idle, the SCHED_IDLE policy. It reports
+// thread alone: nice n and, with idle, the SCHED_IDLE policy (on Windows
+// the thread priority that does the same, see threadPriority). It reports
 // whether the thread was lowered; where a priority belongs to the whole
-// process instead (every system but Linux) it changes nothing and reports
-// false, since lowering the process would slow its UI too.
+// process instead (every system but Linux and Windows) it changes nothing
+// and reports false, since lowering the process would slow its UI too.
 //
 // The caller must never unlock the thread: a goroutine that ends locked
 // takes its thread with it, so a lowered thread never runs other goroutines.
