@@ -73,8 +73,10 @@ func TestClusterRunDoesEveryItemOnce(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkOnce(t, s, rec, res)
-			if res.Joined != s.Workers || len(rec.of(jobs.WorkerUp)) != s.Workers {
-				t.Errorf("%d workers joined, want %d", res.Joined, s.Workers)
+			// A local worker that starts late (a loaded machine) may find
+			// the queue empty: every worker that joined is reported once.
+			if res.Joined < 1 || res.Joined > s.Workers || len(rec.of(jobs.WorkerUp)) != res.Joined {
+				t.Errorf("%d workers joined, %d reported, want 1 to %d", res.Joined, len(rec.of(jobs.WorkerUp)), s.Workers)
 			}
 		})
 	}
