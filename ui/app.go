@@ -52,7 +52,7 @@ func Main(args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("concurrencylab", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	autorun := fs.String("autorun", "", "runs to do at start, e.g. task=thumbnail,mode=processes,workers=2,images=24 (several separated by ;), or lessons, e.g. lesson=cpu-bound,prediction=1.5, "+
-		"or a room to host until it shows N results, room=ADDR,results=N[,dir=DIR][,lesson=NAME][,window=1]; then quit")
+		"or a room to host until it shows N results, room=ADDR,results=N[,dir=DIR][,lesson=NAME]; then quit")
 	shot := fs.String("screenshot", "", "with --autorun: save the window as PNG here at the end")
 	stats := fs.String("stats-json", "", "with --autorun: write the runs and UI lag figures here as JSON")
 	quick := fs.Bool("quick", false, "lessons: run their small, quick forms (their effects show less sharply)")

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -66,6 +67,26 @@ func TestHostRoomShowsParticipantsLive(t *testing.T) {
 	v := l.host
 	if !strings.Contains(v.line.Text, "--room nats://127.0.0.1:") || !strings.Contains(v.line.Text, "--token "+h.Token()) {
 		t.Fatalf("join line %q", v.line.Text)
+	}
+	// The board opens on its own window, for the projector; the main
+	// window keeps the buttons, and both fit a 1366×768 projector at the
+	// largest scale. Brought back, the board fits the main window at 1×.
+	if v.win == nil || v.win.Content() != v.board || v.slot.Objects[0] == v.board || !v.own.Disabled() {
+		t.Fatal("the board did not open on its own window")
+	}
+	l.SetScale(Scales[len(Scales)-1])
+	for _, w := range []fyne.Window{l.win, v.win} {
+		if min := w.Content().MinSize(); min.Width > 1366 || min.Height > 768-64 {
+			t.Errorf("hosting at %v×, %q needs at least %v", l.scale, w.Title(), min)
+		}
+	}
+	l.SetScale(1)
+	v.win.Close() // by its title bar: the board comes back
+	if v.win != nil || v.slot.Objects[0] != v.board || v.own.Disabled() || !v.inTab {
+		t.Fatal("closing the board's window did not bring it back")
+	}
+	if min := l.win.Content().MinSize(); min.Width > 1024 || min.Height > 700 {
+		t.Errorf("hosting, the window needs at least %v", min)
 	}
 	v.pick.SetSelectedIndex(lessonIndex("race"))
 	if v.shown != "race" || !strings.Contains(v.summary.Text, "no laptop has sent it yet") {
@@ -126,16 +147,11 @@ func TestHostRoomShowsParticipantsLive(t *testing.T) {
 		t.Error("the curves stay for the race lesson")
 	}
 
-	// The board on its own window (for the projector), and back.
+	// On its own window again, and Bring it back here.
 	test.Tap(v.own)
-	if v.win == nil || v.win.Content() != v.board || v.slot.Objects[0] == v.board || !v.own.Disabled() {
-		t.Fatal("Show on its own window did not move the board")
+	if v.win == nil || v.win.Content() != v.board || v.slot.Objects[0] == v.board {
+		t.Fatal("On its own window did not move the board")
 	}
-	v.win.Close() // by its title bar: the board comes back
-	if v.win != nil || v.slot.Objects[0] != v.board || v.own.Disabled() {
-		t.Fatal("closing the board's window did not bring it back")
-	}
-	test.Tap(v.own)
 	v.bringBoard()
 	if v.win != nil || v.slot.Objects[0] != v.board {
 		t.Fatal("Bring it back here")

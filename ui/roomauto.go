@@ -9,24 +9,22 @@ import (
 	"concurrencylab/lesson"
 )
 
-// RoomPlan is --autorun's room form,
-// "room=ADDR,results=N[,dir=DIR][,lesson=NAME][,window=1]": host a room on
-// ADDR (keeping it in DIR), show lesson NAME in the Room tab (or, with
-// window, on the board's own window, which the screenshot then shows), and
-// end once it shows N results (each participant's latest per lesson). It
-// measures the window while a room pours results into it.
+// RoomPlan is --autorun's room form, "room=ADDR,results=N[,dir=DIR][,lesson=NAME]":
+// host a room on ADDR (keeping it in DIR) as Host a room does, show lesson
+// NAME on its board (on its own window, which the screenshot then shows),
+// and end once it shows N results (each participant's latest per lesson).
+// It measures the window while a room pours results into it.
 type RoomPlan struct {
 	Listen  string
 	Dir     string
 	Results int
 	Lesson  string
-	Window  bool
 }
 
 // IsRoomAutorun reports whether an --autorun value hosts a room.
 func IsRoomAutorun(spec string) bool { return strings.HasPrefix(strings.TrimSpace(spec), "room=") }
 
-// ParseRoomAutorun reads "room=ADDR,results=N[,dir=DIR][,lesson=NAME][,window=1]".
+// ParseRoomAutorun reads "room=ADDR,results=N[,dir=DIR][,lesson=NAME]".
 func ParseRoomAutorun(spec string) (RoomPlan, error) {
 	p := RoomPlan{Lesson: "scaling"}
 	for _, kv := range strings.Split(spec, ",") {
@@ -42,15 +40,13 @@ func ParseRoomAutorun(spec string) (RoomPlan, error) {
 				return p, fmt.Errorf("results=%q: want a count of results to wait for", val)
 			}
 			p.Results = n
-		case "window":
-			p.Window = val == "1" || val == "true"
 		case "lesson":
 			if _, err := lesson.Find(val); err != nil {
 				return p, err
 			}
 			p.Lesson = val
 		default:
-			return p, fmt.Errorf("unknown key %q (want room, results, dir, lesson, window)", k)
+			return p, fmt.Errorf("unknown key %q (want room, results, dir, lesson)", k)
 		}
 	}
 	if p.Listen == "" || p.Results == 0 {
@@ -108,9 +104,6 @@ func (l *Lab) AutorunRoom(plan RoomPlan, shot, statsFile string, announce func(s
 		l.doWait(func() {
 			if l.host.host != nil {
 				line = l.host.joinLines()[0]
-				if plan.Window {
-					l.host.openBoard()
-				}
 			} else if strings.HasPrefix(l.host.where.Text, "Cannot") {
 				failed = l.host.where.Text
 			}

@@ -246,7 +246,8 @@ func (c chartsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	c.v.areaChanged(size)
 }
 
-func (chartsLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(240, 140) }
+// MinSize is small: the split above the table gives the charts their room.
+func (chartsLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(240, 60) }
 
 // roomColumns are the participants table's columns.
 var roomColumns = []struct {

@@ -59,6 +59,7 @@ type hostView struct {
 
 	newWindow func(title string) fyne.Window // nil: no window of its own (some tests)
 	win       fyne.Window                    // the board's own window, when shown there
+	inTab     bool                           // the facilitator brought it back: keep it here
 
 	host      *room.Host // the UI goroutine's: nil when not hosting
 	feed      *roomFeed
@@ -91,8 +92,7 @@ func newHostView(scale float32, newWindow func(string) fyne.Window, clipboard fu
 	v := &hostView{bg: bg, stopped: stopped, logf: status, strips: map[string]image.Image{}, seen: map[string]bool{}, drawScale: scale}
 	v.addr = newFieldEntry(shortcut)
 	v.addr.SetText(defaultRoomAddr)
-	v.where = hintLabel("")
-	v.where.Wrapping = fyne.TextWrapWord
+	v.where = wrappedHint("")
 	v.start = widget.NewButtonWithIcon("Host a room", theme.MediaPlayIcon(), v.hostRoom)
 	v.start.Importance = widget.HighImportance
 	title := widget.NewLabelWithStyle("Host a room", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -101,7 +101,7 @@ func newHostView(scale float32, newWindow func(string) fyne.Window, clipboard fu
 		wrapped("For the facilitator. The laptops in the room join with the line shown here, and each lesson they run sends its outcome and their prediction. "+
 			"This tab then shows the whole room, lesson by lesson, as results arrive: put it on the projector (Ctrl+= makes everything larger)."),
 		widget.NewForm(widget.NewFormItem("Listen on", v.addr)),
-		hintLabel("0.0.0.0:4222: every network of this computer (the laptops must reach its port 4222); 127.0.0.1:0: this computer only. A random token guards it."),
+		wrappedHint("0.0.0.0:4222: every network of this computer (the laptops must reach its port 4222); 127.0.0.1:0: this computer only. A random token guards it."),
 		v.where, container.NewHBox(v.start))
 
 	v.status = wrapped("")
@@ -137,7 +137,7 @@ func newHostView(scale float32, newWindow func(string) fyne.Window, clipboard fu
 	v.table = newRoomTable(&v.rows)
 	sizeRoomColumns(v.table, scale)
 	v.charts = container.New(chartsLayout{v}, v.strip, v.curves)
-	v.own = widget.NewButtonWithIcon("Show on its own window", theme.ViewFullScreenIcon(), v.openBoard)
+	v.own = widget.NewButtonWithIcon("On its own window", theme.ViewFullScreenIcon(), v.openBoard)
 	if newWindow == nil {
 		v.own.Hide()
 	}
@@ -146,7 +146,8 @@ func newHostView(scale float32, newWindow func(string) fyne.Window, clipboard fu
 	split.Offset = 0.6
 	// The board is what the room sees: on the tab, or on a window of its
 	// own that goes on the projector (see roomwindow.go).
-	v.board = container.NewBorder(container.NewVBox(v.status, container.NewHScroll(v.line), widget.NewSeparator(), v.pick, v.summary), nil, nil, nil, split)
+	v.board = container.NewBorder(container.NewVBox(v.status, container.NewHScroll(v.line), widget.NewSeparator(),
+		container.NewBorder(nil, nil, container.NewVBox(v.pick), nil, v.summary)), nil, nil, nil, split)
 	v.slot = container.NewStack(v.board)
 	v.live = container.NewBorder(container.NewHBox(v.copy, v.save, v.own, v.stop), nil, nil, nil, v.slot)
 	v.live.Hide()
@@ -217,6 +218,9 @@ func (v *hostView) hostRoom() {
 			v.feed = newRoomFeed(h, v.bg, v.apply)
 			v.drawn = drawSpec{}
 			v.areaChanged(v.charts.Size())
+			if v.newWindow != nil && !v.inTab {
+				v.openBoard() // for the projector; Bring it back here keeps it on the tab
+			}
 		}
 	})
 }
@@ -245,7 +249,7 @@ func (v *hostView) stopHosting() {
 	v.feed.close()
 	v.feed = nil
 	v.bg.run(func() func() { h.Close(); return nil })
-	v.bringBoard()
+	v.closeBoard()
 	v.live.Hide()
 	v.idle.Show()
 	setStyled(v.where, "The room has stopped; its results stay in its folder. Host a room again to continue it.", widget.MediumImportance)
@@ -381,7 +385,7 @@ func (v *hostView) close() {
 		v.started = nil
 	}
 	v.mu.Unlock()
-	v.bringBoard()
+	v.closeBoard()
 	if v.host != nil {
 		v.feed.close()
 		v.host.Close()

@@ -89,7 +89,7 @@ func newJoinView(prefs fyne.Preferences, shortcut func(fyne.Shortcut) bool, bg b
 		widget.NewFormItem("or: address", v.addr),
 		widget.NewFormItem("token", v.token),
 		widget.NewFormItem("your name", v.name))
-	v.form = container.NewVBox(hintLabel("Paste the line the facilitator shows (Ctrl+V), or type its address and token; then your name."),
+	v.form = container.NewVBox(wrappedHint("Paste the line the facilitator shows (Ctrl+V), or type its address and token; then your name."),
 		fields, container.NewHBox(v.join, v.cancel))
 	v.form.Hide()
 	v.showStatus()

@@ -8,11 +8,12 @@ import (
 )
 
 // The room's board (who joined, the join line, the lesson's summary,
-// charts and table) can leave the Room tab for a window of its own, which
-// the facilitator drags onto the projector and makes full screen (F11):
-// the room then sees only the room, at the presentation scale, while the
-// main window stays on the laptop's screen with the buttons. Closing that
-// window, or Bring it back here, puts the board back on the tab.
+// charts and table) opens on a window of its own when the room starts,
+// which the facilitator drags onto the projector, or makes full screen
+// (F11) on a laptop mirrored to one: the room then sees only the room, at
+// the presentation scale, while the main window keeps the buttons. Closing
+// that window, or Bring it back here, puts the board on the tab (and keeps
+// it there the next time); On its own window moves it out again.
 
 // openBoard moves the board to a window of its own.
 func (v *hostView) openBoard() {
@@ -21,7 +22,7 @@ func (v *hostView) openBoard() {
 		return
 	}
 	w := v.newWindow("Concurrency Lab: the room")
-	v.win = w
+	v.win, v.inTab = w, false
 	back := widget.NewButtonWithIcon("Bring it back here", theme.ViewRestoreIcon(), v.bringBoard)
 	note := wrapped("The room is on its own window: drag it onto the projector, then press F11 there for full screen (F11 or Esc again to leave it).")
 	v.slot.Objects = []fyne.CanvasObject{container.NewVBox(note, container.NewHBox(back))}
@@ -38,7 +39,7 @@ func (v *hostView) openBoard() {
 	})
 	w.SetOnClosed(func() {
 		if v.win == w { // closed by its title bar: the board comes back
-			v.win = nil
+			v.win, v.inTab = nil, true
 			v.placeBoard()
 		}
 	})
@@ -46,8 +47,16 @@ func (v *hostView) openBoard() {
 	w.Show()
 }
 
-// bringBoard puts the board back on the tab and closes its window.
+// bringBoard is Bring it back here: the board on the tab, for good.
 func (v *hostView) bringBoard() {
+	if v.win != nil {
+		v.inTab = true
+	}
+	v.closeBoard()
+}
+
+// closeBoard puts the board back on the tab and closes its window.
+func (v *hostView) closeBoard() {
 	w := v.win
 	if w == nil {
 		return
