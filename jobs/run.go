@@ -194,7 +194,7 @@ func (r *run) timeLane() (stop func()) {
 
 // setLane readies the goroutine of a goroutine pool's lane: on a thread pinned
 // to the pool's cores when they are capped (see Spec.CoreCount), and lowered
-// under SCHED_IDLE when the spec asks for idle workers (see Spec.WorkerIdle).
+// below this process's priority when the spec asks (see Spec.WorkerNice).
 // A process pool's lanes only wait on its workers.
 func (r *run) setLane() {
 	// Every lane is on a thread of its own, whose CPU time is the lane's
@@ -207,8 +207,8 @@ func (r *run) setLane() {
 	if r.spec.capped() && (r.pinned == nil || !cpuset.PinThread(r.pinned)) {
 		r.unpinned.Store(true)
 	}
-	if r.spec.WorkerIdle {
-		priority.LowerThread(r.spec.WorkerNice, true)
+	if r.spec.lowered() {
+		priority.LowerThread(r.spec.WorkerNice, r.spec.WorkerIdle)
 	}
 }
 

@@ -15,12 +15,19 @@ import (
 	"concurrencylab/jobs"
 )
 
-func TestIdleGoroutinePoolGivesWayToTheUI(t *testing.T) {
+// TestLoweredGoroutinePoolGivesWayToTheUI: a goroutine pool's lanes run at
+// the spec's nice value (with or without SCHED_IDLE: the window's policy is
+// nice 4 alone) on threads of their own, which end with them.
+func TestLoweredGoroutinePoolGivesWayToTheUI(t *testing.T) {
 	_, items := serveGallery(t)
-	for _, workers := range []int{1, runtime.NumCPU()} {
-		t.Run(fmt.Sprint(workers, " workers"), func(t *testing.T) {
+	for _, c := range []struct {
+		workers, nice int
+		idle          bool
+	}{{1, 10, true}, {runtime.NumCPU(), 10, true}, {runtime.NumCPU(), 4, false}} {
+		workers := c.workers
+		t.Run(fmt.Sprintf("%d workers nice %d idle %v", workers, c.nice, c.idle), func(t *testing.T) {
 			s := spec(t, jobs.Thumbnail, jobs.Goroutines, items)
-			s.Workers, s.WorkerNice, s.WorkerIdle = workers, 10, true
+			s.Workers, s.WorkerNice, s.WorkerIdle = workers, c.nice, c.idle
 			type seen struct {
 				procs int
 				idle  bool
@@ -43,7 +50,7 @@ func TestIdleGoroutinePoolGivesWayToTheUI(t *testing.T) {
 			}
 			// A spare P for the UI only when the pool uses every core: with
 			// fewer workers, imaging would spread a resize over it.
-			want := seen{workers, true, 10}
+			want := seen{workers, c.idle, int32(c.nice)}
 			if workers == runtime.NumCPU() {
 				want.procs++
 			}
@@ -59,10 +66,10 @@ func TestIdleGoroutinePoolGivesWayToTheUI(t *testing.T) {
 			// The lowered threads end with their goroutines (just after
 			// them), but for the main thread: a lane may run on it here (in
 			// the app the UI holds it), and Go parks it for good instead.
-			deadline := time.Now().Add(5 * time.Second)
-			for idle := idleThreads(); len(idle) > 0; idle = idleThreads() {
+			deadline := time.Now().Add(time.Minute)
+			for low := loweredThreads(); len(low) > 0; low = loweredThreads() {
 				if time.Now().After(deadline) {
-					t.Fatalf("threads %v still run under SCHED_IDLE after the run", idle)
+					t.Fatalf("threads %v still run lowered after the run", low)
 				}
 				time.Sleep(time.Millisecond)
 			}
@@ -70,8 +77,9 @@ func TestIdleGoroutinePoolGivesWayToTheUI(t *testing.T) {
 	}
 }
 
-// idleThreads lists this process's threads that run under SCHED_IDLE.
-func idleThreads() []int {
+// loweredThreads lists this process's threads that run under SCHED_IDLE or
+// above nice 0.
+func loweredThreads() []int {
 	var tids []int
 	tasks, _ := os.ReadDir("/proc/self/task")
 	for _, e := range tasks {
@@ -79,7 +87,7 @@ func idleThreads() []int {
 		if tid == os.Getpid() {
 			continue
 		}
-		if a, err := unix.SchedGetAttr(tid, 0); err == nil && a.Policy == unix.SCHED_IDLE {
+		if a, err := unix.SchedGetAttr(tid, 0); err == nil && (a.Policy == unix.SCHED_IDLE || a.Nice > 0) {
 			tids = append(tids, tid)
 		}
 	}

@@ -99,15 +99,16 @@ type Spec struct {
 	// WorkerCommand overrides how worker processes are started (tests); nil
 	// re-executes this program as "PROGRAM worker".
 	WorkerCommand func() *exec.Cmd
-	// WorkerNice lowers worker processes' priority (see pool.Config.Nice;
-	// a Cluster run's local workers too), and with WorkerIdle a goroutine
-	// pool's threads'.
+	// WorkerNice lowers the workers' priority to this nice value, for a
+	// process with a UI to keep smooth: worker processes (see
+	// pool.Config.Nice; a Cluster run's local workers too), or a goroutine
+	// pool's goroutines, each on a thread of its own (see
+	// priority.LowerThread; Linux only, where a priority is a thread's). A
+	// goroutine pool so lowered that uses every core also gets one P more
+	// than its workers (see procs).
 	WorkerNice int
-	// WorkerIdle runs workers under SCHED_IDLE on Linux, for a process
-	// with a UI to keep smooth: worker processes (see pool.Config.Idle), or
-	// a goroutine pool's goroutines, each on a thread of its own (see
-	// priority.LowerThread). A goroutine pool that uses every core then
-	// also gets one P more than its workers (see procs).
+	// WorkerIdle runs the same workers under SCHED_IDLE on Linux as well:
+	// the CPU only when nothing else wants it (see pool.Config.Idle).
 	WorkerIdle bool
 	// Decoder is how thumbnails decode JPEGs; "" means thumb.Fast.
 	Decoder thumb.Decoder
@@ -160,6 +161,9 @@ func (s Spec) CoreCount() int {
 	return c
 }
 
+// lowered reports whether the spec runs its workers below this process.
+func (s Spec) lowered() bool { return s.WorkerNice > 0 || s.WorkerIdle }
+
 // capped reports whether a goroutine pool runs on fewer cores than it would
 // without Spec.Cores.
 func (s Spec) capped() bool {
@@ -167,7 +171,7 @@ func (s Spec) capped() bool {
 }
 
 // procs is what an in-process run sets GOMAXPROCS to: its CoreCount, and one
-// more for an idle goroutine pool that uses every core, or whose goroutines
+// more for a lowered goroutine pool that uses every core, or whose goroutines
 // are pinned to fewer cores (the spare P cannot move them off those). Each of that pool's
 // goroutines holds a P even while the kernel runs its thread last, so without
 // a P to spare the process's other goroutines (a UI's) would wait for one,
@@ -177,7 +181,7 @@ func (s Spec) capped() bool {
 // GOMAXPROCS goroutines), and there is none.
 func (s Spec) procs() int {
 	c := s.CoreCount()
-	if s.Mode == Goroutines && s.WorkerIdle && (c == runtime.NumCPU() || s.capped()) {
+	if s.Mode == Goroutines && s.lowered() && (c == runtime.NumCPU() || s.capped()) {
 		return c + 1
 	}
 	return c

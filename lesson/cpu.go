@@ -12,20 +12,20 @@ import (
 // CPUMeasured is what the cpu-bound lesson measures: speed-ups over one
 // goroutine making one thumbnail after another.
 type CPUMeasured struct {
-	OneCoreWorkers   int     `json:"one_core_workers"`
-	Workers          int     `json:"workers"` // = cores, for goroutines and processes
-	SpeedupOneCore   float64 `json:"speedup_one_core"`
-	SpeedupGoroutine float64 `json:"speedup_goroutines"`
-	SpeedupProcesses float64 `json:"speedup_processes"`
+	OneCoreWorkers   int     `json:"one_core_workers" label:"goroutines sharing one core"`
+	Workers          int     `json:"workers" label:"goroutines and processes on all cores"` // = cores, for goroutines and processes
+	SpeedupOneCore   float64 `json:"speedup_one_core" label:"goroutines on one core" unit:"×"`
+	SpeedupGoroutine float64 `json:"speedup_goroutines" label:"goroutines on all cores" unit:"×"`
+	SpeedupProcesses float64 `json:"speedup_processes" label:"processes" unit:"×"`
 	// The cores each run really had, measured (see Share), and the
 	// speed-ups they allowed: the verdict judges against these.
-	ShareOneGoroutine  Share   `json:"share_one_goroutine"`
-	ShareOneCore       Share   `json:"share_one_core"`
-	ShareGoroutines    Share   `json:"share_goroutines"`
-	ShareProcesses     Share   `json:"share_processes"`
-	PossibleOneCore    float64 `json:"possible_speedup_one_core"`
-	PossibleGoroutines float64 `json:"possible_speedup_goroutines"`
-	PossibleProcesses  float64 `json:"possible_speedup_processes"`
+	ShareOneGoroutine  Share   `json:"share_one_goroutine" label:"one goroutine had"`
+	ShareOneCore       Share   `json:"share_one_core" label:"goroutines on one core had"`
+	ShareGoroutines    Share   `json:"share_goroutines" label:"goroutines on all cores had"`
+	ShareProcesses     Share   `json:"share_processes" label:"processes had"`
+	PossibleOneCore    float64 `json:"possible_speedup_one_core" label:"possible on one core, with the cores each had" unit:"×"`
+	PossibleGoroutines float64 `json:"possible_speedup_goroutines" label:"possible for goroutines on all cores" unit:"×"`
+	PossibleProcesses  float64 `json:"possible_speedup_processes" label:"possible for processes" unit:"×"`
 }
 
 var cpuBound = &Lesson{

@@ -21,18 +21,18 @@ import (
 type DeadlockMeasured struct {
 	// NoticedAlone and NoticedLive count the cases Go's runtime reported by
 	// itself, as a whole program and inside a live one.
-	NoticedAlone   int                `json:"noticed_alone"`
-	NoticedLive    int                `json:"noticed_live"`
-	AloneExit      map[string]int     `json:"alone_exit_codes"`
-	LiveFoundAfter map[string]float64 `json:"live_found_after_seconds"`
-	FixesFinished  map[string]bool    `json:"fixes_finished"`
+	NoticedAlone   int                `json:"noticed_alone" label:"noticed by Go as a whole program" unit:"cases"`
+	NoticedLive    int                `json:"noticed_live" label:"noticed by Go inside a live program" unit:"cases"`
+	AloneExit      map[string]int     `json:"alone_exit_codes" label:"exit status of each whole program"`
+	LiveFoundAfter map[string]float64 `json:"live_found_after_seconds" label:"found by a timeout after, inside a live program" unit:"s"`
+	FixesFinished  map[string]bool    `json:"fixes_finished" label:"fixes that finished"`
 	Cases          []DeadlockCase     `json:"cases"`
 	// Guard is the context timeout guard, run.
-	Guard DeadlockFix `json:"guard"`
+	Guard DeadlockFix `json:"guard" label:"the timeout guard"`
 	// ThisProgram is the relock case played as the whole of this program,
 	// which ThisProgramUsesCgo (to decode JPEGs and draw the window).
-	ThisProgram        DeadlockAlone `json:"this_program"`
-	ThisProgramUsesCgo bool          `json:"this_program_uses_cgo"`
+	ThisProgram        DeadlockAlone `json:"this_program" label:"this program, locking a mutex twice"`
+	ThisProgramUsesCgo bool          `json:"this_program_uses_cgo" label:"this program uses cgo"`
 }
 
 // DeadlockCase is one case's outcomes.
@@ -46,10 +46,10 @@ type DeadlockCase struct {
 
 // DeadlockAlone is a case played as a whole program, in a child process.
 type DeadlockAlone struct {
-	Noticed  bool    `json:"noticed"` // the runtime said "all goroutines are asleep - deadlock!"
-	ExitCode int     `json:"exit_code"`
-	Message  string  `json:"message"` // its "fatal error:" line
-	Seconds  float64 `json:"seconds"` // from its start to its end
+	Noticed  bool    `json:"noticed" label:"noticed"` // the runtime said "all goroutines are asleep - deadlock!"
+	ExitCode int     `json:"exit_code" label:"exit status"`
+	Message  string  `json:"message" label:"message"`              // its "fatal error:" line
+	Seconds  float64 `json:"seconds" label:"ended after" unit:"s"` // from its start to its end
 }
 
 const deadlockMessage = "all goroutines are asleep - deadlock!"

@@ -221,9 +221,9 @@ func liveOp(raw json.RawMessage) (any, error) {
 
 // DeadlockFix is a case's fix, run.
 type DeadlockFix struct {
-	How      string `json:"how"`
-	Finished bool   `json:"finished"`
-	Says     string `json:"says"`
+	How      string `json:"how" label:"how"`
+	Finished bool   `json:"finished" label:"finished"`
+	Says     string `json:"says" label:"said"`
 }
 
 // fixes are the cases' fixes, and the timeout guard: each returns what

@@ -1,6 +1,7 @@
 package lesson
 
 import (
+	"cmp"
 	"fmt"
 	"reflect"
 	"slices"
@@ -11,77 +12,201 @@ import (
 	"concurrencylab/results"
 )
 
-// Figures lists a lesson's measured figures as name and value, in the order
-// its type declares them, named as in its JSON form: what a table or a
-// terminal shows. A group of figures (the primes lesson's go and python)
-// is listed as its own, named "go.goroutines_speedup", and an absent one
-// (nil) as "none". Series (the queue's depth over time) and lists of
-// records are left to charts.
-func Figures(measured any) [][2]string {
-	var out [][2]string
-	figures("", reflect.ValueOf(measured), &out)
+// Figure is one measured figure of a lesson, as a learner reads it (Label
+// and Text: "without a lock", "270,148 of 1,000,000") and as its JSON form
+// names it (Key, "unsynchronized"; Raw, "270148").
+type Figure struct {
+	Key, Label, Text, Raw string
+}
+
+// A lesson's figures are described once, on the fields of its Measured type,
+// and the terminal, the window and the report all show them from there:
+//
+//	json:"key"       the figure's name in JSON (a field without one is not a figure)
+//	label:"…"        what it is, for a learner ("without a lock"); "-" leaves it out
+//	                 of the list (a verdict or a chart says it). Without a label,
+//	                 the key with spaces.
+//	unit:"…"         what its number counts: "s", "ms", "×", "cores", "items"…
+//	of:"key"         "270,148 of 1,000,000": the figure it is a part of
+//	none:"…"         what a nil pointer means ("not found"; "none" without it)
+//
+// Numbers have thousands separators (1,000,000) and the digits their size
+// needs (0.004, 1.23, 412); true and false read yes and no; lists and maps
+// are listed ("atomic: 0.208 s, mutex: 0.512 s"); a group of figures (a
+// struct) is listed figure by figure under its own label ("Go, goroutines:
+// 1.90×"); a type with its own way of saying itself (a Share) says it; series
+// and lists of records are left to charts.
+func Describe(measured any) []Figure {
+	var out []Figure
+	describe("", "", reflect.ValueOf(measured), &out)
 	return out
 }
 
-func figures(prefix string, v reflect.Value, out *[][2]string) {
+// Figures lists a lesson's measured figures as JSON key and plain value
+// ("increments_each", "250000"), in the order its type declares them: a
+// group's figures as "go.goroutines_speedup", an absent group as "none".
+func Figures(measured any) [][2]string {
+	var out [][2]string
+	for _, f := range Describe(measured) {
+		out = append(out, [2]string{f.Key, f.Raw})
+	}
+	return out
+}
+
+// sayer is a figure that says itself (a Share: "1.6 cores; the window 0.4…").
+type sayer interface{ say() string }
+
+func describe(key, label string, v reflect.Value, out *[]Figure) {
 	if v.Kind() != reflect.Struct {
 		return
 	}
+	t := v.Type()
 	for i := range v.NumField() {
-		f := v.Type().Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "" || name == "-" {
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" || name == "-" || !f.IsExported() {
 			continue
+		}
+		if strings.Contains(opts, "omitempty") && v.Field(i).IsZero() {
+			continue // as its JSON leaves it out
+		}
+		lbl := f.Tag.Get("label")
+		if lbl == "-" {
+			continue
+		}
+		if lbl == "" {
+			lbl = strings.ReplaceAll(name, "_", " ")
+		}
+		fig := Figure{Key: key + name, Label: lbl}
+		if label != "" {
+			fig.Label = label + ", " + lbl
 		}
 		fv := v.Field(i)
-		switch {
-		case fv.Kind() == reflect.Pointer && fv.IsNil():
-			*out = append(*out, [2]string{prefix + name, "none"})
-			continue
-		case fv.Kind() == reflect.Pointer:
+		if fv.Kind() == reflect.Pointer {
+			if fv.IsNil() {
+				fig.Raw, fig.Text = "none", cmp.Or(f.Tag.Get("none"), "none")
+				*out = append(*out, fig)
+				continue
+			}
 			fv = fv.Elem()
 		}
-		if fv.Kind() == reflect.Struct {
-			figures(prefix+name+".", fv, out)
-		} else if s, ok := figure(fv); ok {
-			*out = append(*out, [2]string{prefix + name, s})
+		if s, ok := fv.Interface().(sayer); ok {
+			fig.Raw, fig.Text = s.say(), s.say()
+			*out = append(*out, fig)
+			continue
 		}
+		if fv.Kind() == reflect.Struct {
+			describe(fig.Key+".", fig.Label, fv, out)
+			continue
+		}
+		raw, ok := figure(fv, false, "")
+		if !ok {
+			continue
+		}
+		fig.Raw = raw
+		fig.Text, _ = figure(fv, true, f.Tag.Get("unit"))
+		if of := f.Tag.Get("of"); of != "" {
+			if whole, ok := fieldByKey(v, of); ok {
+				w, _ := figure(whole, true, "")
+				fig.Text += " of " + w
+			}
+		}
+		*out = append(*out, fig)
 	}
 }
 
-func figure(v reflect.Value) (string, bool) {
+// fieldByKey is v's field whose JSON key is key.
+func fieldByKey(v reflect.Value, key string) (reflect.Value, bool) {
+	for i := range v.NumField() {
+		if name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ","); name == key {
+			return v.Field(i), true
+		}
+	}
+	return reflect.Value{}, false
+}
+
+// figure says v: plainly (as JSON would: 270148, true), or for a learner,
+// with thousands separators, yes and no, and the unit.
+func figure(v reflect.Value, learner bool, unit string) (string, bool) {
+	withUnit := func(s string) string {
+		switch {
+		case !learner || unit == "":
+			return s
+		case unit == "×" || unit == "%":
+			return s + unit
+		}
+		return s + " " + unit
+	}
 	switch v.Kind() {
 	case reflect.Int, reflect.Int64:
+		if learner {
+			return withUnit(thousands(strconv.FormatInt(v.Int(), 10))), true
+		}
 		return strconv.FormatInt(v.Int(), 10), true
 	case reflect.Float64:
-		return strconv.FormatFloat(v.Float(), 'f', decimals(v.Float()), 64), true
+		s := strconv.FormatFloat(v.Float(), 'f', decimals(v.Float()), 64)
+		if learner {
+			return withUnit(thousands(s)), true
+		}
+		return s, true
 	case reflect.Bool:
+		if learner {
+			return map[bool]string{true: "yes", false: "no"}[v.Bool()], true
+		}
 		return strconv.FormatBool(v.Bool()), true
 	case reflect.String:
 		return v.String(), true
 	case reflect.Slice:
-		if v.Type().Elem().Kind() != reflect.Int {
+		if k := v.Type().Elem().Kind(); k != reflect.Int && k != reflect.String {
 			return "", false
 		}
 		parts := make([]string, v.Len())
 		for i := range parts {
-			parts[i] = strconv.FormatInt(v.Index(i).Int(), 10)
+			parts[i], _ = figure(v.Index(i), learner, "")
 		}
-		return strings.Join(parts, " "), true
+		sep := " "
+		if learner {
+			sep = ", "
+		}
+		return withUnit(strings.Join(parts, sep)), true
 	case reflect.Map:
-		if k := v.Type().Elem().Kind(); k == reflect.Struct || k == reflect.Slice {
+		if k := v.Type().Elem().Kind(); k == reflect.Struct || k == reflect.Slice || k == reflect.Map {
 			return "", false
 		}
 		keys := v.MapKeys()
 		slices.SortFunc(keys, func(a, b reflect.Value) int { return cmpKeys(a.String(), b.String()) })
 		parts := make([]string, len(keys))
 		for i, k := range keys {
-			s, _ := figure(v.MapIndex(k))
+			s, _ := figure(v.MapIndex(k), learner, unit)
 			parts[i] = fmt.Sprintf("%s: %s", k.String(), s)
 		}
 		return strings.Join(parts, ", "), true
 	}
 	return "", false
+}
+
+// thousands puts a comma between each three digits of a number's whole
+// part: 1000000 → 1,000,000; -1234.5 → -1,234.5.
+func thousands(s string) string {
+	sign, rest := "", s
+	if strings.HasPrefix(rest, "-") {
+		sign, rest = "-", rest[1:]
+	}
+	whole, frac, dot := strings.Cut(rest, ".")
+	if len(whole) <= 3 {
+		return s
+	}
+	var b strings.Builder
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if dot {
+		return sign + b.String() + "." + frac
+	}
+	return sign + b.String()
 }
 
 // cmpKeys orders numbers as numbers ("2" before "16"), then names.

@@ -22,15 +22,15 @@ type UI interface {
 
 // FreezeMeasured is what the freeze lesson measures.
 type FreezeMeasured struct {
-	Items              int     `json:"items"`
-	BlockingSeconds    float64 `json:"blocking_run_seconds"`
-	FrozenSeconds      float64 `json:"frozen_seconds"` // the longest the UI thread did not answer
-	GoroutinesSeconds  float64 `json:"goroutines_run_seconds"`
-	GoroutinesMaxLagMs float64 `json:"goroutines_max_lag_ms"`
-	StandInLoop        bool    `json:"stand_in_event_loop"` // no window: a terminal's stand-in
+	Items              int     `json:"items" label:"thumbnails in each run"`
+	BlockingSeconds    float64 `json:"blocking_run_seconds" label:"the run on the UI thread took" unit:"s"`
+	FrozenSeconds      float64 `json:"frozen_seconds" label:"the window froze for" unit:"s"` // the longest the UI thread did not answer
+	GoroutinesSeconds  float64 `json:"goroutines_run_seconds" label:"the run on goroutines took" unit:"s"`
+	GoroutinesMaxLagMs float64 `json:"goroutines_max_lag_ms" label:"the longest the window waited meanwhile" unit:"ms"`
+	StandInLoop        bool    `json:"stand_in_event_loop" label:"a stand-in event loop played the window"` // no window: a terminal's stand-in
 	// GoroutinesShare is how the cores were shared during the goroutines'
 	// run, measured (see Share): said when the UI thread waited.
-	GoroutinesShare Share `json:"goroutines_share"`
+	GoroutinesShare Share `json:"goroutines_share" label:"the goroutines' run had"`
 }
 
 // frozenLag is the lag a person notices: a tenth of a second.

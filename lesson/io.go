@@ -12,13 +12,13 @@ import (
 // IOMeasured is what the io-bound lesson measures: speed-ups over one
 // goroutine downloading one picture after another.
 type IOMeasured struct {
-	Workers          int     `json:"workers"`
-	SpeedupOneCore   float64 `json:"speedup_one_core"`
-	SpeedupGoroutine float64 `json:"speedup_goroutines"`
-	SpeedupProcesses float64 `json:"speedup_processes"`
+	Workers          int     `json:"workers" label:"goroutines (or processes) downloading at once"`
+	SpeedupOneCore   float64 `json:"speedup_one_core" label:"goroutines on one core" unit:"×"`
+	SpeedupGoroutine float64 `json:"speedup_goroutines" label:"goroutines on all cores" unit:"×"`
+	SpeedupProcesses float64 `json:"speedup_processes" label:"processes" unit:"×"`
 	// ShareOneCore is the cores the one-core run's machine had free,
 	// measured (see Share): said when the run falls short.
-	ShareOneCore Share `json:"share_one_core"`
+	ShareOneCore Share `json:"share_one_core" label:"goroutines on one core had"`
 }
 
 const ioWorkers = 8

@@ -20,14 +20,14 @@ import (
 
 // IsolationMeasured is what the isolation lesson measures.
 type IsolationMeasured struct {
-	Items             int    `json:"items"`
-	OKItems           int    `json:"ok_items"`
-	KilledFailedItems int    `json:"killed_worker_failed_items"`
-	KilledPIDs        []int  `json:"killed_pids"`
-	Replaced          bool   `json:"worker_replaced"`
-	PanicExitCode     int    `json:"panic_child_exit_code"`
-	PanicMessage      string `json:"panic_message"`
-	ParentAlive       bool   `json:"parent_alive"`
+	Items             int    `json:"items" label:"thumbnails"`
+	OKItems           int    `json:"ok_items" label:"made" of:"items"`
+	KilledFailedItems int    `json:"killed_worker_failed_items" label:"failed with the killed worker" unit:"items"`
+	KilledPIDs        []int  `json:"killed_pids" label:"worker processes killed (PIDs)"`
+	Replaced          bool   `json:"worker_replaced" label:"the killed worker replaced"`
+	PanicExitCode     int    `json:"panic_child_exit_code" label:"the panicking program's exit status"`
+	PanicMessage      string `json:"panic_message" label:"its message"`
+	ParentAlive       bool   `json:"parent_alive" label:"this program lived on"`
 }
 
 var isolation = &Lesson{

@@ -227,6 +227,59 @@ func TestFigures(t *testing.T) {
 	}
 }
 
+// Describe says figures as a learner reads them, from the labels and units
+// on the fields, and keeps their JSON keys beside.
+func TestDescribe(t *testing.T) {
+	figs := Describe(RaceMeasured{Goroutines: 4, Increments: 250_000, Expected: 1_000_000, Unsynchronized: 270_148,
+		Seconds: map[string]float64{"mutex": 0.512, "atomic": 0.208}, TightExact: true})
+	want := map[string][2]string{
+		"unsynchronized":  {"without a lock", "270,148 of 1,000,000"},
+		"increments_each": {"additions by each goroutine", "250,000"},
+		"seconds":         {"time each way took (10× the additions, in tight loops)", "atomic: 0.208 s, mutex: 0.512 s"},
+		"tight_exact":     {"the fixes exact in tight loops too", "yes"},
+	}
+	for _, f := range figs {
+		if w, ok := want[f.Key]; ok {
+			if f.Label != w[0] || f.Text != w[1] {
+				t.Errorf("%s: %q %q, want %q", f.Key, f.Label, f.Text, w)
+			}
+			delete(want, f.Key)
+		}
+		if f.Key == "unsynchronized" && f.Raw != "270148" {
+			t.Errorf("raw %q", f.Raw)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("missing %v in %+v", want, figs)
+	}
+	for in, out := range map[string]string{"999": "999", "1000": "1,000", "-1234.5": "-1,234.5", "1234567.25": "1,234,567.25"} {
+		if got := thousands(in); got != out {
+			t.Errorf("thousands(%q) = %q", in, got)
+		}
+	}
+	// Groups, absent groups, and shares that say themselves.
+	type group struct {
+		Speedup float64 `json:"speedup" label:"goroutines" unit:"×"`
+	}
+	type withGroups struct {
+		Go     group  `json:"go" label:"Go"`
+		Python *group `json:"python" label:"Python" none:"not found"`
+		Share  Share  `json:"share" label:"the goroutines had"`
+		Series []int  `json:"series" label:"-"`
+	}
+	figs = Describe(withGroups{Go: group{1.9}, Share: Share{Had: 1.6, Upkeep: 0.4, UpkeepKnown: true, OthersKnown: true, Window: true}})
+	got := fmt.Sprint(figs)
+	for _, w := range []string{"{go.speedup Go, goroutines 1.90× 1.90}", "{python Python not found none}",
+		"the goroutines had 1.6 cores (the window 0.4 of a core, other programs next to nothing)"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("no %q in %s", w, got)
+		}
+	}
+	if strings.Contains(got, "series") {
+		t.Errorf("a figure labelled - is listed: %s", got)
+	}
+}
+
 func TestFreezeRule(t *testing.T) {
 	ok := FreezeMeasured{Items: 6, BlockingSeconds: 1.2, FrozenSeconds: 1.19, GoroutinesSeconds: 0.7, GoroutinesMaxLagMs: 12}
 	if holds, why := ok.judge(2); !holds || !strings.Contains(why, "froze the window for 1.2 s") {

@@ -78,13 +78,25 @@ func TestEveryLessonIsComplete(t *testing.T) {
 // TestIOBoundOnOneCore: eight goroutines pinned to one core still download
 // several times faster than one, since the work is waiting.
 func TestIOBoundOnOneCore(t *testing.T) {
-	o := quick(t, "io-bound", nil)
-	m := o.Measured.(IOMeasured)
-	if one := o.Runs[1]; one.Cores != 1 || one.Workers != ioWorkers {
-		t.Errorf("the one-core run: %d workers on %d cores", one.Workers, one.Cores)
-	}
-	if m.SpeedupOneCore < 2.5 {
-		t.Errorf("8 goroutines on one core: %.2f×, want several times faster than one", m.SpeedupOneCore)
+	// Waiting needs no cores, but starting each download needs a little of
+	// one: on a machine so busy (measured) that the work had less than a
+	// core, it is tried again, and then left untold rather than failed.
+	for try := 1; ; try++ {
+		o := quick(t, "io-bound", nil)
+		m := o.Measured.(IOMeasured)
+		if one := o.Runs[1]; one.Cores != 1 || one.Workers != ioWorkers {
+			t.Errorf("the one-core run: %d workers on %d cores", one.Workers, one.Cores)
+		}
+		switch busy := m.ShareOneCore.OthersKnown && m.ShareOneCore.Had < 1; {
+		case m.SpeedupOneCore >= 2.5:
+			return
+		case busy && try < 3:
+			t.Logf("try %d: %.2f×, while %s", try, m.SpeedupOneCore, m.ShareOneCore.Text(o.Cores))
+		case busy:
+			t.Skipf("too busy to tell: %.2f×, while %s", m.SpeedupOneCore, m.ShareOneCore.Text(o.Cores))
+		default:
+			t.Fatalf("8 goroutines on one core: %.2f×, want several times faster than one (%s)", m.SpeedupOneCore, m.ShareOneCore.Text(o.Cores))
+		}
 	}
 }
 

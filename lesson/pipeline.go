@@ -13,14 +13,14 @@ import (
 // PipelineMeasured is what the pipeline lesson measures: the queue between
 // the download and thumbnail stages, bounded, and unbounded for comparison.
 type PipelineMeasured struct {
-	Workers           int     `json:"workers"` // per stage
-	QueueCapacity     int     `json:"queue_capacity"`
-	MaxQueueDepth     int     `json:"max_queue_depth"`
-	ProducerWait      float64 `json:"producer_wait_seconds"`
-	ConsumerWait      float64 `json:"consumer_wait_seconds"`
-	UnboundedMaxDepth int     `json:"unbounded_max_queue_depth"`
+	Workers           int     `json:"workers" label:"goroutines in each stage"` // per stage
+	QueueCapacity     int     `json:"queue_capacity" label:"room in the queue" unit:"pictures"`
+	MaxQueueDepth     int     `json:"max_queue_depth" label:"the most the queue held" unit:"pictures"`
+	ProducerWait      float64 `json:"producer_wait_seconds" label:"downloads waited for room" unit:"s"`
+	ConsumerWait      float64 `json:"consumer_wait_seconds" label:"thumbnails waited for work" unit:"s"`
+	UnboundedMaxDepth int     `json:"unbounded_max_queue_depth" label:"the most an unbounded queue held" unit:"pictures"`
 	// Depth is the bounded queue's depth over the run.
-	Depth []jobs.DepthSample `json:"depth"`
+	Depth []jobs.DepthSample `json:"depth" label:"-"`
 }
 
 const queueCapacity = 4

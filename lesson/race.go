@@ -15,21 +15,21 @@ import (
 // RaceMeasured is what the race lesson measures: the counter's final value
 // for each way of counting, against the Expected one, and the time each took.
 type RaceMeasured struct {
-	Goroutines        int   `json:"goroutines"`
-	Increments        int   `json:"increments_each"`
-	Expected          int64 `json:"expected"`
-	Unsynchronized    int64 `json:"unsynchronized"`
-	Mutex             int64 `json:"mutex"`
-	Atomic            int64 `json:"atomic"`
-	Sharded           int64 `json:"sharded"`
-	Processes         int   `json:"processes"`
-	ProcessesParent   int64 `json:"processes_parent"`
-	ProcessesSentBack int64 `json:"processes_sent_back"`
+	Goroutines        int   `json:"goroutines" label:"goroutines counting"`
+	Increments        int   `json:"increments_each" label:"additions by each goroutine"`
+	Expected          int64 `json:"expected" label:"the counter should reach"`
+	Unsynchronized    int64 `json:"unsynchronized" label:"without a lock" of:"expected"`
+	Mutex             int64 `json:"mutex" label:"with a mutex" of:"expected"`
+	Atomic            int64 `json:"atomic" label:"with an atomic add" of:"expected"`
+	Sharded           int64 `json:"sharded" label:"per-goroutine counts, added at the end" of:"expected"`
+	Processes         int   `json:"processes" label:"processes counting"`
+	ProcessesParent   int64 `json:"processes_parent" label:"the parent's counter after the processes"`
+	ProcessesSentBack int64 `json:"processes_sent_back" label:"the counts the processes sent back" of:"expected"`
 	// Seconds is each variant's time for 10× the additions in tight
 	// loops, without the yields: what synchronising costs.
-	Seconds map[string]float64 `json:"seconds"`
+	Seconds map[string]float64 `json:"seconds" label:"time each way took (10× the additions, in tight loops)" unit:"s"`
 	// TightExact says the synchronised variants were exact in tight loops too.
-	TightExact bool `json:"tight_exact"`
+	TightExact bool `json:"tight_exact" label:"the fixes exact in tight loops too"`
 }
 
 var race = &Lesson{

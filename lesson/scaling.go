@@ -15,12 +15,12 @@ import (
 // (as a string, for JSON), the speed-up over one goroutine, for downloads and
 // for thumbnails.
 type ScalingMeasured struct {
-	Workers   []int              `json:"workers"`
-	Download  map[string]float64 `json:"download"`
-	Thumbnail map[string]float64 `json:"thumbnail"`
+	Workers   []int              `json:"workers" label:"pool sizes tried" unit:"goroutines"`
+	Download  map[string]float64 `json:"download" label:"downloads, speed-up by pool size" unit:"×"`
+	Thumbnail map[string]float64 `json:"thumbnail" label:"thumbnails, speed-up by pool size" unit:"×"`
 	// ThumbnailShares are the cores each thumbnail run really had, measured
 	// (see Share), by pool size: the verdict judges against them.
-	ThumbnailShares map[string]Share `json:"thumbnail_shares"`
+	ThumbnailShares map[string]Share `json:"thumbnail_shares" label:"-"`
 }
 
 var scaling = &Lesson{

@@ -116,3 +116,22 @@ func blame(cores int, what string, s Share) string {
 	}
 	return t
 }
+
+// say is a share as the list of figures shows it: "1.6 cores (the window
+// 0.4, other programs next to nothing)".
+func (s Share) say() string {
+	var who []string
+	if s.UpkeepKnown {
+		if s.Window {
+			who = append(who, "the window "+coresText(s.Upkeep))
+		} else {
+			who = append(who, "this program besides the work "+coresText(s.Upkeep))
+		}
+	}
+	if s.OthersKnown {
+		who = append(who, "other programs "+coresText(s.Others))
+	} else {
+		who = append(who, "other programs not measured")
+	}
+	return fmt.Sprintf("%.1f cores (%s)", s.Had, strings.Join(who, ", "))
+}

@@ -15,13 +15,13 @@ import (
 // StartupMeasured is what the startup lesson measures: what one start costs,
 // and what that does to a run of tiny items.
 type StartupMeasured struct {
-	Goroutines       int     `json:"goroutines_started"`
-	GoroutineStartUS float64 `json:"goroutine_start_us"` // start and finish, per goroutine
-	Processes        int     `json:"processes_started"`
-	ProcessStartMS   float64 `json:"process_start_ms"` // start, say hello, and exit, per process
-	TinyItems        int     `json:"tiny_items"`
-	TinyGoroutines   float64 `json:"tiny_items_speedup_goroutines"`
-	TinyProcesses    float64 `json:"tiny_items_speedup_processes"`
+	Goroutines       int     `json:"goroutines_started" label:"goroutines started"`
+	GoroutineStartUS float64 `json:"goroutine_start_us" label:"each goroutine's start and finish" unit:"µs"` // start and finish, per goroutine
+	Processes        int     `json:"processes_started" label:"worker processes started"`
+	ProcessStartMS   float64 `json:"process_start_ms" label:"each process's start, hello and exit" unit:"ms"` // start, say hello, and exit, per process
+	TinyItems        int     `json:"tiny_items" label:"tiny thumbnails"`
+	TinyGoroutines   float64 `json:"tiny_items_speedup_goroutines" label:"tiny thumbnails, goroutines" unit:"×"`
+	TinyProcesses    float64 `json:"tiny_items_speedup_processes" label:"tiny thumbnails, processes" unit:"×"`
 }
 
 var startup = &Lesson{

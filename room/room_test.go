@@ -278,3 +278,55 @@ func TestCleanName(t *testing.T) {
 	}
 	_ = os.Getenv
 }
+
+func TestParseJoinLine(t *testing.T) {
+	url, token, name, err := ParseJoinLine("  concurrencylab lesson all --room nats://10.0.0.5:4222 --token abc123 --name YOURNAME\n")
+	if err != nil || url != "nats://10.0.0.5:4222" || token != "abc123" || name != "" {
+		t.Errorf("%q %q %q %v", url, token, name, err)
+	}
+	url, token, name, err = ParseJoinLine("--room=nats://h:1 --token=t --name=Ada")
+	if err != nil || url != "nats://h:1" || token != "t" || name != "Ada" {
+		t.Errorf("%q %q %q %v", url, token, name, err)
+	}
+	if url, _, _, err := ParseJoinLine("nats://h:2"); err != nil || url != "nats://h:2" {
+		t.Errorf("%q %v", url, err)
+	}
+	if _, _, _, err := ParseJoinLine("hello"); err == nil {
+		t.Error("no address accepted")
+	}
+}
+
+func TestSave(t *testing.T) {
+	h := startHost(t, t.TempDir())
+	defer h.Close()
+	for i, name := range []string{"Ada", "Bo|b", "=cmd"} {
+		c := dial(t, h, name, t.TempDir())
+		o := outcome("scaling", 1.5+float64(i)/10, ptr(4))
+		o.Measured = json.RawMessage(`{"workers":[1,2,4,8,16],"thumbnail":{"1":1,"2":1.8,"4":1.9,"8":1.9,"16":1.5},"download":{"1":1,"2":2,"4":4,"8":8,"16":15}}`)
+		if err := c.Send(o); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Send(outcome("race", 0.5, nil)); err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
+	}
+	dir := t.TempDir()
+	if d := os.Getenv("ROOM_SAVE_OUT"); d != "" { // to look at the files
+		dir = d
+	}
+	files, err := Save(h.Snapshot(), filepath.Join(dir, "room.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"room.json", "room.md", "room.csv", "room-race.png", "room-scaling.png", "room-scaling-curves.png"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("%s: %v (written: %v)", f, err, files)
+		}
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, "room.md"))
+	csv, _ := os.ReadFile(filepath.Join(dir, "room.csv"))
+	if !strings.Contains(string(md), `Bo\|b`) || !strings.Contains(string(md), "![scaling](room-scaling-curves.png)") || !strings.Contains(string(csv), "'=cmd") {
+		t.Errorf("room.md:\n%s\nroom.csv:\n%s", md, csv)
+	}
+}

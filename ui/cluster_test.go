@@ -151,7 +151,7 @@ func TestSharingShowsTheTokenAndJoinCommand(t *testing.T) {
 	defer cancel()
 	select {
 	case <-waiting:
-	case <-time.After(20 * time.Second):
+	case <-time.After(patience):
 		t.Fatal("the joined worker does not wait for a run")
 	}
 

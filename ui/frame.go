@@ -10,6 +10,9 @@ const frameInterval = 16 * time.Millisecond
 // probe is only asked for when the last one has run, so frames never pile
 // up behind a frozen UI goroutine.
 func (l *Lab) Start() {
+	if policy.governed {
+		go l.govern()
+	}
 	go func() {
 		t := time.NewTicker(frameInterval)
 		defer t.Stop()

@@ -69,14 +69,14 @@ func TestThumbLoaderRunsOneJobAtATimeAndEnds(t *testing.T) {
 	for i := 0; i < 20; i++ {
 		select {
 		case <-done:
-		case <-time.After(10 * time.Second):
+		case <-time.After(patience):
 			t.Fatalf("%d of 20 jobs done", i)
 		}
 	}
 	if most != 1 {
 		t.Errorf("%d jobs ran at once, want 1", most)
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(patience)
 	for {
 		ld.mu.Lock()
 		r := ld.running
@@ -108,7 +108,7 @@ func TestLoadedPicturesWaitForTheFrame(t *testing.T) {
 	if g.thumbnail(path) != nil {
 		t.Fatal("a picture before it was loaded")
 	}
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(patience)
 	for {
 		g.ready.mu.Lock()
 		n := len(g.ready.pics)

@@ -39,9 +39,14 @@ type mainLoop chan func()
 func (q mainLoop) do(f func()) { q <- f }
 
 // until runs posted functions until cond holds, failing after the deadline.
+//
+// Every wait lasts at least patience: deadline says what the wait is for,
+// but on a loaded 2-core machine (other programs, a build beside the tests:
+// make test-under-load) a run of a second can take a minute, and a
+// deadline only catches a hang; a test that passes never waits it out.
 func (q mainLoop) until(t *testing.T, what string, deadline time.Duration, cond func() bool) {
 	t.Helper()
-	timeout := time.After(deadline)
+	timeout := time.After(max(deadline, patience))
 	for !cond() {
 		select {
 		case f := <-q:
@@ -51,6 +56,9 @@ func (q mainLoop) until(t *testing.T, what string, deadline time.Duration, cond 
 		}
 	}
 }
+
+// patience is the least a test waits for what should happen (see until).
+const patience = 3 * time.Minute
 
 func newTestLab(t *testing.T) (*Lab, mainLoop) {
 	t.Helper()
@@ -63,6 +71,25 @@ func newTestLab(t *testing.T) (*Lab, mainLoop) {
 	l.Start()
 	t.Cleanup(func() {
 		l.Close()
+		// A run that Close cancelled ends in its own time (its worker
+		// processes killed and waited for), longer on a loaded machine, and
+		// the next test's run would find it still in progress
+		// (jobs.ErrBusy): wait for it, running what it posts meanwhile.
+		ended := make(chan struct{})
+		go func() { l.work.Wait(); close(ended) }()
+		timeout := time.After(patience)
+	wait:
+		for {
+			select {
+			case f := <-q:
+				f()
+			case <-ended:
+				break wait
+			case <-timeout:
+				t.Error("the window's runs had not ended 3 minutes after it closed")
+				break wait
+			}
+		}
 		for len(q) > 0 { // let posted work finish before the app goes
 			(<-q)()
 		}

@@ -35,6 +35,7 @@ type lessonsView struct {
 	run        *widget.Button
 	answer     *widget.Label
 	verdict    *widget.Label
+	measured   *widget.Label // the lesson's figures, as the terminal lists them
 	expected   *widget.Label
 	why        *widget.Label
 	notes      *widget.Label
@@ -72,7 +73,10 @@ type lessonRecord struct {
 	Expected   string   `json:"expected"`
 	Notes      []string `json:"notes,omitempty"`
 	Measured   any      `json:"measured,omitempty"`
-	Err        string   `json:"error,omitempty"`
+	// Figures are Measured as a learner reads them (lesson.Describe), kept
+	// so that an outcome from an earlier launch shows them too.
+	Figures []lesson.Figure `json:"figures,omitempty"`
+	Err     string          `json:"error,omitempty"`
 }
 
 // lessonOption is how a lesson is listed: "1. io-bound: Waiting needs no cores".
@@ -102,6 +106,7 @@ func newLessonsView(prefs fyne.Preferences, scale float32, shortcut func(fyne.Sh
 	v.run.Importance = widget.HighImportance
 	v.answer = wrapped("")
 	v.verdict = wrapped("")
+	v.measured = wrapped("")
 	v.expected = wrapped("")
 	v.why = wrapped("")
 	v.notes = wrapped("")
@@ -125,7 +130,7 @@ func newLessonsView(prefs fyne.Preferences, scale float32, shortcut func(fyne.Sh
 	guess := container.NewBorder(nil, nil, nil, container.NewHBox(v.unit, v.run, v.kill), v.prediction)
 	v.stepper = newStepperView()
 	body := container.NewVBox(v.title, v.claim, v.question, guess, widget.NewSeparator(),
-		v.answer, v.verdict, v.expected, v.notes, v.chart, v.why, v.stepper.box)
+		v.answer, v.verdict, v.measured, v.expected, v.notes, v.chart, v.why, v.stepper.box)
 	v.pick.SetSelectedIndex(0)
 	v.scroll = container.NewVScroll(body)
 	v.box = container.NewBorder(container.NewBorder(nil, nil, nil, v.save, v.pick), nil, nil, nil, v.scroll)
@@ -172,7 +177,7 @@ func (v *lessonsView) show(ls *lesson.Lesson) {
 	v.plot = nil
 	if !ok {
 		v.answer.SetText("Make your prediction, then press Run lesson. The runs show in Progress, Timeline and Results as they happen; the answer comes here.")
-		for _, lbl := range []*widget.Label{v.verdict, v.expected, v.why, v.notes} {
+		for _, lbl := range []*widget.Label{v.verdict, v.measured, v.expected, v.why, v.notes} {
 			lbl.SetText("")
 		}
 		return
@@ -226,6 +231,7 @@ func (v *lessonsView) reveal(ls *lesson.Lesson, rec lessonRecord, p *plot.Plot, 
 		v.verdict.Importance = widget.WarningImportance
 	}
 	v.verdict.SetText(rec.Verdict)
+	v.measured.SetText(measuredText(rec.Figures))
 	v.expected.SetText("Expected here: " + rec.Expected + ".")
 	v.notes.SetText(strings.Join(rec.Notes, "\n"))
 	v.why.SetText("Why: " + ls.Why)
@@ -282,6 +288,20 @@ func (v *lessonsView) outcomesRun() ([]*lesson.Outcome, map[string]float64) {
 		}
 	}
 	return outcomes, predictions
+}
+
+// measuredText lists a lesson's figures, one a line, as the terminal does:
+// "without a lock: 270,148 of 1,000,000".
+func measuredText(figs []lesson.Figure) string {
+	if len(figs) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("Measured:")
+	for _, f := range figs {
+		fmt.Fprintf(&b, "\n    %s: %s", f.Label, f.Text)
+	}
+	return b.String()
 }
 
 func unitText(unit string) string {

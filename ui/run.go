@@ -231,9 +231,3 @@ func redeliveredText(n int) string {
 	}
 	return fmt.Sprintf("%d items were redelivered: their workers were lost mid-item, and the queue gave them to others (each done once, not failed).", n)
 }
-
-// belowWindow runs a spec's workers (a goroutine pool's threads, worker
-// processes, a cluster's local workers) below the window's own priority, so
-// that the window keeps drawing while they fill every core. Every run the
-// window starts, its own and the lessons', goes through it.
-func belowWindow(spec *jobs.Spec) { spec.WorkerNice, spec.WorkerIdle = 10, true }

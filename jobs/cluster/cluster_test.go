@@ -43,8 +43,8 @@ func TestWorkerSaysWhenTheServerGoesAway(t *testing.T) {
 	t0 := time.Now()
 	select {
 	case err = <-done:
-	case <-time.After(20 * time.Second):
-		t.Fatal("the worker still waits 20 s after the server went away")
+	case <-time.After(2 * time.Minute): // 2 s of reconnecting; generous for a loaded machine
+		t.Fatal("the worker still waits 2 minutes after the server went away")
 	}
 	if err == nil || !strings.Contains(err.Error(), "went away") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("err = %v", err)
@@ -104,7 +104,7 @@ func TestQueueGivesUpAfterMaxDeliver(t *testing.T) {
 		}
 	}
 	// Workers keep asking for tasks; the server notices at its next try.
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); {
 		select {
 		case g := <-gaveUp:
 			if g != [2]int{7, MaxDeliver} {

@@ -105,10 +105,11 @@ func (w *worker) call(ctx context.Context, req request, timeout time.Duration) (
 }
 
 // watch runs io, which blocks on the worker's pipes, and kills the worker if
-// ctx ends or timeout passes first; the kill ends io with EOF.
+// ctx ends or timeout passes first, not counting the time the worker waited
+// for a CPU (see afterRunnable); the kill ends io with EOF.
 func (w *worker) watch(ctx context.Context, timeout time.Duration, io func() error) error {
 	var hung atomic.Bool
-	t := time.AfterFunc(timeout, func() { hung.Store(true); w.kill() })
+	t := afterRunnable(w.cmd.Process.Pid, timeout, func() { hung.Store(true); w.kill() })
 	stop := context.AfterFunc(ctx, w.kill)
 	err := io()
 	if !t.Stop() && err == nil {
@@ -123,7 +124,7 @@ func (w *worker) watch(ctx context.Context, timeout time.Duration, io func() err
 	case ctx.Err() != nil:
 		return ctx.Err()
 	case hung.Load():
-		return fmt.Errorf("%w: no answer after %v", errHung, timeout)
+		return fmt.Errorf("%w: no answer after %v (not counting the time it waited for a CPU)", errHung, timeout)
 	}
 	return err
 }

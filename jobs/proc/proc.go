@@ -16,10 +16,15 @@ import (
 )
 
 // The environment that asks a worker process to lower itself: EnvNice to the
-// niceness it should give itself, EnvIdle to "1" for SCHED_IDLE.
+// niceness it should give itself, EnvIdle to "1" for SCHED_IDLE. EnvBatch
+// "1" asks for Linux's SCHED_BATCH at that niceness (ignored with EnvIdle,
+// and where there is no such policy): a measured alternative, not what the
+// window uses (docs/performance.md), so it is not part of PriorityEnv; a
+// program that sets it in its own environment passes it on to its workers.
 const (
-	EnvNice = "CONCURRENCYLAB_WORKER_NICE"
-	EnvIdle = "CONCURRENCYLAB_WORKER_IDLE"
+	EnvNice  = "CONCURRENCYLAB_WORKER_NICE"
+	EnvIdle  = "CONCURRENCYLAB_WORKER_IDLE"
+	EnvBatch = "CONCURRENCYLAB_WORKER_BATCH"
 )
 
 // PriorityEnv is the environment that asks a worker process to run at nice
@@ -36,7 +41,12 @@ func PriorityEnv(nice int, idle bool) []string {
 // asks. Call it first: threads started later inherit it.
 func LowerFromEnv() {
 	n, _ := strconv.Atoi(os.Getenv(EnvNice))
-	if idle := os.Getenv(EnvIdle) == "1"; n > 0 || idle {
-		lower(min(n, 19), idle)
+	n = min(max(n, 0), 19)
+	idle := os.Getenv(EnvIdle) == "1"
+	if n > 0 || idle {
+		lower(n, idle)
+	}
+	if !idle && os.Getenv(EnvBatch) == "1" {
+		batch(n)
 	}
 }

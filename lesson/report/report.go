@@ -89,8 +89,8 @@ func section(md *bytes.Buffer, dir string, l *lesson.Lesson, e Entry) error {
 	}
 	fmt.Fprintln(md, "| measured | value |")
 	fmt.Fprintln(md, "|---|---|")
-	for _, kv := range lesson.Figures(e.Measured) {
-		fmt.Fprintf(md, "| %s | %s |\n", kv[0], strings.ReplaceAll(kv[1], "|", "/"))
+	for _, f := range lesson.Describe(e.Measured) {
+		fmt.Fprintf(md, "| %s | %s |\n", f.Label, strings.ReplaceAll(f.Text, "|", "/"))
 	}
 	if p, ok := chart.For(e.Outcome); ok {
 		name := e.Lesson + ".png"
