@@ -15,7 +15,31 @@ XVFB      := xvfb-run -a -s "-screen 0 1280x1024x24"
 export LANG := en_US.UTF-8
 export PATH := $(PATH):$(shell $(GO) env GOPATH 2>/dev/null)/bin
 
-.PHONY: run build test test-under-load bench package deps deps-test check-go clean nats-server
+# The packages link libjpeg-turbo and ISA-L statically, so that they need
+# neither Go nor these libraries on the user's machine: scripts/build-deps.sh
+# builds them once from Debian's source packages into this cache.
+export CL_DEPS_CACHE := $(HOME)/.cache/concurrencylab-build
+MINGW     := $(CL_DEPS_CACHE)/mingw
+# The linker looks first in a folder that holds only the .a files. As a link
+# flag (-extldflags) it leaves Go's build cache of the cgo packages as it is.
+STATIC_LD := -ldflags=-extldflags=-L$(CL_DEPS_CACHE)/linux/lib
+# The packages leave out the DWARF debugging information (-s -w): it made the
+# .exe 82 MB; a panic's stack trace does not need it. fyne package gathers
+# GOFLAGS' -ldflags= into one -ldflags.
+STRIP_LD  := -ldflags=-s -ldflags=-w
+WIN_DEBS  := gcc-mingw-w64-x86-64 cmake nasm dpkg-dev zip
+WINE_DEBS := wine wine64 xvfb xauth
+WIN_EXE   := Concurrency Lab.exe
+# Windows (amd64) with Debian's mingw. fyne package appends its own C flags
+# (FYNE_CFLAGS) to CGO_CFLAGS; build-windows gives the same ones, so both
+# share Go's build cache (a cold build of Fyne's C code takes minutes).
+WIN_ENV     := GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc
+FYNE_CFLAGS := -O2 -g -fexceptions -fasynchronous-unwind-tables -pipe
+VERSION   = $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+
+.PHONY: run build test test-under-load bench package deps deps-test check-go clean nats-server \
+	mingw-deps static-deps deps-windows deps-wine build-windows package-windows dist \
+	vet-cross wine-smoke fyne-tool
 
 run: build
 	./$(BIN)
@@ -38,6 +62,15 @@ test: deps-test check-go nats-server
 	  if [ -n "$$up" ]; then echo "under jobs/ but importing jobs (move them beside it): $$up"; exit 1; fi
 	@echo "== go test -race (the window under Xvfb)"; $(XVFB) $(GO) test -race -count=1 ./...
 	@echo "== fyne package (the build with the $(TAGS) tag)"; $(MAKE) --no-print-directory package-check
+	@echo "== go vet for macOS without cgo"; $(MAKE) --no-print-directory vet-cross
+
+# macOS cannot be built here: its code and the pure-Go fallbacks of the cgo
+# packages are kept compiling by vetting them with its build tags.
+vet-cross: check-go
+	GOOS=darwin GOARCH=arm64 CGO_ENABLED=0 $(GO) vet ./jobs/... ./cli/...
+
+fyne-tool: check-go
+	@command -v fyne >/dev/null && fyne version 2>/dev/null | grep -q 'v1.7.4' || $(GO) install $(FYNE_TOOL)
 
 # The window's and the cluster's tests with two busy programs beside them, as
 # on a participant's laptop (slides, a browser): nothing may fail only because
@@ -45,24 +78,72 @@ test: deps-test check-go nats-server
 # exit (the trap), so none outlives the target.
 UNDER_LOAD_PKGS := ./ui/ ./jobs/cluster/
 test-under-load: deps-test check-go nats-server
-	@set -e; busy=""; trap 'kill $$busy 2>/dev/null || true' EXIT INT TERM; \
+	@busy=""; trap 'kill $$busy 2>/dev/null || true' EXIT INT TERM; \
 	  for i in 1 2; do sh -c 'while :; do :; done' & busy="$$busy $$!"; done; \
-	  echo "== go test -race under load (two busy programs:$$busy)"; \
-	  $(XVFB) $(GO) test -race -count=1 -timeout 30m $(UNDER_LOAD_PKGS); \
-	  $(GO) test -race -count=1 -timeout 30m -run 'Cluster' ./jobs/; \
-	  $(GO) test -race -count=1 -timeout 30m -run 'Cluster|Join' ./cli/
+	  echo "== go test -race under load (two busy programs:$$busy)"; t0=$$(date +%s); ok=true; \
+	  $(XVFB) $(GO) test -race -count=1 -timeout 30m $(UNDER_LOAD_PKGS) || ok=false; \
+	  $(GO) test -race -count=1 -timeout 30m -run 'Cluster' ./jobs/ || ok=false; \
+	  $(GO) test -race -count=1 -timeout 30m -run 'Cluster|Join' ./cli/ || ok=false; \
+	  echo "== under load: $$(( $$(date +%s) - t0 )) s; load average $$(cut -d' ' -f1-3 /proc/loadavg)"; $$ok
 
 # fyne package bumps Details.Build in FyneApp.toml: package a copy.
-package: deps check-go
-	$(GO) install $(FYNE_TOOL)
+package: deps static-deps fyne-tool
 	@tmp=$$(mktemp -d) && git ls-files -z | xargs -0 cp --parents -t $$tmp && \
-	  (cd $$tmp && fyne package -os linux) && cp $$tmp/*.tar.xz . && rm -rf $$tmp && ls -l ./*.tar.xz
+	  (cd $$tmp && GOFLAGS="$(STATIC_LD) $(STRIP_LD)" fyne package -os linux) && cp $$tmp/*.tar.xz . && rm -rf $$tmp && ls -l ./*.tar.xz
+
+# The Windows program, built from Linux. fyne package builds twice (then
+# again with the icon and version resource); an existing -executable skips
+# the first build, so a placeholder stands in for it.
+package-windows: mingw-deps fyne-tool
+	@tmp=$$(mktemp -d) && git ls-files -z | xargs -0 cp --parents -t $$tmp && \
+	  (cd $$tmp && touch $(BIN).exe && $(WIN_ENV) CGO_CFLAGS="-I$(MINGW)/include" CGO_LDFLAGS="-L$(MINGW)/lib" \
+	    GOFLAGS="$(STRIP_LD)" fyne package -os windows -executable $(BIN).exe) && \
+	  cp "$$tmp/$(WIN_EXE)" . && rm -rf $$tmp && ls -l "$(WIN_EXE)" || { rm -rf $$tmp; exit 1; }
+
+# The same program without the icon, for trying changes (a GUI program, as
+# packaged: the console lines come from attaching to the parent's console).
+build-windows: mingw-deps check-go
+	$(WIN_ENV) CGO_CFLAGS="-I$(MINGW)/include $(FYNE_CFLAGS)" CGO_LDFLAGS="-L$(MINGW)/lib " \
+	  $(GO) build -tags $(TAGS) -ldflags -H=windowsgui -o $(BIN).exe .
+
+# What a facilitator hands the room: both packages, the .exe also zipped
+# (some mail and download filters refuse a bare .exe), and their SHA-256 sums.
+dist: package package-windows
+	rm -rf dist && mkdir dist
+	cp "Concurrency Lab.tar.xz" dist/concurrency-lab-$(VERSION)-linux-amd64.tar.xz
+	cp "$(WIN_EXE)" dist/
+	cd dist && zip -q -9 concurrency-lab-$(VERSION)-windows-amd64.zip "$(WIN_EXE)" && \
+	  sha256sum -- * > SHA256SUMS && cat SHA256SUMS && ls -l
+
+# The .exe under wine (scripts/wine-smoke.sh), with the Linux package's
+# binary beside it for the thumbnails per second of both.
+wine-smoke: deps-wine
+	@[ -f "$(WIN_EXE)" ] || $(MAKE) --no-print-directory package-windows
+	@d=$$(mktemp -d) && { [ ! -f "Concurrency Lab.tar.xz" ] || tar -xJf "Concurrency Lab.tar.xz" -C $$d; } && \
+	  native=$$(find $$d -path '*bin/*' -type f | head -1); \
+	  bash scripts/wine-smoke.sh "$(WIN_EXE)" $$native; rc=$$?; rm -rf $$d; exit $$rc
+
+mingw-deps: deps-windows
+	@bash scripts/build-deps.sh mingw
+
+static-deps: deps
+	@bash scripts/build-deps.sh linux
+
+deps-windows:
+	@$(MAKE) --no-print-directory install-debs DEBS="$(WIN_DEBS)"
+
+deps-wine:
+	@$(MAKE) --no-print-directory install-debs DEBS="$(WIN_DEBS) $(WINE_DEBS)"
 
 package-check: package
 	@f="Concurrency Lab.tar.xz"; tar -tJf "$$f" > /tmp/concurrencylab-pkg.txt; \
 	  for want in '\.desktop$$' '(icons|pixmaps)/.*\.png$$' 'bin/'; do \
 	    grep -Eq "$$want" /tmp/concurrencylab-pkg.txt || { echo "$$f lacks $$want:"; cat /tmp/concurrencylab-pkg.txt; exit 1; }; \
 	  done; echo "$$f holds the binary, the .desktop file and the icon:"; cat /tmp/concurrencylab-pkg.txt
+	@d=$$(mktemp -d) && tar -xJf "Concurrency Lab.tar.xz" -C $$d && b=$$(find $$d -path '*bin/*' -type f | head -1) && \
+	  ldd "$$b" > /tmp/concurrencylab-ldd.txt; rm -rf $$d; \
+	  if grep -Ei 'turbojpeg|isal' /tmp/concurrencylab-ldd.txt; then echo "the packaged binary needs the libraries above: link them statically"; exit 1; fi; \
+	  echo "the packaged binary needs no libjpeg-turbo or ISA-L (ldd):"; cat /tmp/concurrencylab-ldd.txt
 
 # A standalone NATS server (with JetStream: nats-server -js), from the Go
 # module proxy, for the test of the cluster mode on someone else's server.
@@ -86,4 +167,4 @@ check-go:
 	@command -v $(GO) >/dev/null || { echo "Go 1.26 or newer is needed: https://go.dev/dl/"; exit 1; }
 
 clean:
-	rm -f $(BIN) *.tar.xz
+	rm -rf $(BIN) $(BIN).exe *.tar.xz "$(WIN_EXE)" dist

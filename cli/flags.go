@@ -80,7 +80,7 @@ Flags:
 	fs.StringVar(&f.csv, "csv", "", "also write the results as CSV to this file")
 	fs.StringVar(&f.trace, "trace", "", "write the runs as a Chrome trace-event file (open in Perfetto or chrome://tracing)")
 	fs.StringVar(&f.png, "timeline-png", "", "draw the runs' timelines, one lane per worker, into this PNG")
-	decoder := fs.String("decoder", "fast", "JPEG decoding for thumbnails: fast (libjpeg-turbo at reduced scale, as PIL's thumbnail) or std (Go's image/jpeg at full size, Lanczos)")
+	decoder := fs.String("decoder", "fast", "JPEG decoding for thumbnails: fast ("+thumb.FastLabel()+", as PIL's thumbnail) or std (Go's image/jpeg at full size, Lanczos)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return f, err

@@ -74,6 +74,7 @@ func ParseAutorun(spec string, base Settings) ([]Settings, error) {
 type Stats struct {
 	Runs    []RunRecord    `json:"runs"`
 	Lessons []lessonRecord `json:"lessons,omitempty"`
+	Room    *RoomStats     `json:"room,omitempty"`
 	UI      UIStats        `json:"ui"`
 }
 
@@ -143,7 +144,11 @@ func (l *Lab) finishAutorun(stats Stats, first, last time.Time, shot, statsFile 
 		l.waitFrames(10) // the last results on screen
 		var err error
 		l.doWait(func() {
-			img := captureWindow(l.win)
+			win := l.win
+			if l.host.win != nil { // the room's board on its own window: what the room sees
+				win = l.host.win
+			}
+			img := captureWindow(win)
 			err = atomicfile.Write(shot, func(w io.Writer) error { return png.Encode(w, img) })
 		})
 		if err != nil {

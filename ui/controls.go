@@ -28,7 +28,7 @@ var (
 	}
 	sourceLabels  = []string{"Built-in gallery", "URL list file…", "Folder of images…"}
 	decoderLabels = map[thumb.Decoder]string{
-		thumb.Fast: "libjpeg-turbo at reduced scale",
+		thumb.Fast: thumb.FastLabel(),
 		thumb.Std:  "Go image/jpeg, full size",
 	}
 	latencyChoices = []time.Duration{0, 50 * time.Millisecond, 150 * time.Millisecond, 400 * time.Millisecond}

@@ -75,6 +75,16 @@ const (
 	Fast Decoder = "fast"
 )
 
+// FastLabel names what Fast does in this build: libjpeg-turbo's reduced
+// decode (every cgo build, the packages too), or, built without cgo, Go's
+// full decode averaged down, about ten times slower.
+func FastLabel() string {
+	if turbojpeg.Native {
+		return "libjpeg-turbo at reduced scale"
+	}
+	return "Go image/jpeg averaged (built without cgo: not the fast path)"
+}
+
 // FastFilter is the fast path's final resampling filter: Catmull-Rom, the
 // bicubic PIL's thumbnail uses, on a picture at most twice the thumbnail's
 // size. TestFastMatchesLanczos and TestFastDoesNotAlias measure what the
