@@ -57,7 +57,7 @@ func Main(args []string, stderr io.Writer) int {
 	stats := fs.String("stats-json", "", "with --autorun: write the runs and UI lag figures here as JSON")
 	quick := fs.Bool("quick", false, "lessons: run their small, quick forms (their effects show less sharply)")
 	py := fs.String("python", "", "the Python 3 the lessons measure beside Go (io-bound, primes), for this launch; empty: the one set in the Lessons tab, else python3 on PATH")
-		tab := fs.String("tab", "gallery", "the tab shown at start: lessons, gallery, timeline, results, room or errors")
+	tab := fs.String("tab", "gallery", "the tab shown at start: lessons, gallery, timeline, results, room or errors")
 	workerPrio := fs.String("worker-priority", "nice=4", "how the runs' workers share the CPU with the window and other programs: nice=N, idle=N (nice N under SCHED_IDLE: only the CPU nothing else wants), batch=N (SCHED_BATCH) or governor (lowered only while the window is late); see docs/performance.md")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, Overview)

@@ -52,8 +52,8 @@ type lessonsView struct {
 	python      *fieldEntry
 	pythonFound *widget.Label
 	pythonRow   *fyne.Container
-	scroll     *container.Scroll
-	box        fyne.CanvasObject
+	scroll      *container.Scroll
+	box         fyne.CanvasObject
 
 	prefs fyne.Preferences // keeps outcomes between launches; nil in some tests
 	bg    background       // draws the chart again at another scale
