@@ -128,6 +128,7 @@ type lessonFlags struct {
 	json    bool
 	quick   bool
 	report  string
+	python  string // the Python beside Go; "": python3 on PATH
 	// The room to send each outcome to, and as whom.
 	room, token, name string
 	predictions       map[string]float64 // by lesson name
@@ -169,6 +170,7 @@ Lessons:
 	fs.BoolVar(&f.json, "json", false, "print the outcome as JSON (an array for all)")
 	fs.BoolVar(&f.quick, "quick", false, "a small, fast form of each lesson (its effects show less sharply)")
 	fs.StringVar(&f.report, "report", "", "also write DIR/report.md (with charts as PNG beside it) and DIR/lessons.json")
+	fs.StringVar(&f.python, "python", "", "the Python 3 to measure beside Go (the primes lesson); empty: python3 on PATH")
 	fs.StringVar(&f.room, "room", "", "send each outcome to the room at `nats://HOST:PORT` (the line `concurrencylab room` prints)")
 	fs.StringVar(&f.token, "token", "", "the room's token (printed by `concurrencylab room`)")
 	fs.StringVar(&f.name, "name", "", "your name as the room shows it (at most 40 characters)")
@@ -269,7 +271,7 @@ func runLessons(ctx context.Context, f lessonFlags, rc *room.Client, stderr io.W
 	for _, l := range f.lessons {
 		fmt.Fprintf(stderr, "== lesson %s: %s\n", l.Name, l.Title)
 		prog := newProgress(ctx, stderr)
-		env := lesson.Env{Dir: dir, Quick: f.quick, Reporter: prog.bar,
+		env := lesson.Env{Dir: dir, Quick: f.quick, Reporter: prog.bar, Python: f.python,
 			Logf: func(format string, a ...any) { fmt.Fprintf(stderr, "   "+format+"\n", a...) }}
 		o, err := l.Run(ctx, env)
 		prog.wait()

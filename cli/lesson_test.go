@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -186,5 +187,50 @@ func TestLessonCCallsJSON(t *testing.T) {
 	}
 	if m["gomaxprocs"] != 1.0 || m["pinned"] != false {
 		t.Errorf("%v", m)
+	}
+}
+
+// TestLessonPrimesJSON: the JSON's keys, without Python (--python names
+// none that is there), so Python is null and Go's figures are there.
+func TestLessonPrimesJSON(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := Lesson([]string{"primes", "--quick", "--json", "--python", "/nonexistent/python3"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var o map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &o); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := o["measured"].(map[string]any)
+	g, _ := m["go"].(map[string]any)
+	for _, k := range []string{"one_core_speedup", "goroutines_speedup", "processes_speedup"} {
+		if _, ok := g[k]; !ok {
+			t.Errorf("measured.go has no %q: %v", k, g)
+		}
+	}
+	if py, ok := m["python"]; !ok || py != nil {
+		t.Errorf("measured.python: %v, %v", py, ok)
+	}
+}
+
+// TestLessonPrimesPython: with the python3 on PATH, Python's keys.
+func TestLessonPrimesPython(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("no python3 here")
+	}
+	var stdout, stderr bytes.Buffer
+	if code := Lesson([]string{"primes", "--quick", "--json"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var o map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &o); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := o["measured"].(map[string]any)
+	py, _ := m["python"].(map[string]any)
+	for _, k := range []string{"version", "gil", "threads_speedup", "asyncio_speedup", "processes_speedup"} {
+		if _, ok := py[k]; !ok {
+			t.Errorf("measured.python has no %q: %v", k, m)
+		}
 	}
 }

@@ -193,7 +193,7 @@ func (e *Env) workers(ctx context.Context, n int) (*pool.Pool, error) {
 	if e.Adjust != nil {
 		e.Adjust(&s)
 	}
-	return pool.Start(ctx, pool.Config{Workers: n, Command: e.WorkerCommand, Nice: s.WorkerNice, Idle: s.WorkerIdle, CallTimeout: 5 * time.Minute})
+	return pool.Start(ctx, pool.Config{Workers: n, Command: e.WorkerCommand, Nice: s.WorkerNice, Idle: s.WorkerIdle, CallTimeout: 2 * time.Minute})
 }
 
 // judge applies the c-calls rule: Go code on one P is no faster; C calls

@@ -63,9 +63,12 @@ func describe(key, label string, v reflect.Value, out *[]Figure) {
 	t := v.Type()
 	for i := range v.NumField() {
 		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "" || name == "-" || !f.IsExported() {
 			continue
+		}
+		if strings.Contains(opts, "omitempty") && v.Field(i).IsZero() {
+			continue // as its JSON leaves it out
 		}
 		lbl := f.Tag.Get("label")
 		if lbl == "-" {

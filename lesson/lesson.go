@@ -104,12 +104,15 @@ type Env struct {
 	// Window says the lesson runs in the window, which draws itself on the
 	// same cores meanwhile (and runs its workers below itself).
 	Window bool
+	// Python is the Python interpreter the lessons run their Python beside
+	// Go with (see package lesson/python); "" looks for python3 on PATH.
+	Python string
 
 	cores int
 }
 
 // All is every lesson, in teaching order.
-var All = []*Lesson{freeze, ioBound, cpuBound, ccalls, scaling, race, deadlock, startup, isolation, pipeline}
+var All = []*Lesson{freeze, ioBound, cpuBound, ccalls, primes, scaling, race, deadlock, startup, isolation, pipeline}
 
 // Find returns the lesson called name.
 func Find(name string) (*Lesson, error) {
@@ -297,7 +300,7 @@ func (e *Env) runAll(ctx context.Context, task jobs.Task, items []jobs.Item, spe
 // that run lessons, so that a worker, which is this program again, has them.
 func WorkerOps() map[string]pool.Handler {
 	return map[string]pool.Handler{"lesson-count": countOp, "lesson-panic": panicAlone,
-		"lesson-deadlock": liveOp, "lesson-deadlock-fix": fixOp, "lesson-c-calls": cCallsOp}
+		"lesson-deadlock": liveOp, "lesson-deadlock-fix": fixOp, "lesson-c-calls": cCallsOp, "lesson-primes": primesOp}
 }
 
 // unpinnedNote says that a run's goroutines could not be pinned to its

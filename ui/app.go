@@ -51,11 +51,12 @@ const AppID = "io.concurrencylab.app"
 func Main(args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("concurrencylab", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	autorun := fs.String("autorun", "", "runs to do at start, e.g. task=thumbnail,mode=processes,workers=2,images=24 (several separated by ;), or lessons, e.g. lesson=cpu-bound,prediction=1.5; then quit")
+	autorun := fs.String("autorun", "", "runs to do at start, e.g. task=thumbnail,mode=processes,workers=2,images=24 (several separated by ;), or lessons, e.g. lesson=cpu-bound,prediction=1.5, "+
+		"or a room to host until it shows N results, room=ADDR,results=N[,dir=DIR][,lesson=NAME]; then quit")
 	shot := fs.String("screenshot", "", "with --autorun: save the window as PNG here at the end")
 	stats := fs.String("stats-json", "", "with --autorun: write the runs and UI lag figures here as JSON")
 	quick := fs.Bool("quick", false, "lessons: run their small, quick forms (their effects show less sharply)")
-	tab := fs.String("tab", "gallery", "the tab shown at start: lessons, gallery, timeline, results or errors")
+	tab := fs.String("tab", "gallery", "the tab shown at start: lessons, gallery, timeline, results, room or errors")
 	workerPrio := fs.String("worker-priority", "nice=4", "how the runs' workers share the CPU with the window and other programs: nice=N, idle=N (nice N under SCHED_IDLE: only the CPU nothing else wants), batch=N (SCHED_BATCH) or governor (lowered only while the window is late); see docs/performance.md")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, Overview)
@@ -78,7 +79,15 @@ func Main(args []string, stderr io.Writer) int {
 	p.use()
 	var plan []Settings
 	var lessons []LessonPlan
-	if IsLessonAutorun(*autorun) {
+	var hosted *RoomPlan
+	if IsRoomAutorun(*autorun) {
+		p, err := ParseRoomAutorun(*autorun)
+		if err != nil {
+			fmt.Fprintln(stderr, "concurrencylab: --autorun:", err)
+			return 2
+		}
+		hosted = &p
+	} else if IsLessonAutorun(*autorun) {
 		var err error
 		if lessons, err = ParseLessonAutorun(*autorun); err != nil {
 			fmt.Fprintln(stderr, "concurrencylab: --autorun:", err)
@@ -113,15 +122,16 @@ func Main(args []string, stderr io.Writer) int {
 	icon := fyne.NewStaticResource("icon.png", assets.Icon)
 	a.SetIcon(icon)
 	w := a.NewWindow("Concurrency Lab")
+	w.SetMaster() // closing it quits, and closes the room's board with it
 	withoutDepthBuffer()
 	w.SetIcon(icon)
 	l := New(a, w, fyne.Do)
-	a.Settings().SetTheme(newScaledTheme(l.scale))  // the presentation scale kept from last time
-	l.Persist = len(plan) == 0 && len(lessons) == 0 // scripted runs leave the user's choices alone
+	a.Settings().SetTheme(newScaledTheme(l.scale))                   // the presentation scale kept from last time
+	l.Persist = len(plan) == 0 && len(lessons) == 0 && hosted == nil // scripted runs leave the user's choices alone
 	l.LessonQuick = *quick
 	w.SetContent(l.Content())
 	if !l.ShowTab(*tab) {
-		fmt.Fprintf(stderr, "concurrencylab: no tab %q (want lessons, gallery, timeline, results or errors)\n", *tab)
+		fmt.Fprintf(stderr, "concurrencylab: no tab %q (want lessons, gallery, timeline, results, room or errors)\n", *tab)
 		return 2
 	}
 	w.Resize(fyne.NewSize(1200, 700)) // fits a 1366×768 screen, a projector's usual
@@ -163,11 +173,18 @@ func Main(args []string, stderr io.Writer) int {
 	})
 	a.Lifecycle().SetOnStarted(func() {
 		l.Start()
-		if len(plan) > 0 || len(lessons) > 0 {
+		if len(plan) > 0 || len(lessons) > 0 || hosted != nil {
 			go func() {
 				run := func() error { return l.Autorun(plan, *shot, *stats) }
 				if len(lessons) > 0 {
 					run = func() error { return l.AutorunLessons(lessons, *shot, *stats) }
+				}
+				if hosted != nil {
+					run = func() error {
+						return l.AutorunRoom(*hosted, *shot, *stats, func(line string) {
+							fmt.Fprintf(stderr, "concurrencylab: hosting a room; participants join with:\n  %s\n", line)
+						})
+					}
 				}
 				err := run()
 				if errors.Is(err, errStopped) {

@@ -7,7 +7,6 @@ import (
 	"image"
 	"image/png"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -74,6 +73,7 @@ func ParseAutorun(spec string, base Settings) ([]Settings, error) {
 type Stats struct {
 	Runs    []RunRecord    `json:"runs"`
 	Lessons []lessonRecord `json:"lessons,omitempty"`
+	Room    *RoomStats     `json:"room,omitempty"`
 	UI      UIStats        `json:"ui"`
 }
 
@@ -143,7 +143,11 @@ func (l *Lab) finishAutorun(stats Stats, first, last time.Time, shot, statsFile 
 		l.waitFrames(10) // the last results on screen
 		var err error
 		l.doWait(func() {
-			img := captureWindow(l.win)
+			win := l.win
+			if l.host.win != nil { // the room's board on its own window: what the room sees
+				win = l.host.win
+			}
+			img := captureWindow(win)
 			err = atomicfile.Write(shot, func(w io.Writer) error { return png.Encode(w, img) })
 		})
 		if err != nil {
@@ -259,21 +263,6 @@ var errStopped = errors.New("stopped before the end")
 // settleFrames is how many frames Autorun leaves between showing a run's
 // settings and pressing Run: a fifth of a second.
 const settleFrames = 12
-
-// peakRSSMB is the process's peak resident memory (Linux), 0 where unknown.
-func peakRSSMB() float64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
-			kb, _ := strconv.ParseFloat(f[1], 64)
-			return kb / 1024
-		}
-	}
-	return 0
-}
 
 // captureWindow returns what w shows. It asks the GL driver first; some
 // drivers (Mesa's on Xvfb) return an empty front buffer, and then the same

@@ -50,6 +50,8 @@ type Lab struct {
 	timeline *timelineView
 	lessons  *lessonsView
 	cluster  *clusterView
+	join     *joinView // a participant's room, under the Lessons tab
+	host     *hostView // the Room tab: the facilitator's room
 	zoom     *zoomView
 	views    []view // all of the above, for what every view hears
 	banner   *widget.Label
@@ -103,7 +105,14 @@ func New(a fyne.App, w fyne.Window, do func(func())) *Lab {
 	l.lessons = newLessonsView(prefs, l.scale, l.shortcut, l.bg, lessonActions{
 		run: l.RunLesson, kill: l.killWorker, save: l.chooseReportFolder,
 	})
-	l.views = []view{l.ctl, l.cluster, l.prog, l.meter, l.zoom, l.gallery, l.timeline, l.results, l.errors, l.lessons}
+	l.join = newJoinView(prefs, l.shortcut, l.bg)
+	var newWindow func(string) fyne.Window
+	if a != nil {
+		newWindow = a.NewWindow
+	}
+	l.host = newHostView(l.scale, newWindow, l.clipboard, l.shortcut, l.bg, l.stopped, l.chooseRoomFolder,
+		func(s string) { l.bridge.status(s, widget.WarningImportance) })
+	l.views = []view{l.ctl, l.cluster, l.prog, l.meter, l.zoom, l.gallery, l.timeline, l.results, l.errors, l.lessons, l.join, l.host}
 	return l
 }
 
@@ -119,10 +128,11 @@ func (l *Lab) Content() fyne.CanvasObject {
 	progress := section("Progress", l.prog.object())
 	timelineTab := container.NewTabItem("Timeline", l.timeline.object())
 	l.tabs = container.NewAppTabs(
-		container.NewTabItem("Lessons", l.lessons.object()),
+		container.NewTabItem("Lessons", container.NewBorder(nil, l.join.object(), nil, nil, l.lessons.object())),
 		container.NewTabItem("Gallery", l.gallery.object()),
 		timelineTab,
 		container.NewTabItem("Results", l.results.object()),
+		container.NewTabItem("Room", l.host.object()),
 		l.errors.tabItem(),
 	)
 	l.timeline.showWhen(func() bool { return l.tabs.Selected() == timelineTab })

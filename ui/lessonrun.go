@@ -191,6 +191,7 @@ func (e lessonEnd) apply(l *Lab) {
 		rec.Holds, rec.Answer, rec.Verdict, rec.Expected, rec.Notes, rec.Measured = o.Holds, o.Answer, o.Verdict, o.Expected, o.Notes, o.Measured
 		rec.Figures = lesson.Describe(o.Measured)
 		v.keep(ls, o, rec)
+		l.join.send(o, e.prediction) // to the room, if this window is in one
 		l.setBanner(fmt.Sprintf("Lesson %s finished in %.0f s: the answer is in the Lessons tab.", ls.Name, o.Seconds), widget.SuccessImportance)
 		if v.current == ls {
 			v.reveal(ls, rec, e.plot, e.img)

@@ -61,11 +61,11 @@ func TestLessonPredictRunReveal(t *testing.T) {
 
 	// Another lesson, then back: the outcome and the prediction are still there,
 	// and so they are in a new window of the same app (Preferences).
-	v.pick.SetSelectedIndex(4)
+	v.pick.SetSelectedIndex(lessonIndex("race"))
 	if v.current.Name != "race" || v.prediction.Text != "" || strings.Contains(v.answer.Text, "Measured") {
 		t.Errorf("race shows io-bound's: %q %q", v.prediction.Text, v.answer.Text)
 	}
-	v.pick.SetSelectedIndex(1)
+	v.pick.SetSelectedIndex(lessonIndex("io-bound"))
 	if v.prediction.Text != "3" || !strings.Contains(v.answer.Text, "You predicted 3.00×") {
 		t.Errorf("back on io-bound: %q %q", v.prediction.Text, v.answer.Text)
 	}
@@ -214,7 +214,7 @@ func TestBeTheScheduler(t *testing.T) {
 	if v.stepper.box.Visible() {
 		t.Fatal("the stepper shows outside the race lesson")
 	}
-	v.pick.SetSelectedIndex(4)
+	v.pick.SetSelectedIndex(lessonIndex("race"))
 	st := v.stepper
 	if !st.box.Visible() || !strings.HasPrefix(st.code[0].Text, "▶ tmp = counter") {
 		t.Fatalf("race: visible %v, A's code %q", st.box.Visible(), st.code[0].Text)
@@ -268,4 +268,14 @@ func TestALessonWithoutRunsNamesItselfInProgress(t *testing.T) {
 	if s := l.prog.summary.Text; strings.Contains(s, "0 / 0") || !strings.Contains(s, "Lesson race finished") || l.prog.bar.Value != l.prog.bar.Max {
 		t.Errorf("after the lesson Progress says %q, bar %v of %v", s, l.prog.bar.Value, l.prog.bar.Max)
 	}
+}
+
+// lessonIndex is lesson name's place in the lists of lessons (lesson.All).
+func lessonIndex(name string) int {
+	for i, ls := range lesson.All {
+		if ls.Name == name {
+			return i
+		}
+	}
+	panic("no lesson " + name)
 }

@@ -23,6 +23,13 @@ func hintLabel(text string) *widget.Label {
 	return n
 }
 
+// wrappedHint is a hint that wraps at word boundaries.
+func wrappedHint(text string) *widget.Label {
+	n := hintLabel(text)
+	n.Wrapping = fyne.TextWrapWord
+	return n
+}
+
 // wrapped is a label whose text wraps at word boundaries.
 func wrapped(text string) *widget.Label {
 	lbl := widget.NewLabel(text)

@@ -49,6 +49,8 @@ func For(o *lesson.Outcome) (*plot.Plot, bool) {
 		p, err = Pipeline(m)
 	case lesson.IOMeasured, lesson.CPUMeasured:
 		p, err = Speedups(o)
+	case lesson.DeadlockMeasured:
+		p, err = WaitFor(m)
 	default:
 		return nil, false
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image"
 	"image/png"
+	"os"
 	"testing"
 
 	"concurrencylab/jobs"
@@ -62,4 +63,26 @@ func colours(img image.Image) int {
 		}
 	}
 	return len(seen)
+}
+
+// The deadlock lesson's picture: a panel a case, from the dump's waiters.
+func TestWaitFor(t *testing.T) {
+	m := lesson.DeadlockMeasured{Cases: []lesson.DeadlockCase{
+		{Name: "lock-order", Live: lesson.DeadlockLive{WaitFor: []lesson.Waiter{
+			{Goroutine: "A", Holds: []string{"mu1"}, WaitsFor: "mu2", HeldBy: "B"},
+			{Goroutine: "B", Holds: []string{"mu2"}, WaitsFor: "mu1", HeldBy: "A"}}}},
+		{Name: "relock", Live: lesson.DeadlockLive{WaitFor: []lesson.Waiter{{Goroutine: "C", Holds: []string{"mu"}, WaitsFor: "mu", HeldBy: "C"}}}},
+		{Name: "forgotten-done", Live: lesson.DeadlockLive{WaitFor: []lesson.Waiter{{Goroutine: "the waiter", WaitsFor: "wg.Done() from worker 3"}}}},
+	}}
+	p, ok := For(&lesson.Outcome{Measured: m})
+	if !ok {
+		t.Fatal("no chart for the deadlock lesson")
+	}
+	var buf bytes.Buffer
+	if err := WritePNG(&buf, p, 640, 360); err != nil || buf.Len() < 1000 {
+		t.Fatalf("%v, %d bytes", err, buf.Len())
+	}
+	if os.Getenv("CHART_PNG") != "" {
+		os.WriteFile(os.Getenv("CHART_PNG"), buf.Bytes(), 0o644)
+	}
 }

@@ -46,7 +46,7 @@ var (
 
 // projector sets p's text to the room's sizes.
 func projector(p *plot.Plot) {
-	p.Title.TextStyle.Font.Size = vg.Points(18)
+	p.Title.TextStyle.Font.Size = vg.Points(17)
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
 		a.Label.TextStyle.Font.Size = vg.Points(16)
 		a.Tick.Label.Font.Size = vg.Points(15)
@@ -94,7 +94,7 @@ func Strip(l *lesson.Lesson, entries []RoomEntry) (*plot.Plot, error) {
 		}
 	}
 	p := plot.New()
-	p.Title.Text = fmt.Sprintf("%s: %s\nmeasured on %s: the claim held on %d (green), not on %d (orange)",
+	p.Title.Text = fmt.Sprintf("%s: %s\n%s: held on %d (green), not on %d (orange)",
 		l.Name, l.Title, laptops(len(answers)), nHeld, len(answers)-nHeld)
 	p.X.Label.Text = label
 	projector(p)
@@ -166,15 +166,11 @@ func Strip(l *lesson.Lesson, entries []RoomEntry) (*plot.Plot, error) {
 		if len(row.values) == 0 {
 			continue
 		}
-		r := dotRadius(len(row.values))
-		for i, xy := range stack(row.values, row.y, r, pos) {
-			s, err := plotter.NewScatter(plotter.XYs{xy})
-			if err != nil {
-				return nil, err
-			}
-			s.GlyphStyle = draw.GlyphStyle{Color: row.ink(i), Radius: r, Shape: draw.CircleGlyph{}}
-			p.Add(s)
+		sw := &swarm{values: row.values, y: row.y, radius: dotRadius(len(row.values))}
+		for i := range row.values {
+			sw.inks = append(sw.inks, row.ink(i))
 		}
+		p.Add(sw)
 		med := median(row.values)
 		if err := vline(p, med, row.y-0.45, row.y+0.45, false); err != nil {
 			return nil, err
@@ -221,49 +217,59 @@ func decimals(v float64) int {
 	return 1
 }
 
-// stack places values on the row at y (pos maps a value to 0…1 along the
-// axis) as a beeswarm: each dot, in order of value, goes to the row's middle
-// or the nearest place above or below it where it touches no dot already
-// placed, so that every dot shows. A row full at that value overlaps its
-// dots the least it can.
-func stack(values []float64, y float64, radius vg.Length, pos func(float64) float64) plotter.XYs {
-	// A dot's size in the units of each axis, for the chart at 800×420: the
-	// axis spans about 780 pixels and a row (one unit of Y) about 135.
-	dotX, dotY := float64(radius/vg.Points(7))*0.024, float64(radius/vg.Points(7))*0.14
-	order := make([]int, len(values))
+// swarm is a row of dots at y, one per value, placed when drawn (where a
+// dot's size in the axes' units is known) as a beeswarm: each dot, in order
+// of value, goes to the row's middle or the nearest place above or below
+// it, within the row, where it touches no dot already placed, so that every
+// dot shows; a row full at that value overlaps its dots the least it can.
+type swarm struct {
+	values []float64
+	inks   []color.Color
+	y      float64
+	radius vg.Length
+}
+
+func (s *swarm) Plot(c draw.Canvas, plt *plot.Plot) {
+	trX, trY := plt.Transforms(&c)
+	d := 2 * s.radius
+	mid := trY(s.y)
+	half := vg.Length(math.Abs(float64(trY(s.y+0.42) - mid))) // the row's half height
+	offsets := []vg.Length{0}
+	for k := vg.Length(1); k*d <= half; k++ {
+		offsets = append(offsets, k*d, -k*d)
+	}
+	order := make([]int, len(s.values))
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(values[a], values[b]) })
-	out := make(plotter.XYs, len(values))
-	type placed struct{ x, off float64 }
-	var done []placed
-	offsets := []float64{0}
-	for k := 1; float64(k)*dotY <= 0.42; k++ { // the row's half height
-		offsets = append(offsets, float64(k)*dotY, -float64(k)*dotY)
-	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(s.values[a], s.values[b]) })
+	var placed []vg.Point
 	for _, i := range order {
-		x := pos(values[i])
-		best, bestHit := 0.0, math.Inf(1)
+		x := trX(s.values[i])
+		best, bestHit := vg.Point{X: x, Y: mid}, math.Inf(1)
 		for _, off := range offsets {
+			at := vg.Point{X: x, Y: mid + off}
 			hit := 0.0 // how much this place overlaps the dots already placed
-			for _, d := range done {
-				dx, dy := (x-d.x)/dotX, (off-d.off)/dotY
-				if dist := math.Hypot(dx, dy); dist < 1 {
+			for _, q := range placed {
+				if dist := math.Hypot(float64(at.X-q.X), float64(at.Y-q.Y)) / float64(d); dist < 1 {
 					hit += 1 - dist
 				}
 			}
 			if hit < bestHit {
-				best, bestHit = off, hit
+				best, bestHit = at, hit
 			}
 			if hit == 0 {
 				break
 			}
 		}
-		done = append(done, placed{x, best})
-		out[i] = plotter.XY{X: values[i], Y: y + best}
+		placed = append(placed, best)
+		c.DrawGlyph(draw.GlyphStyle{Color: s.inks[i], Radius: s.radius, Shape: draw.CircleGlyph{}}, best)
 	}
-	return out
+}
+
+// DataRange is the values' range along the row.
+func (s *swarm) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return slices.Min(s.values), slices.Max(s.values), s.y - 0.5, s.y + 0.5
 }
 
 // dotRadius is a strip's dots' size for a row of n: big enough to count
@@ -324,14 +330,14 @@ var coreInks = []color.RGBA{
 // coloured by its cores, with each core count's ideal dashed. Laptops are
 // named at their curve's end when there are few enough to read.
 func RoomScaling(curves []Curve, task jobs.Task) (*plot.Plot, error) {
-	what := "thumbnails (CPU work)"
+	what := "Thumbnails (CPU work)"
 	if task == jobs.Download {
-		what = "downloads (waiting)"
+		what = "Downloads (waiting)"
 	}
 	p := plot.New()
-	p.Title.Text = fmt.Sprintf("The room's %s: speed-up against goroutines, %d laptops", what, len(curves))
+	p.Title.Text = fmt.Sprintf("%s: each laptop's speed-up", what)
 	p.X.Label.Text = "goroutines (log scale)"
-	p.Y.Label.Text = "times faster than one goroutine"
+	p.Y.Label.Text = "times faster" // than one goroutine: a longer label squeezes a short chart
 	projector(p)
 	p.Add(plotter.NewGrid())
 	p.X.Scale = plot.LogScale{}
@@ -362,7 +368,7 @@ func RoomScaling(curves []Curve, task jobs.Task) (*plot.Plot, error) {
 	if task == jobs.Download { // up to 64×: a log scale, as the lesson's own chart
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = plot.ConstantTicks(ticks)
-		p.Y.Label.Text = "times faster (log scale)" // a longer label squeezes the axis
+		p.Y.Label.Text = "times faster (log scale)"
 	}
 	ink := func(c int) color.Color { return coreInks[slices.Index(cores, c)%len(coreInks)] }
 	top, bottom := 1.0, 0.8
@@ -423,20 +429,17 @@ func RoomScaling(curves []Curve, task jobs.Task) (*plot.Plot, error) {
 		if task != jobs.Download || c == cores[0] { // the downloads' ideal is the same line for every core count
 			p.Add(l)
 		}
-		name := fmt.Sprintf("%s on %d cores", laptops(count[c]), c)
+		name := fmt.Sprintf("%d cores: %s", c, laptops(count[c]))
 		p.Legend.Add(name, legendDot{ink(c)})
 		if task != jobs.Download {
 			top = math.Max(top, float64(c))
 		}
 	}
 	if len(cores) > 0 {
-		ideal := "dashed: the ideal, up to the cores"
-		if task == jobs.Download {
-			ideal = "dashed: the ideal, one per goroutine"
-		}
-		p.Legend.Add(ideal)
+		p.Legend.Add("dashed: the ideal")
 	}
-	p.Y.Min, p.Y.Max = 0, top*1.15
+	p.Y.Min, p.Y.Max = 0, top*1.2
+	p.Legend.TextStyle.Font.Size = vg.Points(13)
 	if task == jobs.Download {
 		p.Y.Min, p.Y.Max = bottom, math.Max(top, float64(workers[len(workers)-1]))*1.6 // room for the legend
 	}

@@ -64,6 +64,8 @@ func TestStripEveryLesson(t *testing.T) {
 			t.Errorf("%s: only %d colours", l.Name, n)
 		}
 		save(t, dir, "strip-"+l.Name+".png", img)
+		// Half as wide, as beside the scaling lesson's curves on a 1280-wide window.
+		save(t, dir, "strip-half-"+l.Name+".png", ImageScaled(p, 520, 280, 1.2))
 	}
 }
 
@@ -119,6 +121,7 @@ func TestRoomScaling(t *testing.T) {
 				t.Errorf("%d laptops, %s: %d colours", n, task, c)
 			}
 			save(t, dir, fmt.Sprintf("scaling-%s-%d.png", task, n), img)
+			save(t, dir, fmt.Sprintf("scaling-half-%s-%d.png", task, n), ImageScaled(p, 520, 280, 1.2))
 		}
 	}
 	if _, err := RoomScaling(nil, jobs.Thumbnail); err != nil {
