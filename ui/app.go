@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"concurrencylab/assets"
+	"concurrencylab/jobs/priority"
 )
 
 // Overview is the top of `concurrencylab --help`: what the program does, its
@@ -110,6 +111,9 @@ func Main(args []string, stderr io.Writer) int {
 		return 1
 	}
 	spareP()
+	// On Windows the window's UI thread one step above the workers, which
+	// run at NORMAL to keep their fair share (see priority.RaiseThread).
+	priority.RaiseThread()
 	// Fyne reports a window it cannot open in its log: say the one line that
 	// tells the user what to do when it is for want of OpenGL.
 	var noGL atomic.Bool
