@@ -88,6 +88,7 @@ var primes = &Lesson{
 	},
 	run:     runPrimes,
 	cpuWork: true,
+	Python:  true,
 }
 
 // primesChunks is how many pieces each count is cut into: workers take the
