@@ -27,15 +27,16 @@ const defaultRoomAddr = "0.0.0.0:4222"
 // the line participants join with, and then, per lesson, the room's
 // predictions and measured answers as a strip plot, how many held, every
 // laptop's scaling curve, and a table of participants, live as results
-// arrive. The charts are drawn off the UI goroutine (roomfeed.go) and
-// shown at most once a frame, only when they changed.
+// arrive: the board, which opens on a window of its own for the projector
+// (roomwindow.go). The charts are drawn off the UI goroutine (roomfeed.go),
+// only when they changed, and the board changes every 100 ms at most.
 type hostView struct {
 	box     *fyne.Container
 	idle    *fyne.Container // before hosting: the address and Host a room
 	live    *fyne.Container // while hosting: the buttons, and the board or a note
 	board   *fyne.Container // the room, for the projector
 	slot    *fyne.Container // where the board is on the tab
-	own     *widget.Button  // Show on its own window
+	own     *widget.Button  // On its own window
 	addr    *fieldEntry
 	where   *widget.Label // the folder the room keeps
 	start   *widget.Button
@@ -99,13 +100,12 @@ func newHostView(scale float32, newWindow func(string) fyne.Window, clipboard fu
 	title.SizeName = theme.SizeNameSubHeadingText
 	v.idle = container.NewVBox(title,
 		wrapped("For the facilitator. The laptops in the room join with the line shown here, and each lesson they run sends its outcome and their prediction. "+
-			"This tab then shows the whole room, lesson by lesson, as results arrive: put it on the projector (Ctrl+= makes everything larger)."),
+			"The room's board then shows the whole room, lesson by lesson, as results arrive, on a window of its own: put it on the projector (Ctrl+= makes everything larger)."),
 		widget.NewForm(widget.NewFormItem("Listen on", v.addr)),
 		wrappedHint("0.0.0.0:4222: every network of this computer (the laptops must reach its port 4222); 127.0.0.1:0: this computer only. A random token guards it."),
 		v.where, container.NewHBox(v.start))
 
-	v.status = wrapped("")
-	v.status.Wrapping = fyne.TextWrapOff // one line: its height must not change as it counts
+	v.status = widget.NewLabel("") // one line: its height must not change as it counts
 	v.status.Truncation = fyne.TextTruncateEllipsis
 	v.line = widget.NewLabel("")
 	v.line.Selectable = true
