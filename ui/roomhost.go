@@ -5,6 +5,7 @@ import (
 	"image"
 	"strings"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -76,6 +77,9 @@ type hostView struct {
 	// same on loopback; across machines they differ by the clocks' skew).
 	latency []float64
 	seen    map[string]bool
+	// applied is how long each update took on the UI goroutine, in ms
+	// (before the repaint it asks for).
+	applied []float64
 	// onShown, if set, is told the results shown after each update (autorun).
 	onShown func(results int)
 
@@ -117,15 +121,13 @@ func newHostView(scale float32, newWindow func(string) fyne.Window, clipboard fu
 	})
 	v.save = widget.NewButtonWithIcon("Save room results…", theme.DocumentSaveIcon(), save)
 	v.stop = widget.NewButtonWithIcon("Stop hosting", theme.MediaStopIcon(), v.stopHosting)
-	var opts []string
+	var opts []string // short: the summary beside it says the rest
 	for i, ls := range lesson.All {
-		opts = append(opts, lessonOption(i, ls))
+		opts = append(opts, fmt.Sprintf("%d. %s", i+1, ls.Name))
 	}
-	v.pick = widget.NewSelect(opts, func(opt string) {
-		for i, ls := range lesson.All {
-			if opt == lessonOption(i, ls) {
-				v.showLesson(ls.Name)
-			}
+	v.pick = widget.NewSelect(opts, func(string) {
+		if i := v.pick.SelectedIndex(); i >= 0 {
+			v.showLesson(lesson.All[i].Name)
 		}
 	})
 	v.summary = widget.NewLabel("") // three lines, not wrapped: the charts' place keeps its size
@@ -277,6 +279,7 @@ func (v *hostView) apply(u roomUpdate) {
 	if v.host == nil || v.feed != u.feed {
 		return
 	}
+	defer func(t0 time.Time) { v.applied = append(v.applied, float64(time.Since(t0).Microseconds())/1000) }(time.Now())
 	v.snap = u.snap
 	if u.strip != nil {
 		v.strips[u.lesson] = u.strip
