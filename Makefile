@@ -78,12 +78,13 @@ fyne-tool: check-go
 # exit (the trap), so none outlives the target.
 UNDER_LOAD_PKGS := ./ui/ ./jobs/cluster/
 test-under-load: deps-test check-go nats-server
-	@set -e; busy=""; trap 'kill $$busy 2>/dev/null || true' EXIT INT TERM; \
+	@busy=""; trap 'kill $$busy 2>/dev/null || true' EXIT INT TERM; \
 	  for i in 1 2; do sh -c 'while :; do :; done' & busy="$$busy $$!"; done; \
-	  echo "== go test -race under load (two busy programs:$$busy)"; \
-	  $(XVFB) $(GO) test -race -count=1 -timeout 30m $(UNDER_LOAD_PKGS); \
-	  $(GO) test -race -count=1 -timeout 30m -run 'Cluster' ./jobs/; \
-	  $(GO) test -race -count=1 -timeout 30m -run 'Cluster|Join' ./cli/
+	  echo "== go test -race under load (two busy programs:$$busy)"; t0=$$(date +%s); ok=true; \
+	  $(XVFB) $(GO) test -race -count=1 -timeout 30m $(UNDER_LOAD_PKGS) || ok=false; \
+	  $(GO) test -race -count=1 -timeout 30m -run 'Cluster' ./jobs/ || ok=false; \
+	  $(GO) test -race -count=1 -timeout 30m -run 'Cluster|Join' ./cli/ || ok=false; \
+	  echo "== under load: $$(( $$(date +%s) - t0 )) s; load average $$(cut -d' ' -f1-3 /proc/loadavg)"; $$ok
 
 # fyne package bumps Details.Build in FyneApp.toml: package a copy.
 package: deps static-deps fyne-tool

@@ -365,3 +365,19 @@ func TestRoomRejectsBadMessages(t *testing.T) {
 		t.Fatalf("room after bad messages: rejected %d, %+v", r.Rejected, race)
 	}
 }
+
+// TestRoomTakesClusterWorkers: the room's server and token are a cluster
+// server's too: `concurrencylab join` waits there for a run.
+func TestRoomTakesClusterWorkers(t *testing.T) {
+	room, url, token := startRoom(t, t.TempDir(), "")
+	j := start(t, t.TempDir(), "join", url, "--token", token, "--workers", "1")
+	j.await(t, &j.stdout, "waiting for a run to start at "+regexp.QuoteMeta(url))
+	j.cmd.Process.Signal(os.Interrupt)
+	if code := j.exit(t); code != 0 {
+		t.Errorf("join exit %d:\n%s%s", code, j.stdout.String(), j.stderr.String())
+	}
+	room.cmd.Process.Signal(os.Interrupt)
+	if code := room.exit(t); code != 0 {
+		t.Errorf("room exit %d", code)
+	}
+}

@@ -54,9 +54,15 @@ func parallelFloor(cores int) float64 { return floorFor(float64(cores)) }
 // most possible was: the same rule, for the cores the work really had.
 func floorFor(possible float64) float64 { return 1 + 0.6*(possible-1) }
 
-// judgeable says whether a run that could reach possible shows parallelism
-// at all: at least a quarter of the cores beyond the first were left to it.
-func judgeable(possible float64, cores int) bool { return possible >= 1+float64(cores-1)/4 }
+// judgeable says whether a run of several workers with share s shows
+// parallelism at all: at least a quarter of the cores beyond the first were
+// left to it. (Fewer, and what more workers gain is only a larger share of
+// a busy machine: the scheduler's fairness, not parallelism.)
+func judgeable(s Share, cores int) bool { return s.Had >= 1+float64(cores-1)/4 }
+
+// baseFair says whether a one-worker run with share s had most of a core,
+// so that speed-ups over it mean what they say.
+func baseFair(s Share) bool { return s.Had >= 0.75 }
 
 // cpuRounds is how many times the CPU lessons make each run (see runRounds).
 const cpuRounds = 3
@@ -114,22 +120,26 @@ func (m *CPUMeasured) setPossible() {
 func (m CPUMeasured) judge(cores int) (bool, string) {
 	one := max(m.PossibleOneCore, 1)
 	lowOne := min(m.PossibleOneCore, 1)
-	allowed := ""
+	allowed, more := "", ""
 	if one > 1.05 {
-		allowed = fmt.Sprintf(" (%s at most, counting the cores each run had)", x(one))
+		allowed = fmt.Sprintf(" than the %s the cores each run had allowed", x(one))
+		more = " (more" + allowed + ")"
 	}
 	switch {
+	case !baseFair(m.ShareOneGoroutine):
+		return false, fmt.Sprintf("Cannot be judged here: during the one-goroutine run %s, less than most of one core, so the speed-ups over it say how the machine was shared, not what the cores can do: run it again when the computer is quieter.",
+			m.ShareOneGoroutine.Text(cores))
 	case m.SpeedupOneCore > 1.15*one:
 		return false, fmt.Sprintf("Does not hold here: %d goroutines on one core were %s faster%s. One core cannot do CPU work faster by taking turns, so the one-goroutine run was slowed. %s",
-			m.OneCoreWorkers, x(m.SpeedupOneCore), allowed, blame(cores, "the one-goroutine run", m.ShareOneGoroutine))
+			m.OneCoreWorkers, x(m.SpeedupOneCore), more, blame(cores, "the one-goroutine run", m.ShareOneGoroutine))
 	case m.SpeedupOneCore < 0.85*lowOne:
 		return false, fmt.Sprintf("Does not hold here: %d goroutines on one core were %s as fast: slower, not just no faster. %s",
 			m.OneCoreWorkers, x(m.SpeedupOneCore), blame(cores, "that run", m.ShareOneCore))
 	case cores == 1:
 		return true, fmt.Sprintf("Holds as far as one core can show: goroutines taking turns on one core were %s, no faster. With one core there is nothing to run in parallel on.", x(m.SpeedupOneCore))
-	case !judgeable(m.PossibleGoroutines, cores) || !judgeable(m.PossibleProcesses, cores):
-		return false, fmt.Sprintf("Cannot be judged here: %s. That left the work too little of the other cores to show parallelism (goroutines could reach %s at most, processes %s): run it again when the computer is quieter.",
-			during(cores, "goroutines'", m.ShareGoroutines, "processes'", m.ShareProcesses), x(m.PossibleGoroutines), x(m.PossibleProcesses))
+	case !judgeable(m.ShareGoroutines, cores) || !judgeable(m.ShareProcesses, cores):
+		return false, fmt.Sprintf("Cannot be judged here: %s. That left the work too little of the cores beyond one to show parallelism: run it again when the computer is quieter.",
+			during(cores, "goroutines'", m.ShareGoroutines, "processes'", m.ShareProcesses))
 	case m.SpeedupGoroutine < floorFor(m.PossibleGoroutines) || m.SpeedupProcesses < floorFor(m.PossibleProcesses):
 		worse, name := m.ShareGoroutines, "goroutines'"
 		if m.SpeedupProcesses/floorFor(m.PossibleProcesses) < m.SpeedupGoroutine/floorFor(m.PossibleGoroutines) {
@@ -139,7 +149,7 @@ func (m CPUMeasured) judge(cores int) (bool, string) {
 			cores, x(m.SpeedupGoroutine), x(m.PossibleGoroutines), x(m.SpeedupProcesses), x(m.PossibleProcesses),
 			x(floorFor(m.PossibleGoroutines)), x(floorFor(m.PossibleProcesses)), blame(cores, "the "+name+" run", worse))
 	}
-	return true, fmt.Sprintf("Holds: goroutines taking turns on one core were %s (no faster), while %d goroutines on %d cores reached %s of the %s possible and %d processes %s of the %s possible: %s. Parallelism needs cores.",
-		x(m.SpeedupOneCore), cores, cores, x(m.SpeedupGoroutine), x(m.PossibleGoroutines), cores, x(m.SpeedupProcesses), x(m.PossibleProcesses),
+	return true, fmt.Sprintf("Holds: goroutines taking turns on one core were %s (no faster%s), while %d goroutines on %d cores reached %s of the %s possible and %d processes %s of the %s possible: %s. Parallelism needs cores.",
+		x(m.SpeedupOneCore), allowed, cores, cores, x(m.SpeedupGoroutine), x(m.PossibleGoroutines), cores, x(m.SpeedupProcesses), x(m.PossibleProcesses),
 		during(cores, "goroutines'", m.ShareGoroutines, "processes'", m.ShareProcesses))
 }

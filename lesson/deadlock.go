@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"concurrencylab/jobs/pool"
@@ -49,7 +51,10 @@ type DeadlockAlone struct {
 	Noticed  bool    `json:"noticed" label:"noticed"` // the runtime said "all goroutines are asleep - deadlock!"
 	ExitCode int     `json:"exit_code" label:"exit status"`
 	Message  string  `json:"message" label:"message"`              // its "fatal error:" line
-	Seconds  float64 `json:"seconds" label:"ended after" unit:"s"` // from its start to its end
+	Seconds  float64 `json:"seconds" label:"ended after" unit:"s"` // from its case's beginning to its end
+	// TooSlow says the child had not even begun its case within startLimit:
+	// the computer was too busy to tell.
+	TooSlow bool `json:"too_slow,omitempty" label:"too busy to tell"`
 }
 
 const deadlockMessage = "all goroutines are asleep - deadlock!"
@@ -144,11 +149,19 @@ func runDeadlock(ctx context.Context, e *Env) (*Outcome, error) {
 	return o, nil
 }
 
+// deadlockStarted is the line a deadlock child writes when its case
+// begins: the time to a verdict counts from there, not from the child's
+// start, which on a loaded machine can take long (the WebAssembly program is
+// compiled first, once, then taken from the cache).
+const deadlockStarted = "concurrencylab: the deadlock case begins"
+
+// startLimit bounds a deadlock child's start, up to deadlockStarted.
+const startLimit = 3 * time.Minute
+
 // deadlockAlone plays a case as a whole program: this program re-executed
 // (see ServeIfChild; what is "wasm:" or "this:" and the case's name),
-// killed if it has not ended within limit.
+// killed if it has not ended within limit once the case began.
 func (e *Env) deadlockAlone(ctx context.Context, what string, limit time.Duration) (DeadlockAlone, error) {
-	name := what
 	var cmd *exec.Cmd
 	if e.WorkerCommand != nil {
 		cmd = e.WorkerCommand()
@@ -159,40 +172,108 @@ func (e *Env) deadlockAlone(ctx context.Context, what string, limit time.Duratio
 		}
 		cmd = exec.Command(exe)
 	}
-	cmd.Env = append(cmd.Environ(), deadlockEnv+"="+what, deadlockCacheEnv+"="+filepath.Join(e.Dir, "wazero-cache"))
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.Env = append(cmd.Environ(), deadlockEnv+"="+what, deadlockCacheEnv+"="+e.wasmCache())
+	out := &startedWriter{started: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = out, out
 	cmd.WaitDelay = time.Second
-	proc.Isolate(cmd)
-	tctx, cancel := context.WithTimeout(ctx, limit)
-	defer cancel()
-	t0 := time.Now()
-	if err := cmd.Start(); err != nil {
-		return DeadlockAlone{}, fmt.Errorf("starting the %s child: %w", name, err)
+	if err := proc.Start(cmd); err != nil {
+		return DeadlockAlone{}, fmt.Errorf("starting the %s child: %w", what, err)
 	}
 	done := make(chan struct{})
-	go func() {
+	var began time.Time
+	var tooSlow, killed atomic.Bool
+	var watch sync.WaitGroup
+	watch.Go(func() {
 		select {
-		case <-tctx.Done():
+		case <-out.started:
+			began = time.Now()
+		case <-time.After(startLimit):
+			tooSlow.Store(true)
+			proc.KillUnlessWaited(cmd, done)
+			return
+		case <-ctx.Done():
+			proc.KillUnlessWaited(cmd, done)
+			return
+		case <-done:
+			return
+		}
+		select {
+		case <-time.After(limit):
+			killed.Store(true)
+			proc.KillUnlessWaited(cmd, done)
+		case <-ctx.Done():
 			proc.KillUnlessWaited(cmd, done)
 		case <-done:
 		}
-	}()
-	err := cmd.Wait()
+	})
+	err := proc.Wait(cmd)
+	end := time.Now()
 	close(done)
+	watch.Wait() // it has set began, or never will
 	if err := ctx.Err(); err != nil {
 		return DeadlockAlone{}, err
 	}
-	a := DeadlockAlone{ExitCode: cmd.ProcessState.ExitCode(), Seconds: time.Since(t0).Seconds(), Message: firstLine(out.String(), "fatal error:")}
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
-		return DeadlockAlone{}, fmt.Errorf("the %s child: %w", name, err)
+		return DeadlockAlone{}, fmt.Errorf("the %s child: %w", what, err)
 	}
-	if a.Message == "" && tctx.Err() != nil {
-		a.Message = fmt.Sprintf("nothing: it was still waiting after %.0f s and was killed", limit.Seconds())
+	text := out.String()
+	a := DeadlockAlone{ExitCode: cmd.ProcessState.ExitCode(), Message: firstLine(text, "fatal error:")}
+	select {
+	case <-out.started:
+		a.Seconds = end.Sub(began).Seconds()
+	default:
+	}
+	switch {
+	case tooSlow.Load():
+		a.TooSlow = true
+		a.Message = fmt.Sprintf("nothing: the program had not even started its case after %.0f s (the computer is too busy to tell)", startLimit.Seconds())
+	case a.Message == "" && killed.Load():
+		a.Message = fmt.Sprintf("nothing: it was still waiting %.0f s after its case began, and was killed", limit.Seconds())
+	case a.Message == "":
+		a.Message = strings.TrimSpace(firstLine(text, ""))
 	}
 	a.Noticed = a.ExitCode == 2 && strings.Contains(a.Message, deadlockMessage)
 	return a, nil
+}
+
+// startedWriter keeps what a child writes, and closes started when the
+// child says its case began.
+type startedWriter struct {
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	started chan struct{}
+	once    sync.Once
+}
+
+func (w *startedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if bytes.Contains(w.buf.Bytes(), []byte(deadlockStarted)) {
+		w.once.Do(func() { close(w.started) })
+	}
+	return len(p), nil
+}
+
+func (w *startedWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// wasmCache is where wazero keeps child.wasm compiled: the user's cache,
+// so that it is compiled once, not for every case and every run.
+func (e *Env) wasmCache() string {
+	root := e.CacheDir
+	if root == "" {
+		if d, err := os.UserCacheDir(); err == nil {
+			root = filepath.Join(d, "concurrencylab")
+		} else {
+			root = e.Dir
+		}
+	}
+	return filepath.Join(root, "wazero")
 }
 
 // waitersText says who waits for what: "A holds mu1 and waits for mu2 (held
@@ -231,6 +312,8 @@ func (m DeadlockMeasured) judge(int) (bool, string) {
 	n := len(m.Cases)
 	for _, c := range m.Cases {
 		switch {
+		case c.Alone.TooSlow:
+			return false, fmt.Sprintf("Could not tell here: the small Go program for the %s case had not even begun after %.0f s, so the computer was too busy to run this lesson. Run it again when it is quieter.", c.Name, startLimit.Seconds())
 		case !c.Alone.Noticed:
 			return false, fmt.Sprintf("Does not hold here: the %s case, as a whole program, ended with status %d and said %q, not %q.", c.Name, c.Alone.ExitCode, c.Alone.Message, deadlockMessage)
 		case c.Live.Noticed:
@@ -240,6 +323,9 @@ func (m DeadlockMeasured) judge(int) (bool, string) {
 		case !c.Fix.Finished:
 			return false, fmt.Sprintf("Does not hold here: the fix for %s did not finish: %s", c.Name, c.Fix.Says)
 		}
+	}
+	if m.ThisProgram.TooSlow {
+		return false, fmt.Sprintf("Could not tell here: this program, re-executed for the relock case, had not even begun it after %.0f s: the computer was too busy.", startLimit.Seconds())
 	}
 	if m.ThisProgram.Noticed == m.ThisProgramUsesCgo {
 		return false, fmt.Sprintf("Does not hold here: this program (cgo: %v) playing the relock case ended with status %d and said %q.", m.ThisProgramUsesCgo, m.ThisProgram.ExitCode, m.ThisProgram.Message)

@@ -119,6 +119,7 @@ func ServeIfChild() {
 		os.Exit(3)
 	}
 	if where == "this" {
+		fmt.Fprintln(os.Stderr, deadlockStarted)
 		<-c.Play(deadlocks.NewBook())
 		fmt.Fprintln(os.Stderr, "the case finished: there was no deadlock")
 		os.Exit(0)
@@ -152,7 +153,12 @@ func runWasm(cacheDir, name string) (int, error) {
 	r := wazero.NewRuntimeWithConfig(ctx, cfg)
 	defer r.Close(ctx)
 	wasi_snapshot_preview1.MustInstantiate(ctx, r)
-	_, err = r.InstantiateWithConfig(ctx, bin, wazero.NewModuleConfig().WithArgs("child", name).WithStderr(os.Stderr).WithStdout(os.Stderr))
+	cm, err := r.CompileModule(ctx, bin) // or take it from the cache
+	if err != nil {
+		return 0, err
+	}
+	fmt.Fprintln(os.Stderr, deadlockStarted)
+	_, err = r.InstantiateModule(ctx, cm, wazero.NewModuleConfig().WithArgs("child", name).WithStderr(os.Stderr).WithStdout(os.Stderr))
 	var ee *sys.ExitError
 	if errors.As(err, &ee) {
 		return int(ee.ExitCode()), nil

@@ -89,6 +89,18 @@ func TestCPURuleCountsWhoHadTheCores(t *testing.T) {
 	if ok, why := m.judge(2); ok || !strings.HasPrefix(why, "Cannot be judged here") {
 		t.Errorf("a busy machine: %v %q", ok, why)
 	}
+	// A one-goroutine run starved of its core (measured here, under load 9:
+	// it had 0.3 of a core, the parallel runs 0.5) makes every speed-up a
+	// measure of how the machine was shared, not of parallelism.
+	m = cpuM(2, 2.1, 1.81, 1.69)
+	m.ShareOneGoroutine = Share{Had: 0.27, UpkeepKnown: true, Others: 1.72, OthersKnown: true}
+	for _, s := range []*Share{&m.ShareOneCore, &m.ShareGoroutines, &m.ShareProcesses} {
+		*s = Share{Had: 0.5, UpkeepKnown: true, Others: 1.5, OthersKnown: true}
+	}
+	m.setPossible()
+	if ok, why := m.judge(2); ok || !strings.HasPrefix(why, "Cannot be judged here: during the one-goroutine run") || !strings.Contains(why, "other programs 1.7 cores") {
+		t.Errorf("a starved baseline: %v %q", ok, why)
+	}
 	// Nothing measured took the cores: no program is blamed.
 	m = cpuM(2, 1.0, 1.4, 1.45)
 	if ok, why := m.judge(2); ok || strings.Contains(why, "Another program") || !strings.Contains(why, "Nothing else measurably took the cores") {

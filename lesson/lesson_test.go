@@ -3,6 +3,7 @@ package lesson
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	"concurrencylab/jobs"
 	"concurrencylab/jobs/cpuset"
 	"concurrencylab/jobs/pool/pooltest"
+	"concurrencylab/lesson/python"
 	"concurrencylab/results"
 )
 
@@ -87,6 +89,17 @@ func TestIOBoundOnOneCore(t *testing.T) {
 		if one := o.Runs[1]; one.Cores != 1 || one.Workers != ioWorkers {
 			t.Errorf("the one-core run: %d workers on %d cores", one.Workers, one.Cores)
 		}
+		// Python beside Go, where there is one: threads and asyncio tasks
+		// overlap their waits too.
+		if _, err := python.Find(context.Background(), ""); err == nil {
+			if p := m.Python; p == nil {
+				t.Errorf("python3 is here, and no Python figures: %s", m.PythonMissing)
+			} else if p.Failed > 0 || p.ThreadsSpeedup <= 1 || p.AsyncioSpeedup <= 1 {
+				t.Errorf("Python: %+v", *p)
+			} else {
+				t.Logf("Python %s: threads %.2f×, asyncio %.2f×", p.Version, p.ThreadsSpeedup, p.AsyncioSpeedup)
+			}
+		}
 		switch busy := m.ShareOneCore.OthersKnown && m.ShareOneCore.Had < 1; {
 		case m.SpeedupOneCore >= 2.5:
 			return
@@ -96,6 +109,24 @@ func TestIOBoundOnOneCore(t *testing.T) {
 			t.Skipf("too busy to tell: %.2f×, while %s", m.SpeedupOneCore, m.ShareOneCore.Text(o.Cores))
 		default:
 			t.Fatalf("8 goroutines on one core: %.2f×, want several times faster than one (%s)", m.SpeedupOneCore, m.ShareOneCore.Text(o.Cores))
+		}
+	}
+}
+
+// Without a Python, io-bound says so and judges Go's figures alone.
+func TestIOBoundWithoutPython(t *testing.T) {
+	o, err := ioBound.Run(context.Background(), Env{Dir: t.TempDir(), CacheDir: cacheDir(), Quick: true,
+		WorkerCommand: pooltest.Worker, Logf: t.Logf, Python: filepath.Join(t.TempDir(), "no-python3")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := o.Measured.(IOMeasured)
+	if m.Python != nil || !strings.Contains(strings.Join(o.Notes, " "), "Python was not found here") || strings.Contains(o.Verdict, "Python") {
+		t.Errorf("python %+v, notes %q, verdict %q", m.Python, o.Notes, o.Verdict)
+	}
+	for _, f := range Describe(m) {
+		if f.Key == "python" && f.Text != "not measured" {
+			t.Errorf("the python figure says %q", f.Text)
 		}
 	}
 }

@@ -165,9 +165,12 @@ func (m ScalingMeasured) judge(cores int) (bool, string) {
 		return false, fmt.Sprintf("Does not hold here: %d goroutines downloaded only %s faster than one (expected at least %d×). The server or network was the limit.", top, x(dTop), top/2)
 	case past < 1.5*atCores:
 		return false, fmt.Sprintf("Does not hold here: downloads stopped speeding up near the core count (%s at %d cores' worth, %s at %d).", x(atCores), cores, x(past), top)
-	case cores > 1 && !judgeable(possible, cores):
-		return false, fmt.Sprintf("Cannot be judged here: during the thumbnails with %d goroutines %s, too little of the other cores to show parallelism (%s at most): run it again when the computer is quieter.",
-			cores, atC.Text(cores), x(possible))
+	case cores > 1 && !baseFair(base):
+		return false, fmt.Sprintf("Cannot be judged here: during the thumbnails with one goroutine %s, less than most of one core, so the speed-ups over it say how the machine was shared: run it again when the computer is quieter.",
+			base.Text(cores))
+	case cores > 1 && !judgeable(atC, cores):
+		return false, fmt.Sprintf("Cannot be judged here: during the thumbnails with %d goroutines %s, too little of the cores beyond one to show parallelism: run it again when the computer is quieter.",
+			cores, atC.Text(cores))
 	case cores > 1 && tCores < floorFor(possible):
 		return false, fmt.Sprintf("Does not hold here: thumbnails with %d goroutines on %d cores reached only %s of the %s possible (expected at least %s). %s",
 			cores, cores, x(tCores), x(possible), x(floorFor(possible)), blame(cores, fmt.Sprintf("the run of %d goroutines", cores), atC))

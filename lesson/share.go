@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"time"
 
 	"concurrencylab/jobs"
+	"concurrencylab/jobs/cpustat"
 	"concurrencylab/results"
 )
 
@@ -45,6 +47,27 @@ func ShareOf(r jobs.Result, cores int, window bool) Share {
 		s.OthersWhy = "other programs' CPU time could not be measured on " + runtime.GOOS
 	}
 	s.Had = max(0, float64(cores)-s.Upkeep-s.Others)
+	return s
+}
+
+// ShareOfUsage is the share of a run that is not a jobs.Run run (its own
+// goroutines, a child process): u is cpustat.Between around it, and work
+// the CPU time of the work alone (its threads' and its children's), when
+// workKnown; window says it ran in the window.
+func ShareOfUsage(u cpustat.Usage, work time.Duration, workKnown bool, cores int, window bool) Share {
+	r := jobs.Result{WallSeconds: u.Wall.Seconds(), CPUSeconds: u.Ours.Seconds()}
+	if workKnown && u.OursOK {
+		w := work.Seconds()
+		r.WorkCPUSeconds = &w
+	}
+	if u.Known {
+		o := u.Others.Seconds()
+		r.OtherCPUSeconds = &o
+	}
+	s := ShareOf(r, cores, window)
+	if !u.Known && u.Why != "" {
+		s.OthersWhy = u.Why
+	}
 	return s
 }
 

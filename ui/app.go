@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"concurrencylab/assets"
+	"concurrencylab/jobs/priority"
 )
 
 // Overview is the top of `concurrencylab --help`: what the program does, its
@@ -56,6 +57,7 @@ func Main(args []string, stderr io.Writer) int {
 	shot := fs.String("screenshot", "", "with --autorun: save the window as PNG here at the end")
 	stats := fs.String("stats-json", "", "with --autorun: write the runs and UI lag figures here as JSON")
 	quick := fs.Bool("quick", false, "lessons: run their small, quick forms (their effects show less sharply)")
+	py := fs.String("python", "", "the Python 3 the lessons measure beside Go (io-bound, primes), for this launch; empty: the one set in the Lessons tab, else python3 on PATH")
 	tab := fs.String("tab", "gallery", "the tab shown at start: lessons, gallery, timeline, results, room or errors")
 	workerPrio := fs.String("worker-priority", "nice=4", "how the runs' workers share the CPU with the window and other programs: nice=N, idle=N (nice N under SCHED_IDLE: only the CPU nothing else wants), batch=N (SCHED_BATCH) or governor (lowered only while the window is late); see docs/performance.md")
 	fs.Usage = func() {
@@ -109,6 +111,9 @@ func Main(args []string, stderr io.Writer) int {
 		return 1
 	}
 	spareP()
+	// On Windows the window's UI thread one step above the workers, which
+	// run at NORMAL to keep their fair share (see priority.RaiseThread).
+	priority.RaiseThread()
 	// Fyne reports a window it cannot open in its log: say the one line that
 	// tells the user what to do when it is for want of OpenGL.
 	var noGL atomic.Bool
@@ -129,6 +134,9 @@ func Main(args []string, stderr io.Writer) int {
 	a.Settings().SetTheme(newScaledTheme(l.scale))                   // the presentation scale kept from last time
 	l.Persist = len(plan) == 0 && len(lessons) == 0 && hosted == nil // scripted runs leave the user's choices alone
 	l.LessonQuick = *quick
+	if *py != "" {
+		l.UsePython(*py)
+	}
 	w.SetContent(l.Content())
 	if !l.ShowTab(*tab) {
 		fmt.Fprintf(stderr, "concurrencylab: no tab %q (want lessons, gallery, timeline, results, room or errors)\n", *tab)

@@ -7,7 +7,6 @@ import (
 	"image"
 	"image/png"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -264,21 +263,6 @@ var errStopped = errors.New("stopped before the end")
 // settleFrames is how many frames Autorun leaves between showing a run's
 // settings and pressing Run: a fifth of a second.
 const settleFrames = 12
-
-// peakRSSMB is the process's peak resident memory (Linux), 0 where unknown.
-func peakRSSMB() float64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
-			kb, _ := strconv.ParseFloat(f[1], 64)
-			return kb / 1024
-		}
-	}
-	return 0
-}
 
 // captureWindow returns what w shows. It asks the GL driver first; some
 // drivers (Mesa's on Xvfb) return an empty front buffer, and then the same

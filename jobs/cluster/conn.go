@@ -55,9 +55,15 @@ func Connect(rawURL string, o ConnOptions) (*nats.Conn, error) {
 	if err != nil {
 		return nil, explain(rawURL, o.Token, err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), ConnectTimeout)
-	defer cancel()
-	if _, err := newJS(nc).AccountInfo(ctx); err != nil {
+	// A server that is only busy answers in time (see retry); one without
+	// JetStream says so at once.
+	js := newJS(nc)
+	err = retry(context.Background(), func() error { _, err := js.AccountInfo(context.Background()); return err })
+	switch {
+	case errors.Is(err, errGiveBack):
+		nc.Close()
+		return nil, fmt.Errorf("the server at %s took no JetStream request within %v: is its machine overloaded?", rawURL, retryFor)
+	case err != nil:
 		nc.Close()
 		return nil, fmt.Errorf("the server at %s has no JetStream (start it with `nats-server -js`): %v", rawURL, err)
 	}

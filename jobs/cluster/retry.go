@@ -55,9 +55,13 @@ func retry(ctx context.Context, op func() error) error {
 // JetStream API's 5 s default, or our own), no responder yet (a server just
 // back, JetStream not yet ready), a connection that is reconnecting, or the
 // server saying it is busy or unavailable (a 5xx status, 408 request
-// timeout). A missing message, a closed connection and every other error are
-// for good.
+// timeout). A missing message, a closed connection, a server without
+// JetStream and every other error are for good.
 func transient(err error) bool {
+	// Its API says 503 for these too, but they do not pass.
+	if errors.Is(err, jetstream.ErrJetStreamNotEnabled) || errors.Is(err, jetstream.ErrJetStreamNotEnabledForAccount) {
+		return false
+	}
 	var api *jetstream.APIError
 	if errors.As(err, &api) {
 		return api.Code == 408 || api.Code >= 500

@@ -26,6 +26,8 @@ func TestTransientOrForGood(t *testing.T) {
 		{nats.ErrConnectionReconnecting, true},
 		{&jetstream.APIError{Code: 503, Description: "JetStream system temporarily unavailable"}, true},
 		{jetstream.ErrMsgNotFound, false},
+		{jetstream.ErrJetStreamNotEnabled, false},
+		{fmt.Errorf("account: %w", jetstream.ErrJetStreamNotEnabledForAccount), false},
 		{jetstream.ErrStreamNotFound, false},
 		{nats.ErrConnectionClosed, false},
 		{context.Canceled, false},

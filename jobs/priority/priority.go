@@ -20,3 +20,16 @@ func LowerThread(n int, idle bool) bool {
 	runtime.LockOSThread()
 	return lower(n, idle)
 }
+
+// RaiseThread locks the calling goroutine to its OS thread and raises that
+// thread one step above its process's others, where a program may without
+// privileges: on Windows (THREAD_PRIORITY_ABOVE_NORMAL), where a lowered
+// worker would starve beside busy programs (see threadPriority), so the
+// window's UI thread comes first this way instead. It reports whether the
+// thread was raised; elsewhere (Linux needs CAP_SYS_NICE to go below nice
+// 0) it changes nothing and reports false. Call it on the UI goroutine,
+// which the GUI toolkit keeps locked to the main thread.
+func RaiseThread() bool {
+	runtime.LockOSThread()
+	return raise()
+}

@@ -26,6 +26,11 @@ func lower(n int, idle bool) bool {
 	return ok && p == want
 }
 
+func raise() bool {
+	r, _, _ := procSetThreadPriority.Call(uintptr(windows.CurrentThread()), uintptr(threadPriorityAboveNormal))
+	return r != 0
+}
+
 func get() (int, bool) {
 	r, _, _ := procGetThreadPriority.Call(uintptr(windows.CurrentThread()))
 	if int32(r) == threadPriorityErrorReturn {

@@ -7,21 +7,22 @@ const (
 	threadPriorityLowest      = -2
 	threadPriorityBelowNormal = -1
 	threadPriorityNormal      = 0
+	threadPriorityAboveNormal = 1
 )
 
 // threadPriority is the Windows thread priority that does what nice n and,
-// with idle, SCHED_IDLE do to a Linux thread. Windows schedules by strict
-// priority: an IDLE thread of a NORMAL process (base priority 1) runs only
-// when no thread above it wants the CPU, as SCHED_IDLE; a positive
-// niceness is a step or two below the window's threads.
+// with idle, SCHED_IDLE do to a Linux thread, by the rule of the worker
+// processes' priority classes (proc's priorityClass): Windows schedules by
+// strict priority, so only idle (THREAD_PRIORITY_IDLE, base priority 1 in
+// a NORMAL process) and nice 10 or more (LOWEST) lower a thread; nice 1 to
+// 9, a fair share on Linux, keeps NORMAL, which beside busy programs is
+// what a share is there. The window comes first through RaiseThread.
 func threadPriority(nice int, idle bool) int {
 	switch {
 	case idle:
 		return threadPriorityIdle
 	case nice >= 10:
 		return threadPriorityLowest
-	case nice > 0:
-		return threadPriorityBelowNormal
 	}
 	return threadPriorityNormal
 }

@@ -10,14 +10,15 @@ func TestThreadPriorityRoundTrips(t *testing.T) {
 	}{
 		{10, true, threadPriorityIdle}, // a goroutine pool's lanes below the window
 		{10, false, threadPriorityLowest},
-		{3, false, threadPriorityBelowNormal},
+		{4, false, threadPriorityNormal}, // the window's fair share
+
 		{0, false, threadPriorityNormal},
 	} {
 		p := threadPriority(c.nice, c.idle)
 		if p != c.want {
 			t.Errorf("threadPriority(%d, %v) = %d, want %d", c.nice, c.idle, p, c.want)
 		}
-		if n, idle := threadNiceness(p); idle != c.idle || (n > 0) != (c.nice > 0 || c.idle) {
+		if n, idle := threadNiceness(p); idle != c.idle || (n > 0) != (p != threadPriorityNormal) {
 			t.Errorf("threadNiceness(%d) = %d, %v; asked for %d, %v", p, n, idle, c.nice, c.idle)
 		}
 	}

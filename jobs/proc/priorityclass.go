@@ -12,24 +12,31 @@ const (
 )
 
 // priorityClass is the Windows priority class that does what nice n and,
-// with idle, SCHED_IDLE do on Linux. Windows schedules by strict priority:
-// a thread of the IDLE class runs only when no thread of a higher class
-// wants the CPU, what SCHED_IDLE does; BELOW_NORMAL is the step below the
-// window's NORMAL for a positive niceness. The classes between have no
-// Linux counterpart a worker would ask for.
+// with idle, SCHED_IDLE do on Linux. Windows schedules by strict priority
+// (a starved thread gets a brief boost every few seconds, no more), and
+// has no weighting like Linux's nice: a thread of a lower class runs only
+// when no thread of a higher one wants the CPU. So
+//   - idle is the IDLE class, what SCHED_IDLE is;
+//   - nice 10 and more, "below everything", is BELOW_NORMAL;
+//   - nice 1 to 9 is NORMAL: on Linux such a worker still gets a share
+//     beside other programs (the window's nice 4 about 30% of a core beside
+//     two busy ones), while BELOW_NORMAL would starve it beside any busy
+//     program at NORMAL, as SCHED_IDLE did (193 times its quiet time, see
+//     docs/performance.md, "A busy computer"). The window keeps coming
+//     first by raising its own UI thread instead (priority.RaiseThread).
 func priorityClass(nice int, idle bool) uint32 {
 	switch {
 	case idle:
 		return idlePriorityClass
-	case nice > 0:
+	case nice >= 10:
 		return belowNormalPriorityClass
 	}
 	return normalPriorityClass
 }
 
 // classNiceness is the niceness a worker reports for its priority class:
-// the niceness that asks for the class (19, the lowest, for IDLE), so that
-// the hello of a lowered worker says it is lowered.
+// the least niceness that asks for the class (19, the lowest, for IDLE),
+// so that the hello of a worker says what it runs at.
 func classNiceness(class uint32) int {
 	switch class {
 	case idlePriorityClass:

@@ -9,17 +9,18 @@ func TestPriorityClassMatchesTheLinuxPolicy(t *testing.T) {
 		class uint32
 	}{
 		{0, false, normalPriorityClass},
-		{10, true, idlePriorityClass}, // the window's workers (SCHED_IDLE)
+		{4, false, normalPriorityClass}, // the window's fair share: no starving beside busy programs
+		{10, true, idlePriorityClass},
 		{0, true, idlePriorityClass},
-		{1, false, belowNormalPriorityClass},
+		{10, false, belowNormalPriorityClass},
 		{19, false, belowNormalPriorityClass},
 	} {
 		got := priorityClass(c.nice, c.idle)
 		if got != c.class {
 			t.Errorf("priorityClass(%d, %v) = %#x, want %#x", c.nice, c.idle, got, c.class)
 		}
-		// A worker so lowered says it is lowered, and says idle only in IDLE.
-		if n := classNiceness(got); (n > 0) != (c.nice > 0 || c.idle) {
+		// A worker says what it runs at: lowered exactly when its class is.
+		if n := classNiceness(got); (n > 0) != (got != normalPriorityClass) {
 			t.Errorf("a worker asked for nice %d idle %v reports niceness %d", c.nice, c.idle, n)
 		}
 	}
