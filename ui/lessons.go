@@ -146,11 +146,13 @@ func newLessonsView(prefs fyne.Preferences, scale float32, shortcut func(fyne.Sh
 	v.pythonRow = container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel("Python beside Go:"),
 		widget.NewButton("Find", func() { v.setPython(v.python.Text) }), v.python), v.pythonFound)
 	v.stepper = newStepperView()
-	body := container.NewVBox(v.title, v.claim, v.question, guess, v.pythonRow, widget.NewSeparator(),
+	body := container.NewVBox(v.title, v.claim, v.question, guess, widget.NewSeparator(),
 		v.answer, v.verdict, v.measured, v.expected, v.notes, v.chart, v.why, v.stepper.box)
 	v.pick.SetSelectedIndex(0)
 	v.scroll = container.NewVScroll(body)
-	v.box = container.NewBorder(container.NewBorder(nil, nil, nil, v.save, v.pick), nil, nil, nil, v.scroll)
+	// The Python row sits above the scroll, not in it: an entry scrolled out
+	// of view there still drew its text above the view (Fyne 2.7, GL).
+	v.box = container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, v.save, v.pick), v.pythonRow), nil, nil, nil, v.scroll)
 	return v
 }
 

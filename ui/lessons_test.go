@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"concurrencylab/jobs"
@@ -312,5 +314,31 @@ func TestLessonPythonSetting(t *testing.T) {
 	l.UsePython("/usr/bin/python3-for-this-launch")
 	if v.python.Text != "/usr/bin/python3-for-this-launch" || l.app.Preferences().String(prefPython) != missing {
 		t.Errorf("--python: field %q, preference %q", v.python.Text, l.app.Preferences().String(prefPython))
+	}
+}
+
+// The deadlock lesson shows its wait-for picture in the window: who holds
+// what and waits for what, from the live program's goroutine dump.
+func TestDeadlockLessonDrawsWhoWaitsForWhat(t *testing.T) {
+	l, q, done := quickLesson(t, "deadlock")
+	test.Tap(l.lessons.run)
+	r := waitLesson(t, q, done)
+	m, ok := r.Measured.(lesson.DeadlockMeasured)
+	if r.Err != "" || !ok || len(m.Cases) == 0 {
+		t.Fatalf("%+v", r)
+	}
+	v := l.lessons
+	if !v.chart.Visible() || v.chart.Image == nil || v.plot == nil || v.plot.Title.Text != "Who waits for what, from the goroutine dump of the live program" {
+		t.Fatalf("no wait-for picture: visible %v", v.chart.Visible())
+	}
+	if out := os.Getenv("LESSON_SCREENSHOT"); out != "" { // to look at it
+		v.scroll.ScrollToOffset(fyne.NewPos(0, v.chart.Position().Y-100))
+		q.until(t, "a frame", time.Second, func() bool { return true })
+		f, err := os.Create(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		png.Encode(f, l.win.Canvas().Capture())
 	}
 }
