@@ -176,8 +176,7 @@ func (e *Env) deadlockAlone(ctx context.Context, what string, limit time.Duratio
 	out := &startedWriter{started: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.WaitDelay = time.Second
-	proc.Isolate(cmd)
-	if err := cmd.Start(); err != nil {
+	if err := proc.Start(cmd); err != nil {
 		return DeadlockAlone{}, fmt.Errorf("starting the %s child: %w", what, err)
 	}
 	done := make(chan struct{})
@@ -207,7 +206,7 @@ func (e *Env) deadlockAlone(ctx context.Context, what string, limit time.Duratio
 		case <-done:
 		}
 	})
-	err := cmd.Wait()
+	err := proc.Wait(cmd)
 	end := time.Now()
 	close(done)
 	watch.Wait() // it has set began, or never will

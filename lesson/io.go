@@ -55,7 +55,8 @@ var ioBound = &Lesson{
 			"Python's %d threads and %d asyncio tasks, when there is a Python here: several times faster than one thread too",
 			ioWorkers, ioWorkers/2.0, ioWorkers, ioWorkers, cores, ioWorkers, ioWorkers)
 	},
-	run: runIO,
+	run:    runIO,
+	Python: true,
 }
 
 func runIO(ctx context.Context, e *Env) (*Outcome, error) {

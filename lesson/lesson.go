@@ -46,6 +46,9 @@ type Lesson struct {
 	// Expect says what a machine with cores CPUs should measure, in words.
 	Expect func(cores int) string
 	run    func(ctx context.Context, e *Env) (*Outcome, error)
+	// Python says the lesson also measures Python, when it finds one (see
+	// Env.Python).
+	Python bool
 	// cpuWork says the lesson measures how CPU work spreads over cores,
 	// which a window drawing itself on the same cores takes from.
 	cpuWork bool

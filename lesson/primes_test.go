@@ -4,6 +4,7 @@ import (
 	"context"
 	"os/exec"
 	"runtime"
+	"strings"
 	"testing"
 
 	"concurrencylab/jobs/pool/pooltest"
@@ -46,21 +47,34 @@ func TestPrimesWithoutPython(t *testing.T) {
 }
 
 func TestPrimesJudge(t *testing.T) {
-	goOK := PrimesGo{OneCoreSpeedup: 1, GoroutinesSpeedup: 1.9, ProcessesSpeedup: 1.9}
+	full := Share{Had: 2}
+	goOK := PrimesGo{OneCoreSpeedup: 1, GoroutinesSpeedup: 1.9, ProcessesSpeedup: 1.9, ShareOne: full, ShareOneCore: full, ShareGoroutines: full, ShareProcesses: full,
+		PossibleOneCore: 1, PossibleGoroutines: 2, PossibleProcesses: 2}
+	slow := goOK
+	slow.GoroutinesSpeedup = 1.2
+	busy := goOK
+	busy.ShareGoroutines = Share{Had: 1.1}
+	one := goOK
+	one.GoroutinesSpeedup, one.ProcessesSpeedup, one.PossibleGoroutines, one.PossibleProcesses = 1, 1, 1, 1
+	py := func(gil bool, threads float64) *PrimesPython {
+		return &PrimesPython{GIL: gil, ThreadsSpeedup: threads, AsyncioSpeedup: 1, ProcessesSpeedup: 1.9, Share: full, Possible: 2}
+	}
 	for _, c := range []struct {
 		m     PrimesMeasured
 		cores int
 		holds bool
+		says  string
 	}{
-		{PrimesMeasured{Go: goOK}, 2, true},
-		{PrimesMeasured{Go: goOK, Python: &PrimesPython{GIL: true, ThreadsSpeedup: 1, AsyncioSpeedup: 1, ProcessesSpeedup: 1.9}}, 2, true},
-		{PrimesMeasured{Go: goOK, Python: &PrimesPython{GIL: true, ThreadsSpeedup: 1.8, AsyncioSpeedup: 1, ProcessesSpeedup: 1.9}}, 2, false},
-		{PrimesMeasured{Go: goOK, Python: &PrimesPython{GIL: false, ThreadsSpeedup: 1.8, AsyncioSpeedup: 1, ProcessesSpeedup: 1.9}}, 2, true},
-		{PrimesMeasured{Go: goOK, Python: &PrimesPython{GIL: false, ThreadsSpeedup: 1.0, AsyncioSpeedup: 1, ProcessesSpeedup: 1.9}}, 2, false},
-		{PrimesMeasured{Go: PrimesGo{OneCoreSpeedup: 1, GoroutinesSpeedup: 1.2, ProcessesSpeedup: 1.9}}, 2, false},
-		{PrimesMeasured{Go: PrimesGo{OneCoreSpeedup: 1, GoroutinesSpeedup: 1, ProcessesSpeedup: 1}}, 1, true},
+		{PrimesMeasured{Go: goOK}, 2, true, "Python was not found"},
+		{PrimesMeasured{Go: goOK, Python: py(true, 1)}, 2, true, "with the GIL"},
+		{PrimesMeasured{Go: goOK, Python: py(true, 1.8)}, 2, false, "Does not hold"},
+		{PrimesMeasured{Go: goOK, Python: py(false, 1.8)}, 2, true, "without the GIL"},
+		{PrimesMeasured{Go: goOK, Python: py(false, 1.0)}, 2, false, "Does not hold"},
+		{PrimesMeasured{Go: slow}, 2, false, "Does not hold"},
+		{PrimesMeasured{Go: busy}, 2, false, "Cannot be judged"},
+		{PrimesMeasured{Go: one}, 1, true, "Holds as far"},
 	} {
-		if holds, v := c.m.judge(c.cores); holds != c.holds {
+		if holds, v := c.m.judge(c.cores); holds != c.holds || !strings.Contains(v, c.says) {
 			t.Errorf("%+v on %d cores: holds %v: %s", c.m, c.cores, holds, v)
 		}
 	}

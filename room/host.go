@@ -119,7 +119,9 @@ func (h *Host) Start() error {
 	if err := h.loadResults(); err != nil {
 		return err
 	}
-	srv, err := cluster.StartServer(h.listenAddr(), h.state.Token)
+	// The server's own files (cluster runs' queues) go in Dir too: a room
+	// killed and started again leaves nothing behind in the temporary folder.
+	srv, err := cluster.StartServerStore(h.listenAddr(), h.state.Token, filepath.Join(h.Dir, "nats"))
 	if err != nil {
 		h.log.Close()
 		return err

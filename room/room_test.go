@@ -97,7 +97,13 @@ func TestRoomGathersAndSurvivesRestart(t *testing.T) {
 	alex2.Close()
 	before := h.Snapshot()
 	token, port := h.Token(), h.Port()
+	if _, err := os.Stat(filepath.Join(dir, "nats")); err != nil {
+		t.Errorf("the server's files are not in the room's folder: %v", err)
+	}
 	h.Close()
+	if _, err := os.Stat(filepath.Join(dir, "nats")); err == nil {
+		t.Errorf("the server's files outlived it")
+	}
 
 	h = startHost(t, dir)
 	defer h.Close()

@@ -24,7 +24,7 @@ set -uo pipefail
 exe=$(realpath "${1:-Concurrency Lab.exe}")
 native=${2:+$(realpath "$2")}
 [ -f "$exe" ] || { echo "wine-smoke: no $exe (make package-windows first)"; exit 2; }
-for tool in wine wineserver xvfb-run x86_64-w64-mingw32-gcc python3; do
+for tool in wine wineserver Xvfb x86_64-w64-mingw32-gcc python3; do
 	command -v $tool >/dev/null || { echo "wine-smoke: $tool is missing (make deps-wine)"; exit 2; }
 done
 
@@ -32,9 +32,11 @@ work=$(mktemp -d /tmp/wine-smoke.XXXXXX)
 export WINEPREFIX=$work/prefix WINEDEBUG=-all WINEARCH=win64
 # No Mono or Gecko download prompts: the program needs neither.
 export WINEDLLOVERRIDES="mscoree,mshtml="
+xvfb=
 cleanup() {
 	wineserver -k 2>/dev/null
 	wineserver -w 2>/dev/null
+	[ -n "$xvfb" ] && kill "$xvfb" 2>/dev/null
 	if [ -n "${SMOKE_KEEP:-}" ]; then echo "(kept $work)"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -67,10 +69,21 @@ show() {
 winpath() { winepath -w "$1" 2>/dev/null; }
 # workers: the .exe's processes still running (the parent's workers are the
 # same program), as wine shows them to Linux.
-workers() { ps -eo pid=,args= | grep -F -- "$(basename "$exe")" | grep -v -e wine-smoke -e 'grep -F' || true; }
+# Wine shows a program's command line with its Windows path (Z:\\…\\NAME.exe).
+workers() { ps -eo pid=,args= | grep -F -- "\\$(basename "$exe")" | grep -v -e wine-smoke -e 'grep -F' || true; }
 
 t0=$(date +%s)
-echo "== a wine prefix in $WINEPREFIX ($(wine --version 2>/dev/null))"
+# One X server of our own for the whole test, on a display number it picks
+# itself (-displayfd): xvfb-run -a can pick the number of another program's
+# server starting at the same moment, and then the window cannot connect
+# ("The GLFW library is not initialized"). Wine's server and desktop process
+# keep the display they started with, so every step gets this one.
+Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$work/display" 2>"$work/xvfb.log" &
+xvfb=$!
+for _ in $(seq 300); do [ -s "$work/display" ] && break; sleep 0.1; done
+[ -s "$work/display" ] || { echo "FAIL Xvfb did not start: $(cat "$work/xvfb.log")"; exit 1; }
+export DISPLAY=:$(cat "$work/display")
+echo "== a wine prefix in $WINEPREFIX ($(wine --version 2>/dev/null)), Xvfb on $DISPLAY"
 wineboot -i >/dev/null 2>&1
 wineserver -w
 ver=$(wine --version 2>/dev/null | sed 's/^wine-//; s/ .*//')
@@ -106,17 +119,25 @@ else
 	show version
 fi
 
-# holds NAME: the lesson ran and its claim held.
+# A lesson must run and its claim hold. A busy machine can keep a claim from
+# showing (the verdict then says so), so one that does not hold gets a
+# second try, and the result says which try it was.
 for name in race io-bound; do
 	echo "== lesson $name --quick"
-	if ! run "lesson-$name" wine "$exe" lesson "$name" --quick --json; then
+	for try in 1 2; do
+		verdict=
+		if run "lesson-$name" wine "$exe" lesson "$name" --quick --json; then
+			verdict=$(python3 -c 'import json,sys; o=json.load(sys.stdin); o=o[0] if isinstance(o,list) else o; print(("HOLDS " if o["holds"] else "DOES NOT HOLD ")+o["verdict"])' <"$out/lesson-$name.out" 2>&1)
+		fi
+		case $verdict in HOLDS*) break ;; esac
+		[ "$try" = 1 ] && echo "    try 1: ${verdict:-exit $rc}"
+	done
+	case $verdict in
+	HOLDS*) pass "lesson $name (try $try): ${verdict#HOLDS }" ;;
+	"")
 		fail "lesson $name: exit $rc"
 		show "lesson-$name"
-		continue
-	fi
-	verdict=$(python3 -c 'import json,sys; o=json.load(sys.stdin); o=o[0] if isinstance(o,list) else o; print(("HOLDS " if o["holds"] else "DOES NOT HOLD ")+o["verdict"])' <"$out/lesson-$name.out" 2>&1)
-	case $verdict in
-	HOLDS*) pass "lesson $name: ${verdict#HOLDS }" ;;
+		;;
 	*) fail "lesson $name: $verdict" ;;
 	esac
 done
@@ -131,7 +152,8 @@ rate() {
 	import json, sys
 	r = json.load(open(sys.argv[1]))[0]
 	cpu = r["cpu_seconds"]
-	print(f"{r['ok']}/{r['items']} made, {r['ok']/r['wall_seconds']:.1f} img/s, cpu {cpu:.2f} s"
+	dec = r.get("phase_seconds", {}).get("decode", 0) * 1000 / max(r["ok"], 1)
+	print(f"{r['ok']}/{r['items']} made, {r['ok']/r['wall_seconds']:.1f} img/s, decode {dec:.1f} ms/img, cpu {cpu:.2f} s"
 	      + ("" if cpu > 0 else " (no CPU time measured)"))
 	sys.exit(r["ok"] != r["items"] or r["failed"] != 0 or cpu <= 0)
 	EOF
@@ -151,28 +173,35 @@ for mode in sequential goroutines processes cluster; do
 	fi
 done
 
-echo "== the window: --autorun under Xvfb, --screenshot, --stats-json"
-plan="task=thumbnail,mode=goroutines,workers=2,images=12;task=thumbnail,mode=processes,workers=2,images=12"
-if run window xvfb-run -a -s "-screen 0 1280x1024x24" wine "$exe" --autorun "$plan" \
-	--screenshot "$(winpath "$out/window.png")" --stats-json "$(winpath "$out/stats.json")"; then
-	if [ -s "$out/window.png" ] && python3 - "$out/stats.json" <<-'EOF'; then
+# window MODE: the window's --autorun of a thumbnail run in MODE under Xvfb,
+# with its screenshot and --stats-json.
+window() {
+	local mode=$1 log=window-$1
+	echo "== the window: --autorun of a $mode run, --screenshot, --stats-json"
+	if ! run "$log" wine "$exe" \
+		--autorun "task=thumbnail,mode=$mode,workers=2,images=12" \
+		--screenshot "$(winpath "$out/$log.png")" --stats-json "$(winpath "$out/$log.json")"; then
+		fail "window $mode: exit $rc"
+		show "$log" 12
+		return
+	fi
+	if [ -s "$out/$log.png" ] && python3 - "$out/$log.json" <<-'EOF'; then
 	import json, sys
 	s = json.load(open(sys.argv[1]))
-	bad = [r for r in s["runs"] if r.get("error") or r["ok"] != r["items"]]
 	for r in s["runs"]:
-	    print(f"    {r['mode']:10} {r['ok']}/{r['items']} made, cpu {r['cpu_seconds']:.2f} s {r.get('error', '')}")
-	sys.exit(len(s["runs"]) != 2 or bool(bad))
+	    print(f"    {r['mode']}: {r['ok']}/{r['items']} made, cpu {r['cpu_seconds']:.2f} s, "
+	          f"UI lag p99 {r['ui']['lag_p99_ms']:.0f} ms {r.get('error', '')}")
+	sys.exit(len(s["runs"]) != 1 or any(r.get("error") or r["ok"] != r["items"] for r in s["runs"]))
 	EOF
-		pass "window: both runs made every thumbnail; screenshot $(stat -c %s "$out/window.png") bytes"
-		[ -n "${SMOKE_SHOT:-}" ] && cp "$out/window.png" "$SMOKE_SHOT"
+		pass "window $mode: every thumbnail made; screenshot of $(stat -c %s "$out/$log.png") bytes"
+		[ -n "${SMOKE_SHOTS:-}" ] && cp "$out/$log.png" "$SMOKE_SHOTS/"
 	else
-		fail "window: no screenshot, or a run failed"
-		show window
+		fail "window $mode: no screenshot, or the run failed"
+		show "$log"
 	fi
-else
-	fail "window: exit $rc"
-	show window 12
-fi
+}
+window goroutines
+window processes
 
 echo "== no worker process left"
 left=$(workers)

@@ -34,10 +34,12 @@ Usage:
                                      on this computer (concurrencylab lesson --list)
   concurrencylab join nats://HOST:PORT --token T
                                      lend this computer's cores to a cluster run elsewhere
+  concurrencylab room [--listen ADDR] gather a workshop's lesson outcomes live (it prints
+                                     the line participants run: lesson all --room …)
   concurrencylab --version           the version
 
-"concurrencylab bench -h", "concurrencylab lesson -h" and "concurrencylab join -h"
-list their own flags.
+"concurrencylab bench -h", "concurrencylab lesson -h", "concurrencylab join -h" and
+"concurrencylab room -h" list their own flags.
 
 Window flags:
 `
@@ -57,6 +59,7 @@ func Main(args []string, stderr io.Writer) int {
 	shot := fs.String("screenshot", "", "with --autorun: save the window as PNG here at the end")
 	stats := fs.String("stats-json", "", "with --autorun: write the runs and UI lag figures here as JSON")
 	quick := fs.Bool("quick", false, "lessons: run their small, quick forms (their effects show less sharply)")
+	py := fs.String("python", "", "the Python 3 the lessons measure beside Go (io-bound, primes), for this launch; empty: the one set in the Lessons tab, else python3 on PATH")
 	tab := fs.String("tab", "gallery", "the tab shown at start: lessons, gallery, timeline, results, room or errors")
 	workerPrio := fs.String("worker-priority", "nice=4", "how the runs' workers share the CPU with the window and other programs: nice=N, idle=N (nice N under SCHED_IDLE: only the CPU nothing else wants), batch=N (SCHED_BATCH) or governor (lowered only while the window is late); see docs/performance.md")
 	fs.Usage = func() {
@@ -133,6 +136,9 @@ func Main(args []string, stderr io.Writer) int {
 	a.Settings().SetTheme(newScaledTheme(l.scale))                   // the presentation scale kept from last time
 	l.Persist = len(plan) == 0 && len(lessons) == 0 && hosted == nil // scripted runs leave the user's choices alone
 	l.LessonQuick = *quick
+	if *py != "" {
+		l.UsePython(*py)
+	}
 	w.SetContent(l.Content())
 	if !l.ShowTab(*tab) {
 		fmt.Fprintf(stderr, "concurrencylab: no tab %q (want lessons, gallery, timeline, results, room or errors)\n", *tab)

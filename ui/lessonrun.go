@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -47,9 +48,10 @@ func (l *Lab) startLesson(onRecord func(RunRecord), onLesson func(lessonRecord))
 	l.setBanner(fmt.Sprintf("Lesson %s: its runs go one after another…", ls.Name), widget.MediumImportance)
 	l.settleLayout()
 	scale := float64(l.scale)
+	py := strings.TrimSpace(l.lessons.python.Text)
 	l.work.Go(func() {
 		live := l.liveChart(ls, scale)
-		env := lesson.Env{Dir: a.dir, Quick: l.LessonQuick, UI: labUI{l}, Window: true,
+		env := lesson.Env{Dir: a.dir, Quick: l.LessonQuick, UI: labUI{l}, Window: true, Python: py,
 			Reporter: func(s jobs.Spec) jobs.Reporter { return l.lessonRun(a, s, live) },
 			Adjust:   belowWindow,
 			Kill:     func(int) bool { return a.killAsked.CompareAndSwap(true, false) },
@@ -67,6 +69,16 @@ func (l *Lab) startLesson(onRecord func(RunRecord), onLesson func(lessonRecord))
 		l.bridge.note(end)
 	})
 	return true
+}
+
+// UsePython makes path the Python the lessons measure beside Go for this
+// launch (--python), without changing the one kept in the preferences.
+func (l *Lab) UsePython(path string) {
+	l.lessons.python.SetText(strings.TrimSpace(path))
+	l.lessons.pythonFound.SetText("")
+	if l.lessons.current != nil && l.lessons.current.Python {
+		l.lessons.findPython()
+	}
 }
 
 // killWorker is Kill a worker: the next worker process of the lesson under

@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"image"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -17,6 +19,7 @@ import (
 
 	"concurrencylab/lesson"
 	"concurrencylab/lesson/chart"
+	"concurrencylab/lesson/python"
 )
 
 // lessonsView is the Lessons tab: pick a lesson, read its claim, predict the
@@ -44,8 +47,13 @@ type lessonsView struct {
 	kill       *widget.Button // the isolation lesson's Kill a worker
 	save       *widget.Button
 	stepper    *stepperView // in the race lesson
-	scroll     *container.Scroll
-	box        fyne.CanvasObject
+	// python is the Python the lessons measure beside Go (Preferences,
+	// or --python for this launch); pythonFound says what is there.
+	python      *fieldEntry
+	pythonFound *widget.Label
+	pythonRow   *fyne.Container
+	scroll      *container.Scroll
+	box         fyne.CanvasObject
 
 	prefs fyne.Preferences // keeps outcomes between launches; nil in some tests
 	bg    background       // draws the chart again at another scale
@@ -128,12 +136,23 @@ func newLessonsView(prefs fyne.Preferences, scale float32, shortcut func(fyne.Sh
 	v.save = widget.NewButtonWithIcon("Save my results…", theme.DocumentSaveIcon(), act.save)
 	v.save.Disable()
 	guess := container.NewBorder(nil, nil, nil, container.NewHBox(v.unit, v.run, v.kill), v.prediction)
+	v.python = newFieldEntry(shortcut)
+	v.python.SetPlaceHolder("python3 on PATH")
+	if prefs != nil {
+		v.python.SetText(prefs.String(prefPython))
+	}
+	v.python.OnSubmitted = func(string) { v.setPython(v.python.Text) }
+	v.pythonFound = wrapped("")
+	v.pythonRow = container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel("Python beside Go:"),
+		widget.NewButton("Find", func() { v.setPython(v.python.Text) }), v.python), v.pythonFound)
 	v.stepper = newStepperView()
 	body := container.NewVBox(v.title, v.claim, v.question, guess, widget.NewSeparator(),
 		v.answer, v.verdict, v.measured, v.expected, v.notes, v.chart, v.why, v.stepper.box)
 	v.pick.SetSelectedIndex(0)
 	v.scroll = container.NewVScroll(body)
-	v.box = container.NewBorder(container.NewBorder(nil, nil, nil, v.save, v.pick), nil, nil, nil, v.scroll)
+	// The Python row sits above the scroll, not in it: an entry scrolled out
+	// of view there still drew its text above the view (Fyne 2.7, GL).
+	v.box = container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, v.save, v.pick), v.pythonRow), nil, nil, nil, v.scroll)
 	return v
 }
 
@@ -163,6 +182,11 @@ func (v *lessonsView) show(ls *lesson.Lesson) {
 	v.unit.SetText(unitText(ls.Unit))
 	v.prediction.SetText("")
 	v.kill.Hidden = ls.Name != "isolation"
+	v.pythonRow.Hidden = !ls.Python
+	v.pythonRow.Refresh()
+	if ls.Python && v.pythonFound.Text == "" {
+		v.findPython()
+	}
 	v.stepper.box.Hidden = ls.Name != "race"
 	v.kill.Refresh()
 	v.stepper.box.Refresh()
@@ -317,6 +341,51 @@ func unitText(unit string) string {
 }
 
 func lessonPref(name string) string { return "lesson." + name }
+
+// prefPython keeps the Python the lessons measure beside Go.
+const prefPython = "python"
+
+// setPython makes path the Python the lessons use ("" for python3 on PATH),
+// keeps it in the preferences, and says what is there, found off the UI
+// goroutine (it runs the interpreter once).
+func (v *lessonsView) setPython(path string) {
+	path = strings.TrimSpace(path)
+	v.python.SetText(path)
+	if v.prefs != nil {
+		v.prefs.SetString(prefPython, path)
+	}
+	v.findPython()
+}
+
+// findPython says which Python the field names, and whether it runs.
+func (v *lessonsView) findPython() {
+	path := v.python.Text
+	v.pythonFound.SetText("Looking for Python…")
+	v.bg.run(func() func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		in, err := python.Find(ctx, path)
+		return func() {
+			if v.python.Text != path {
+				return // changed meanwhile: its own look is under way
+			}
+			v.pythonFound.SetText(pythonText(in, err))
+		}
+	})
+}
+
+// pythonText says what was found: "Python 3.12.3 with the GIL
+// (/usr/bin/python3): its threads are measured beside goroutines".
+func pythonText(in *python.Interpreter, err error) string {
+	if err != nil {
+		return "Not measured: " + err.Error() + ". Name a Python 3 above (its path), then press Find; without one, the lesson measures Go alone."
+	}
+	gil := "with the GIL"
+	if !in.GIL {
+		gil = "free-threaded, running without the GIL"
+	}
+	return fmt.Sprintf("Python %s, %s (%s): measured beside Go.", in.Version, gil, in.Path)
+}
 
 // parsePrediction reads a guess: a number, "7x", "40%" (a fraction for the
 // race lesson), or nothing.

@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"concurrencylab/jobs"
@@ -278,4 +281,64 @@ func lessonIndex(name string) int {
 		}
 	}
 	panic("no lesson " + name)
+}
+
+// The Python the lessons measure beside Go: shown with the lessons that use
+// it, found off the UI goroutine, kept in the preferences; --python sets it
+// for one launch.
+func TestLessonPythonSetting(t *testing.T) {
+	l, q := newTestLab(t)
+	v := l.lessons
+	if !v.pythonRow.Hidden {
+		t.Error("the Python row shows with the freeze lesson")
+	}
+	for i, ls := range lesson.All {
+		if ls.Name == "io-bound" {
+			v.pick.SetSelectedIndex(i)
+		}
+	}
+	if v.pythonRow.Hidden {
+		t.Fatal("no Python row with io-bound")
+	}
+	q.until(t, "Python looked for", time.Minute, func() bool { return v.pythonFound.Text != "" && v.pythonFound.Text != "Looking for Python…" })
+	if _, err := exec.LookPath("python3"); err == nil && !strings.HasPrefix(v.pythonFound.Text, "Python 3.") {
+		t.Errorf("python3 is on PATH, and the tab says %q", v.pythonFound.Text)
+	}
+	missing := filepath.Join(t.TempDir(), "python3")
+	test.Type(v.python, missing)
+	v.setPython(v.python.Text)
+	q.until(t, "a missing Python said", time.Minute, func() bool { return strings.HasPrefix(v.pythonFound.Text, "Not measured: ") })
+	if got := l.app.Preferences().String(prefPython); got != missing {
+		t.Errorf("the preference is %q", got)
+	}
+	l.UsePython("/usr/bin/python3-for-this-launch")
+	if v.python.Text != "/usr/bin/python3-for-this-launch" || l.app.Preferences().String(prefPython) != missing {
+		t.Errorf("--python: field %q, preference %q", v.python.Text, l.app.Preferences().String(prefPython))
+	}
+}
+
+// The deadlock lesson shows its wait-for picture in the window: who holds
+// what and waits for what, from the live program's goroutine dump.
+func TestDeadlockLessonDrawsWhoWaitsForWhat(t *testing.T) {
+	l, q, done := quickLesson(t, "deadlock")
+	test.Tap(l.lessons.run)
+	r := waitLesson(t, q, done)
+	m, ok := r.Measured.(lesson.DeadlockMeasured)
+	if r.Err != "" || !ok || len(m.Cases) == 0 {
+		t.Fatalf("%+v", r)
+	}
+	v := l.lessons
+	if !v.chart.Visible() || v.chart.Image == nil || v.plot == nil || v.plot.Title.Text != "Who waits for what, from the goroutine dump of the live program" {
+		t.Fatalf("no wait-for picture: visible %v", v.chart.Visible())
+	}
+	if out := os.Getenv("LESSON_SCREENSHOT"); out != "" { // to look at it
+		v.scroll.ScrollToOffset(fyne.NewPos(0, v.chart.Position().Y-100))
+		q.until(t, "a frame", time.Second, func() bool { return true })
+		f, err := os.Create(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		png.Encode(f, l.win.Canvas().Capture())
+	}
 }

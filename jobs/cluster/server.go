@@ -23,7 +23,14 @@ type Server struct {
 // anywhere else is shared, and token must then be set; with a token every
 // client must present it. JetStream keeps its files in a temporary folder
 // that Close removes.
-func StartServer(addr, token string) (*Server, error) {
+func StartServer(addr, token string) (*Server, error) { return StartServerStore(addr, token, "") }
+
+// StartServerStore is StartServer with JetStream's files in the folder
+// store ("": a temporary one), emptied first of what a server killed
+// before left there; Close removes it. A program that may be killed with
+// kill -9 and started again (a workshop's room) keeps it in a folder of
+// its own, so that nothing piles up in the temporary folder.
+func StartServerStore(addr, token, store string) (*Server, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
@@ -41,7 +48,11 @@ func StartServer(addr, token string) (*Server, error) {
 	if port == 0 {
 		port = server.RANDOM_PORT
 	}
-	store, err := os.MkdirTemp("", "concurrencylab-nats-")
+	if store == "" {
+		store, err = os.MkdirTemp("", "concurrencylab-nats-")
+	} else if err = os.RemoveAll(store); err == nil {
+		err = os.MkdirAll(store, 0o700)
+	}
 	if err != nil {
 		return nil, err
 	}

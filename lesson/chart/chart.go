@@ -51,6 +51,10 @@ func For(o *lesson.Outcome) (*plot.Plot, bool) {
 		p, err = Speedups(o)
 	case lesson.DeadlockMeasured:
 		p, err = WaitFor(m)
+	case lesson.CCallsMeasured:
+		p, err = CCalls(m, o.Cores)
+	case lesson.PrimesMeasured:
+		p, err = Primes(m, o.Cores)
 	default:
 		return nil, false
 	}

@@ -122,13 +122,17 @@ func (in *Interpreter) Run(ctx context.Context, script string, args, result any,
 	defer cancel()
 	cmd := exec.CommandContext(tctx, in.Path, "-I", file) // -I: no user site, no PYTHON* variables
 	cmd.Dir = dir
-	proc.Isolate(cmd) // its own process group, which the kill reaches
 	cmd.Cancel = func() error { proc.KillGroup(cmd); return nil }
 	cmd.WaitDelay = 2 * time.Second
 	cmd.Stdin = bytes.NewReader(raw)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
+	// Its own process group (a Job object on Windows), which the kill
+	// reaches, multiprocessing's children too; once waited for, its CPU
+	// time counts as this program's children's (see jobs/cpustat).
+	if err = proc.Start(cmd); err == nil {
+		err = proc.Wait(cmd)
+	}
 	switch {
 	case ctx.Err() != nil:
 		return ctx.Err()
