@@ -56,14 +56,18 @@ func ParseRoomAutorun(spec string) (RoomPlan, error) {
 }
 
 // RoomStats is what --stats-json says of a hosted room: how many results
-// and laptops it showed, and how long each result took from the
-// participant's Send to its first frame on this screen.
+// and laptops it showed, how long each result took from the participant's
+// Send to its first frame on this screen, and the board's updates: how
+// many, and how long each took on the UI goroutine (before the repaint).
 type RoomStats struct {
 	Results      int     `json:"results"`
 	Participants int     `json:"participants"`
 	ShownP50Ms   float64 `json:"shown_after_sent_p50_ms"`
 	ShownP95Ms   float64 `json:"shown_after_sent_p95_ms"`
 	ShownMaxMs   float64 `json:"shown_after_sent_max_ms"`
+	Updates      int     `json:"updates"`
+	UpdateP50Ms  float64 `json:"update_p50_ms"`
+	UpdateMaxMs  float64 `json:"update_max_ms"`
 }
 
 // AutorunRoom hosts a room as plan says, as a facilitator would (the Room
@@ -130,6 +134,8 @@ func (l *Lab) AutorunRoom(plan RoomPlan, shot, statsFile string, announce func(s
 			rs.Results += sum.Count
 		}
 		rs.ShownP50Ms, rs.ShownP95Ms, rs.ShownMaxMs = percentiles(v.latency)
+		rs.Updates = len(v.applied)
+		rs.UpdateP50Ms, _, rs.UpdateMaxMs = percentiles(v.applied)
 	})
 	l.waitFrames(3)
 	return l.finishAutorun(Stats{Runs: []RunRecord{}, Room: &rs}, first, last, shot, statsFile)

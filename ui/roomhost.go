@@ -5,6 +5,7 @@ import (
 	"image"
 	"strings"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -27,15 +28,16 @@ const defaultRoomAddr = "0.0.0.0:4222"
 // the line participants join with, and then, per lesson, the room's
 // predictions and measured answers as a strip plot, how many held, every
 // laptop's scaling curve, and a table of participants, live as results
-// arrive. The charts are drawn off the UI goroutine (roomfeed.go) and
-// shown at most once a frame, only when they changed.
+// arrive: the board, which opens on a window of its own for the projector
+// (roomwindow.go). The charts are drawn off the UI goroutine (roomfeed.go),
+// only when they changed, and the board changes every 100 ms at most.
 type hostView struct {
 	box     *fyne.Container
 	idle    *fyne.Container // before hosting: the address and Host a room
 	live    *fyne.Container // while hosting: the buttons, and the board or a note
 	board   *fyne.Container // the room, for the projector
 	slot    *fyne.Container // where the board is on the tab
-	own     *widget.Button  // Show on its own window
+	own     *widget.Button  // On its own window
 	addr    *fieldEntry
 	where   *widget.Label // the folder the room keeps
 	start   *widget.Button
@@ -75,6 +77,9 @@ type hostView struct {
 	// same on loopback; across machines they differ by the clocks' skew).
 	latency []float64
 	seen    map[string]bool
+	// applied is how long each update took on the UI goroutine, in ms
+	// (before the repaint it asks for).
+	applied []float64
 	// onShown, if set, is told the results shown after each update (autorun).
 	onShown func(results int)
 
@@ -99,13 +104,12 @@ func newHostView(scale float32, newWindow func(string) fyne.Window, clipboard fu
 	title.SizeName = theme.SizeNameSubHeadingText
 	v.idle = container.NewVBox(title,
 		wrapped("For the facilitator. The laptops in the room join with the line shown here, and each lesson they run sends its outcome and their prediction. "+
-			"This tab then shows the whole room, lesson by lesson, as results arrive: put it on the projector (Ctrl+= makes everything larger)."),
+			"The room's board then shows the whole room, lesson by lesson, as results arrive, on a window of its own: put it on the projector (Ctrl+= makes everything larger)."),
 		widget.NewForm(widget.NewFormItem("Listen on", v.addr)),
 		wrappedHint("0.0.0.0:4222: every network of this computer (the laptops must reach its port 4222); 127.0.0.1:0: this computer only. A random token guards it."),
 		v.where, container.NewHBox(v.start))
 
-	v.status = wrapped("")
-	v.status.Wrapping = fyne.TextWrapOff // one line: its height must not change as it counts
+	v.status = widget.NewLabel("") // one line: its height must not change as it counts
 	v.status.Truncation = fyne.TextTruncateEllipsis
 	v.line = widget.NewLabel("")
 	v.line.Selectable = true
@@ -117,15 +121,13 @@ func newHostView(scale float32, newWindow func(string) fyne.Window, clipboard fu
 	})
 	v.save = widget.NewButtonWithIcon("Save room results…", theme.DocumentSaveIcon(), save)
 	v.stop = widget.NewButtonWithIcon("Stop hosting", theme.MediaStopIcon(), v.stopHosting)
-	var opts []string
+	var opts []string // short: the summary beside it says the rest
 	for i, ls := range lesson.All {
-		opts = append(opts, lessonOption(i, ls))
+		opts = append(opts, fmt.Sprintf("%d. %s", i+1, ls.Name))
 	}
-	v.pick = widget.NewSelect(opts, func(opt string) {
-		for i, ls := range lesson.All {
-			if opt == lessonOption(i, ls) {
-				v.showLesson(ls.Name)
-			}
+	v.pick = widget.NewSelect(opts, func(string) {
+		if i := v.pick.SelectedIndex(); i >= 0 {
+			v.showLesson(lesson.All[i].Name)
 		}
 	})
 	v.summary = widget.NewLabel("") // three lines, not wrapped: the charts' place keeps its size
@@ -277,6 +279,7 @@ func (v *hostView) apply(u roomUpdate) {
 	if v.host == nil || v.feed != u.feed {
 		return
 	}
+	defer func(t0 time.Time) { v.applied = append(v.applied, float64(time.Since(t0).Microseconds())/1000) }(time.Now())
 	v.snap = u.snap
 	if u.strip != nil {
 		v.strips[u.lesson] = u.strip
