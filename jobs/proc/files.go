@@ -34,8 +34,11 @@ func PassFiles(cmd *exec.Cmd, files ...*os.File) error {
 
 // InheritedFiles opens the files this worker's parent passed it (see
 // PassFiles), named as given; it fails unless there are exactly that many.
+// It takes EnvFiles out of the environment: a process this one starts
+// inherits none of these files, and must not take the numbers for its own.
 func InheritedFiles(names ...string) ([]*os.File, error) {
 	nums, err := parseFiles(os.Getenv(EnvFiles))
+	os.Unsetenv(EnvFiles)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package proc
 
 import (
+	"os"
 	"slices"
 	"testing"
 )
@@ -16,5 +17,25 @@ func TestFileNumbersRoundTrip(t *testing.T) {
 		if _, err := parseFiles(bad); err == nil {
 			t.Errorf("parseFiles(%q) took it", bad)
 		}
+	}
+}
+
+func TestInheritedFilesOpensThemAndTakesTheVariable(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	t.Setenv(EnvFiles, formatFiles([]uintptr{r.Fd(), w.Fd()}))
+	files, err := InheritedFiles("requests", "responses")
+	if err != nil || len(files) != 2 || files[0].Name() != "requests" {
+		t.Fatalf("InheritedFiles: %v, %v", files, err)
+	}
+	if v, set := os.LookupEnv(EnvFiles); set {
+		t.Fatalf("%s still set (%q): a child would take its numbers", EnvFiles, v)
+	}
+	if _, err := InheritedFiles("requests", "responses"); err == nil {
+		t.Fatal("a second call found files")
 	}
 }

@@ -218,6 +218,7 @@ func KillGroup(cmd *exec.Cmd) {
 // parent stops reading.
 func ReportCPU() {
 	h, err := strconv.ParseUint(os.Getenv(EnvCPU), 10, 64)
+	os.Unsetenv(EnvCPU) // not a handle of this process's children
 	if err != nil {
 		return
 	}
