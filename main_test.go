@@ -162,7 +162,7 @@ func TestHelpInTheCLocale(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v:\n%s", err, out)
 	}
-	for _, want := range []string{"concurrencylab bench", "concurrencylab lesson NAME|all", "concurrencylab join", "--version", "-autorun"} {
+	for _, want := range []string{"concurrencylab bench", "concurrencylab lesson NAME|all", "concurrencylab join", "concurrencylab room", "--version", "-autorun"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("--help does not mention %q:\n%s", want, out)
 		}

@@ -198,11 +198,12 @@ func (v *roomView) final(s room.Snapshot) {
 // writeRoomTable is the room's summary: a row per lesson.
 func writeRoomTable(w io.Writer, s room.Snapshot) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "lesson\tsent\tpredicted: median (range)\tmeasured: median (range)\tclaim held on\t")
+	fmt.Fprintln(tw, "lesson\tsent\tpredicted: median (range)\tmeasured: median (range)\tin\tclaim held on\t")
 	for _, name := range s.Order {
 		sum := s.Lessons[name]
 		l, _ := lesson.Find(name)
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%d of %d\t\n", name, sum.Count, room.SpreadText(l, sum.Predictions), room.SpreadText(l, sum.Answers), sum.Held, sum.Count)
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%d of %d\t\n", name, sum.Count, compactSpread(l, sum.Predictions), compactSpread(l, sum.Answers),
+			unitWords(l), sum.Held, sum.Count)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "%d %s", len(s.Participants), plural(len(s.Participants), "participant", "participants"))
@@ -210,6 +211,47 @@ func writeRoomTable(w io.Writer, s room.Snapshot) {
 		fmt.Fprintf(w, "; %d %s rejected (%s)", s.Rejected, plural(s.Rejected, "message", "messages"), reasons(s))
 	}
 	fmt.Fprintln(w)
+}
+
+// compactSpread is a spread's figures for a terminal's table, their unit
+// in a column of its own: "1.02 (0.91-1.10)".
+func compactSpread(l *lesson.Lesson, s room.Spread) string {
+	num := func(v float64) string {
+		switch l.Unit {
+		case "×":
+			return fmt.Sprintf("%.2f", v)
+		case "lost":
+			return fmt.Sprintf("%.0f%%", 100*v)
+		case "seconds":
+			return fmt.Sprintf("%.1f", v)
+		}
+		if v < 10 && v != float64(int(v)) {
+			return fmt.Sprintf("%.1f", v)
+		}
+		return fmt.Sprintf("%.0f", v)
+	}
+	switch s.N {
+	case 0:
+		return "-"
+	case 1:
+		return num(s.Median)
+	}
+	return fmt.Sprintf("%s (%s-%s)", num(s.Median), num(s.Min), num(s.Max))
+}
+
+// unitWords says what a lesson's figures count.
+func unitWords(l *lesson.Lesson) string {
+	switch l.Unit {
+	case "×":
+		return "× faster"
+	case "lost":
+		return "lost"
+	case "seconds":
+		return "s frozen"
+	case "times":
+		return "times as long"
+	}
+	return l.Unit
 }
 
 func reasons(s room.Snapshot) string {

@@ -136,14 +136,23 @@ func workerShare(u cpustat.Usage, worker time.Duration, known bool, cores int, w
 }
 
 // calibrateBelow is how far to count primes for one count to take about
-// d here, measured briefly: the work grows as below^1.5.
+// d of a core here, measured briefly. It times the count by its thread's
+// CPU time where that is known, so a busy computer, which slows the count's
+// wall time by however much of the core it leaves, does not shrink it; the
+// work grows as below^1.5.
 func calibrateBelow(d time.Duration) int {
+	runtime.LockOSThread() // the thread's CPU time is the count's
+	defer runtime.UnlockOSThread()
 	below := 20_000
 	for {
-		t0 := time.Now()
+		t0, w0 := cpustat.Thread()
+		start := time.Now()
 		countPrimes(0, below)
-		took := time.Since(t0)
-		if took > 20*time.Millisecond || below > 1<<26 {
+		took := time.Since(start)
+		if t1, w1 := cpustat.Thread(); w0 && w1 {
+			took = t1 - t0
+		}
+		if took > 30*time.Millisecond || below > 1<<26 {
 			f := d.Seconds() / took.Seconds()
 			return max(1000, int(float64(below)*math.Pow(f, 1/1.5)))
 		}

@@ -34,10 +34,12 @@ Usage:
                                      on this computer (concurrencylab lesson --list)
   concurrencylab join nats://HOST:PORT --token T
                                      lend this computer's cores to a cluster run elsewhere
+  concurrencylab room [--listen ADDR] gather a workshop's lesson outcomes live (it prints
+                                     the line participants run: lesson all --room …)
   concurrencylab --version           the version
 
-"concurrencylab bench -h", "concurrencylab lesson -h" and "concurrencylab join -h"
-list their own flags.
+"concurrencylab bench -h", "concurrencylab lesson -h", "concurrencylab join -h" and
+"concurrencylab room -h" list their own flags.
 
 Window flags:
 `

@@ -258,3 +258,20 @@ func TestWarningsDecode(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDecodeReduced decodes a 3000×2000 JPEG as the thumbnails do, at
+// the largest reduction still covering 256 pixels (1/4 here): libjpeg-turbo
+// in a cgo build, image/jpeg and averaging without cgo, to compare (and the
+// cgo build for Windows under wine against Linux).
+func BenchmarkDecodeReduced(b *testing.B) {
+	data := sample(b, 3000, 2000)
+	s := Pick(3000, 2000, 256, 256)
+	var buf []byte
+	for b.Loop() {
+		img, err := DecodeInto(buf, data, s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		buf = img.Pix
+	}
+}
