@@ -62,7 +62,12 @@ const MaxNameLen = 40
 // maxPerParticipant bounds how many outcomes one participant may send (8
 // lessons rerun 60 times each): the rest are rejected, so that one laptop
 // in a loop cannot fill the facilitator's disk.
-const maxPerParticipant = 500
+var maxPerParticipant = 500
+
+// maxResults bounds the whole room's results (a room of 80 laptops each
+// rerunning every lesson 50 times; about 50 MB of memory and disk), so that
+// a token holder making up participants cannot either.
+var maxResults = 50000
 
 // Outcome is what a participant's laptop sends the room about one lesson
 // run: the prediction made before it, the answer measured, whether the
@@ -219,7 +224,7 @@ var (
 	errSignature     = errors.New("bad signature")
 	errUnknownLesson = errors.New("unknown lesson")
 	errAbsurd        = errors.New("impossible numbers")
-	errTooMany       = errors.New("too many from one participant")
+	errTooMany       = errors.New("too many results (from this participant, or in the room)")
 )
 
 // envelope is a message on the wire: a signed body and the key that checks
