@@ -1,6 +1,11 @@
 package lesson
 
 import (
+	"context"
+	"errors"
+	"sync"
+
+	"concurrencylab/jobs/pool/pooltest"
 	"concurrencylab/lesson/deadlocks"
 	"strings"
 	"testing"
@@ -57,5 +62,19 @@ created by concurrencylab/lesson/deadlocks.init.func1 in goroutine 11
 	}
 	if c := cycle([]Waiter{{Goroutine: "W", WaitsFor: "wg"}}); c != nil {
 		t.Errorf("cycle with nobody holding: %v", c)
+	}
+}
+
+// TestDeadlockStopsWhenCancelled: cancelled after its first child, the
+// lesson returns at once, its children killed and its worker closed
+// (TestMain's goleak checks the goroutines).
+func TestDeadlockStopsWhenCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var once sync.Once
+	_, err := deadlock.Run(ctx, Env{Dir: t.TempDir(), CacheDir: cacheDir(), Quick: true, WorkerCommand: pooltest.Worker,
+		Logf: func(string, ...any) { once.Do(cancel) }})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v", err)
 	}
 }

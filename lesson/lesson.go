@@ -94,7 +94,7 @@ type Env struct {
 	// program.
 	WorkerCommand func() *exec.Cmd
 	// Adjust, when set, changes each run's spec before it starts: the window
-	// runs workers below its own priority (jobs.Spec.WorkerIdle).
+	// runs workers below its own priority (jobs.Spec.WorkerNice).
 	Adjust func(*jobs.Spec)
 	// Kill, when set, is called for each process-pool step in the isolation
 	// lesson with the worker's PID; when it returns true, that worker is killed

@@ -46,6 +46,7 @@ type Host struct {
 	results map[string]map[string][]Result // lesson → participant id → runs, by Sent
 	seen    map[string]bool                // participant id + "/" + message id
 	reasons map[string]int
+	stored  int // results, reruns included
 	version uint64
 	subs    []chan struct{}
 	closed  bool
@@ -153,8 +154,10 @@ func (h *Host) Start() error {
 		h.Close()
 		return err
 	}
-	// A burst from a whole room waits in the queue rather than being dropped.
-	sub.SetPendingLimits(100000, 256<<20)
+	// A burst from a whole room waits in the queue rather than being
+	// dropped; beyond 64 MB (a flood of oversized messages) the server drops
+	// them, and their senders' outboxes send them again.
+	sub.SetPendingLimits(100000, 64<<20)
 	return nc.Flush()
 }
 
@@ -268,6 +271,7 @@ func (h *Host) apply(r record) {
 		return
 	}
 	h.seen[r.ID+"/"+r.Msg] = true
+	h.stored++
 	p := h.people[r.ID]
 	if p == nil {
 		p = &Participant{ID: r.ID}
@@ -299,7 +303,7 @@ func (h *Host) receive(data []byte) reply {
 	if err == nil && h.seen[rec.ID+"/"+rec.Msg] {
 		return reply{OK: true, Duplicate: true}
 	}
-	if err == nil && h.people[rec.ID] != nil && h.people[rec.ID].Sent >= maxPerParticipant {
+	if err == nil && (h.people[rec.ID] != nil && h.people[rec.ID].Sent >= maxPerParticipant || h.stored >= maxResults) {
 		err = errTooMany
 	}
 	if err != nil {

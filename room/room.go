@@ -62,7 +62,12 @@ const MaxNameLen = 40
 // maxPerParticipant bounds how many outcomes one participant may send (8
 // lessons rerun 60 times each): the rest are rejected, so that one laptop
 // in a loop cannot fill the facilitator's disk.
-const maxPerParticipant = 500
+var maxPerParticipant = 500
+
+// maxResults bounds the whole room's results (a room of 80 laptops each
+// rerunning every lesson 50 times; about 50 MB of memory and disk), so that
+// a token holder making up participants cannot either.
+var maxResults = 50000
 
 // Outcome is what a participant's laptop sends the room about one lesson
 // run: the prediction made before it, the answer measured, whether the
@@ -177,15 +182,15 @@ func (o *Outcome) check() error {
 
 func sane(v, most float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) && v >= 0 && v <= most }
 
-// saneTree says every number in a decoded JSON value is within ±10¹², and
-// it nests at most 6 deep.
+// saneTree says every number in a decoded JSON value is within ±10¹⁵, and
+// it nests at most 20 deep (the deadlock lesson's wait-for graph is 7).
 func saneTree(v any, depth int) bool {
-	if depth > 6 {
+	if depth > 20 {
 		return false
 	}
 	switch v := v.(type) {
 	case float64:
-		return math.Abs(v) <= 1e12
+		return math.Abs(v) <= 1e15
 	case map[string]any:
 		for _, x := range v {
 			if !saneTree(x, depth+1) {
@@ -219,7 +224,7 @@ var (
 	errSignature     = errors.New("bad signature")
 	errUnknownLesson = errors.New("unknown lesson")
 	errAbsurd        = errors.New("impossible numbers")
-	errTooMany       = errors.New("too many from one participant")
+	errTooMany       = errors.New("too many results (from this participant, or in the room)")
 )
 
 // envelope is a message on the wire: a signed body and the key that checks

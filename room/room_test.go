@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -334,5 +335,35 @@ func TestSave(t *testing.T) {
 	csv, _ := os.ReadFile(filepath.Join(dir, "room.csv"))
 	if !strings.Contains(string(md), `Bo\|b`) || !strings.Contains(string(md), "![scaling](room-scaling-curves.png)") || !strings.Contains(string(csv), "'=cmd") {
 		t.Errorf("room.md:\n%s\nroom.csv:\n%s", md, csv)
+	}
+}
+
+// TestLimits: one participant in a loop, or made-up participants, cannot
+// fill the room past its limits; each refusal is counted.
+func TestLimits(t *testing.T) {
+	perOne, all := maxPerParticipant, maxResults
+	maxPerParticipant, maxResults = 3, 5
+	defer func() { maxPerParticipant, maxResults = perOne, all }()
+	h := startHost(t, t.TempDir())
+	defer h.Close()
+	a := dial(t, h, "Loop", t.TempDir())
+	defer a.Close()
+	var refused *Rejected
+	for i := range 4 {
+		err := a.Send(outcome("race", 0.5, nil))
+		if i < 3 && err != nil || i == 3 && !errors.As(err, &refused) {
+			t.Fatalf("send %d: %v", i, err)
+		}
+	}
+	for i := range 3 {
+		c := dial(t, h, fmt.Sprintf("Made up %d", i), t.TempDir())
+		err := c.Send(outcome("race", 0.5, nil))
+		c.Close()
+		if i < 2 && err != nil || i == 2 && !errors.As(err, &refused) {
+			t.Fatalf("participant %d: %v", i, err)
+		}
+	}
+	if s := h.Snapshot(); s.Rejected != 2 || len(s.Participants) != 3 {
+		t.Errorf("rejected %d, participants %d", s.Rejected, len(s.Participants))
 	}
 }
