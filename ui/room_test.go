@@ -3,6 +3,7 @@ package ui
 import (
 	"encoding/json"
 	"fmt"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -110,6 +111,7 @@ func TestHostRoomShowsParticipantsLive(t *testing.T) {
 		t.Errorf("summary %q", v.summary.Text)
 	}
 	q.until(t, "the strip plot", time.Minute, func() bool { return v.strip.Image != nil })
+	shoot(t, l.win, "hosting.png")
 	if !strings.Contains(v.status.Text, "4 laptops, 4 results") {
 		t.Errorf("status %q", v.status.Text)
 	}
@@ -242,6 +244,7 @@ func TestJoinRoomSendsEachLesson(t *testing.T) {
 		t.Errorf("the room has %+v", r)
 	}
 	q.until(t, "the status to count it", time.Minute, func() bool { return strings.Contains(j.status.Text, "1 outcome sent this session") })
+	shoot(t, l.win, "joined.png")
 
 	// The room goes away: the status says so, and an outcome is kept.
 	h.Close()
@@ -289,5 +292,22 @@ func TestJoinRoomWrongToken(t *testing.T) {
 	test.Tap(j.join)
 	if !strings.Contains(j.status.Text, "a name is needed") {
 		t.Errorf("an empty name: %q", j.status.Text)
+	}
+}
+
+// shoot saves what w shows as ROOM_SHOTS/name, to look at (Fyne's
+// software painter, as captureWindow falls back to), when ROOM_SHOTS is set.
+func shoot(t *testing.T, w fyne.Window, name string) {
+	dir := os.Getenv("ROOM_SHOTS")
+	if dir == "" {
+		return
+	}
+	f, err := os.Create(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
+		t.Fatal(err)
 	}
 }

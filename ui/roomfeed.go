@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
+	"gonum.org/v1/plot"
 
 	"concurrencylab/jobs"
 	"concurrencylab/lesson"
@@ -187,6 +188,7 @@ func stripImage(name string, sum *room.Summary, at chartSize) (image.Image, erro
 	if err != nil {
 		return nil, err
 	}
+	compact(p, at)
 	return chart.ImageScaled(p, at.w, at.h, at.scale), nil
 }
 
@@ -195,6 +197,7 @@ func curvesImage(sum *room.Summary, at chartSize) (image.Image, error) {
 	if err != nil {
 		return nil, err
 	}
+	compact(p, at)
 	return chart.ImageScaled(p, at.w, at.h, at.scale), nil
 }
 
@@ -248,6 +251,18 @@ func (c chartsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 
 // MinSize is small: the split above the table gives the charts their room.
 func (chartsLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(240, 60) }
+
+// compact leaves out what a short chart has no room for, so that its data
+// keep some: the title (the summary over the charts says it) below 260
+// units, the axes' labels below 160.
+func compact(p *plot.Plot, at chartSize) {
+	if at.h < 260 {
+		p.Title.Text = ""
+	}
+	if at.h < 160 {
+		p.X.Label.Text, p.Y.Label.Text = "", ""
+	}
+}
 
 // roomColumns are the participants table's columns.
 var roomColumns = []struct {
