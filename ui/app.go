@@ -118,11 +118,12 @@ func Main(args []string, stderr io.Writer) int {
 	priority.RaiseThread()
 	// Fyne reports a window it cannot open in its log: say the one line that
 	// tells the user what to do when it is for want of OpenGL.
-	var noGL atomic.Bool
 	defer log.SetOutput(log.Writer())
 	log.SetOutput(&glWatch{out: stderr, missing: func() {
-		noGL.Store(true)
+		// While the window is being made: no run, no worker has started.
+		// Fyne would go on with a window that cannot draw, or quit.
 		alert("Concurrency Lab", NoOpenGL)
+		os.Exit(1)
 	}})
 	a := app.NewWithID(AppID)
 	withoutStoppedHook(a)
@@ -242,9 +243,6 @@ func Main(args []string, stderr io.Writer) int {
 	// pool has waited for them.
 	if !l.WaitWork(quitGrace) {
 		fmt.Fprintln(stderr, "concurrencylab: a run did not stop in time")
-	}
-	if noGL.Load() {
-		return 1
 	}
 	return int(code.Load())
 }

@@ -20,11 +20,12 @@ const NoOpenGL = "concurrencylab: the window needs OpenGL, which this computer's
 //	  Cause: APIUnavailable: WGL: The driver does not appear to support OpenGL
 //	  At: …/window_desktop.go:760
 //
-// and then quits or exits 1. glWatch holds such a report until its cause
-// is known: when it is OpenGL missing (GLFW's APIUnavailable or
-// VersionUnavailable), it writes NoOpenGL instead and calls missing, once;
-// otherwise it passes the lines on as they were. Everything else passes
-// straight through.
+// and then quits or exits 1; a GLFW that could not start OpenGL at all
+// logs one line ("PlatformError: WGL: Failed to set pixel format for dummy
+// context") and Fyne goes on with a window that never draws. glWatch holds
+// a report until its cause is known: when it is OpenGL missing, it writes
+// NoOpenGL instead and calls missing, once; otherwise it passes the lines
+// on as they were. Everything else passes straight through.
 type glWatch struct {
 	mu      sync.Mutex
 	out     io.Writer
@@ -81,10 +82,17 @@ func (g *glWatch) flush() {
 }
 
 // glMissing reports whether a GLFW error says there is no usable OpenGL:
-// WGL's "The driver does not appear to support OpenGL", or the
-// API/version-unavailable errors of WGL, GLX and EGL.
+// WGL's "The driver does not appear to support OpenGL" or its failure to
+// start, or the API/version-unavailable errors of WGL, GLX and EGL.
 func glMissing(line string) bool {
 	if strings.Contains(line, "does not appear to support OpenGL") {
+		return true
+	}
+	// GLFW's start on Windows makes a dummy OpenGL context; when it cannot
+	// (no driver at all: under wine on an X server without GLX, "WGL:
+	// Failed to set pixel format for dummy context"), Fyne carries on and
+	// shows a window that never draws.
+	if strings.Contains(line, "WGL:") && (strings.Contains(line, "dummy context") || strings.Contains(line, "opengl32.dll")) {
 		return true
 	}
 	if !strings.Contains(line, "APIUnavailable") && !strings.Contains(line, "VersionUnavailable") {

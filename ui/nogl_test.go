@@ -37,3 +37,15 @@ func TestGLWatchPassesOtherErrorsOn(t *testing.T) {
 		t.Fatalf("wrote %q, want %q", out.String(), want)
 	}
 }
+
+func TestGLWatchCatchesAGLFWThatCouldNotStartWGL(t *testing.T) {
+	var out bytes.Buffer
+	missing := 0
+	g := &glWatch{out: &out, missing: func() { missing++ }}
+	// go-gl logs a platform error itself (log.Println), as under wine on an
+	// X server without GLX.
+	log.New(g, "", log.LstdFlags).Println("PlatformError: WGL: Failed to set pixel format for dummy context: Invalid window handle.")
+	if out.String() != NoOpenGL+"\n" || missing != 1 {
+		t.Fatalf("wrote %q, missing %d", out.String(), missing)
+	}
+}
