@@ -13,6 +13,8 @@
 # A stamp names the source versions: a folder made from other versions is
 # rebuilt, one made from these is reused (a second run takes no time).
 set -euo pipefail
+# dpkg-source (perl) warns about a locale that is not installed; C is enough here.
+export LC_ALL=C
 target=${1:?usage: $0 mingw|linux}
 cache=${CL_DEPS_CACHE:-$HOME/.cache/concurrencylab-build}
 dest=$cache/$target
