@@ -127,7 +127,7 @@ func (m CPUMeasured) judge(cores int) (bool, string) {
 	}
 	switch {
 	case !baseFair(m.ShareOneGoroutine):
-		return false, fmt.Sprintf("Cannot be judged here: during the one-goroutine run %s, less than most of one core, so the speed-ups over it say how the machine was shared, not what the cores can do: run it again when the computer is quieter.",
+		return false, fmt.Sprintf("Cannot be judged here: during the one-goroutine run %s. That is less than most of one core, so the speed-ups over it say how the machine was shared, not what the cores can do: run it again when the computer is quieter.",
 			m.ShareOneGoroutine.Text(cores))
 	case m.SpeedupOneCore > 1.15*one:
 		return false, fmt.Sprintf("Does not hold here: %d goroutines on one core were %s faster%s. One core cannot do CPU work faster by taking turns, so the one-goroutine run was slowed. %s",

@@ -230,8 +230,12 @@ func (e *Env) deadlockAlone(ctx context.Context, what string, limit time.Duratio
 		a.Message = fmt.Sprintf("nothing: the program had not even started its case after %.0f s (the computer is too busy to tell)", startLimit.Seconds())
 	case a.Message == "" && killed.Load():
 		a.Message = fmt.Sprintf("nothing: it was still waiting %.0f s after its case began, and was killed", limit.Seconds())
-	case a.Message == "":
-		a.Message = strings.TrimSpace(firstLine(text, ""))
+	case a.Message == "": // what else it said last: "the case finished: there was no deadlock"
+		for line := range strings.Lines(text) {
+			if l := strings.TrimSpace(line); l != "" && l != deadlockStarted {
+				a.Message = l
+			}
+		}
 	}
 	a.Noticed = a.ExitCode == 2 && strings.Contains(a.Message, deadlockMessage)
 	return a, nil

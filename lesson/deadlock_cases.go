@@ -23,12 +23,13 @@ import (
 	"concurrencylab/lesson/deadlocks"
 )
 
-// The deadlock lesson's cases. Each plays out either as a whole program (a
-// child process of its own, where Go's runtime sees every goroutine asleep
-// and says so) or among the goroutines of a worker process that goes on
-// running (where the runtime sees nothing wrong, and only a timeout finds
-// it). Neither can hang this program: the first ends itself, the second is
-// a worker that the lesson closes, stuck goroutines and all.
+// The deadlock lesson's cases (package lesson/deadlocks) play out either as
+// the whole of a pure-Go program (child.wasm, in a child process of its own,
+// where Go's runtime sees every goroutine asleep and says so) or among the
+// goroutines of a worker process that goes on running (where the runtime
+// sees nothing wrong, and only a timeout finds it). Neither can hang this
+// program: the first ends itself or is killed at its limit, the second is a
+// worker that the lesson closes, stuck goroutines and all.
 
 // Waiter is one goroutine of a deadlock's wait-for picture: where it waits
 // and in what state, from the dump; what it holds and waits for, from the

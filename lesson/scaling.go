@@ -166,10 +166,10 @@ func (m ScalingMeasured) judge(cores int) (bool, string) {
 	case past < 1.5*atCores:
 		return false, fmt.Sprintf("Does not hold here: downloads stopped speeding up near the core count (%s at %d cores' worth, %s at %d).", x(atCores), cores, x(past), top)
 	case cores > 1 && !baseFair(base):
-		return false, fmt.Sprintf("Cannot be judged here: during the thumbnails with one goroutine %s, less than most of one core, so the speed-ups over it say how the machine was shared: run it again when the computer is quieter.",
+		return false, fmt.Sprintf("Cannot be judged here: during the thumbnails with one goroutine %s. That is less than most of one core, so the speed-ups over it say how the machine was shared: run it again when the computer is quieter.",
 			base.Text(cores))
 	case cores > 1 && !judgeable(atC, cores):
-		return false, fmt.Sprintf("Cannot be judged here: during the thumbnails with %d goroutines %s, too little of the cores beyond one to show parallelism: run it again when the computer is quieter.",
+		return false, fmt.Sprintf("Cannot be judged here: during the thumbnails with %d goroutines %s. That is too little of the cores beyond one to show parallelism: run it again when the computer is quieter.",
 			cores, atC.Text(cores))
 	case cores > 1 && tCores < floorFor(possible):
 		return false, fmt.Sprintf("Does not hold here: thumbnails with %d goroutines on %d cores reached only %s of the %s possible (expected at least %s). %s",
