@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 
 	"concurrencylab/lesson"
@@ -135,7 +134,11 @@ type signalOnWrite struct {
 
 func (w *signalOnWrite) Write(p []byte) (int, error) {
 	if strings.Contains(string(p), w.want) {
-		w.once.Do(func() { syscall.Kill(os.Getpid(), syscall.SIGINT) })
+		w.once.Do(func() {
+			if p, err := os.FindProcess(os.Getpid()); err == nil {
+				p.Signal(os.Interrupt) // SIGINT on Unix; not deliverable on Windows
+			}
+		})
 	}
 	return w.buf.Write(p)
 }

@@ -337,7 +337,9 @@ func TestWorkerKilledMidItem(t *testing.T) {
 		if e.Kind == jobs.StepStarted && e.Item == 1 {
 			once.Do(func() {
 				killed = e.Worker.PID
-				syscall.Kill(e.Worker.PID, syscall.SIGKILL)
+				if p, err := os.FindProcess(e.Worker.PID); err == nil {
+					p.Kill() // SIGKILL on Unix, TerminateProcess on Windows
+				}
 			})
 		}
 	}
@@ -387,7 +389,8 @@ func TestCancelStopsPromptly(t *testing.T) {
 				t.Errorf("ok %d failed %d canceled %d", res.OK, res.Failed, res.Canceled)
 			}
 			for _, w := range rec.of(jobs.WorkerUp) {
-				if err := syscall.Kill(w.Worker.PID, 0); err == nil {
+				// Signal 0: does it exist (kill(2)); always fails on Windows.
+				if p, err := os.FindProcess(w.Worker.PID); err == nil && p.Signal(syscall.Signal(0)) == nil {
 					t.Errorf("worker %d still exists", w.Worker.PID)
 				}
 			}
