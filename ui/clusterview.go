@@ -36,6 +36,9 @@ type clusterView struct {
 	copy   *widget.Button
 	joined *widget.Label // the workers that joined the run
 	srv    *cluster.Server
+	// room is the room this window hosts, whose server takes cluster runs
+	// too while nothing is shared here (nil: none).
+	room server
 
 	bg      background
 	stopped func() bool // the window has closed
@@ -127,19 +130,44 @@ func (v *clusterView) setSharing(on bool) {
 	})
 }
 
+// server is what other machines join: the shared server, or the room's.
+type server interface {
+	URL() string
+	Token() string
+	JoinURLs() []string
+	Port() int
+}
+
+// shared is the server cluster runs use: the one shared here, else the
+// room's; nil: each run starts its own on 127.0.0.1.
+func (v *clusterView) shared() server {
+	if v.srv != nil {
+		return v.srv
+	}
+	return v.room
+}
+
+// useRoom makes the room this window hosts (nil: none now) take the
+// cluster runs while nothing is shared here: one server serves the room.
+func (v *clusterView) useRoom(s server) {
+	v.room = s
+	v.showShared()
+}
+
 // commands are the commands other machines join with: one per address of
 // this machine when the server listens on all of them.
 func (v *clusterView) commands() []string {
-	if v.srv == nil {
+	srv := v.shared()
+	if srv == nil {
 		return nil
 	}
-	urls := v.srv.JoinURLs()
+	urls := srv.JoinURLs()
 	if len(urls) == 0 {
-		urls = []string{v.srv.URL()} // shared on loopback: this machine only
+		urls = []string{srv.URL()} // shared on loopback: this machine only
 	}
 	cmds := make([]string, len(urls))
 	for i, u := range urls {
-		cmds[i] = fmt.Sprintf("concurrencylab join %s --token %s", u, v.srv.Token())
+		cmds[i] = fmt.Sprintf("concurrencylab join %s --token %s", u, srv.Token())
 	}
 	return cmds
 }
@@ -148,6 +176,14 @@ func (v *clusterView) commands() []string {
 // starts its own server on 127.0.0.1), nothing.
 func (v *clusterView) showShared() {
 	v.status.Importance = widget.MediumImportance
+	if v.srv == nil && v.room != nil {
+		v.status.Show()
+		setText(v.status, fmt.Sprintf("Cluster runs use the room's server (port %d, the room's token) while this window hosts it. On each computer that should help, run:", v.room.Port()))
+		v.join.SetText(strings.Join(v.commands(), "\n"))
+		v.join.Show()
+		v.copy.Show()
+		return
+	}
 	if v.srv == nil {
 		setText(v.status, "")
 		v.join.SetText("")
@@ -166,12 +202,13 @@ func (v *clusterView) showShared() {
 }
 
 // spec is where the next cluster run queues its tasks: the shared server,
-// or (zero) a server of its own on 127.0.0.1.
+// the room's, or (zero) a server of its own on 127.0.0.1.
 func (v *clusterView) spec() jobs.ClusterSpec {
-	if v.srv == nil {
+	srv := v.shared()
+	if srv == nil {
 		return jobs.ClusterSpec{}
 	}
-	return jobs.ClusterSpec{URL: v.srv.URL(), Token: v.srv.Token()}
+	return jobs.ClusterSpec{URL: srv.URL(), Token: srv.Token()}
 }
 
 // hold keeps srv, a server just started, for close until it is shown

@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"concurrencylab/jobs"
+	"concurrencylab/room"
 )
 
 // Lab is the window's content: its views, the run under way, and the frame
@@ -112,6 +113,13 @@ func New(a fyne.App, w fyne.Window, do func(func())) *Lab {
 	}
 	l.host = newHostView(l.scale, newWindow, l.clipboard, l.shortcut, l.bg, l.stopped, l.chooseRoomFolder,
 		func(s string) { l.bridge.status(s, widget.WarningImportance) })
+	l.host.onHosting = func(h *room.Host) { // one server serves the room and cluster runs
+		if h == nil {
+			l.cluster.useRoom(nil) // not a nil *room.Host: an interface holding one is not nil
+		} else {
+			l.cluster.useRoom(h)
+		}
+	}
 	l.views = []view{l.ctl, l.cluster, l.prog, l.meter, l.zoom, l.gallery, l.timeline, l.results, l.errors, l.lessons, l.join, l.host}
 	return l
 }

@@ -311,3 +311,31 @@ func shoot(t *testing.T, w fyne.Window, name string) {
 		t.Fatal(err)
 	}
 }
+
+// TestClusterRunOnTheRoomsServer: while the window hosts a room, its
+// Cluster runs queue their tasks on the room's server, with the room's
+// token (one server serves both), the cluster panel says how to join it,
+// and the room cannot be stopped under the run.
+func TestClusterRunOnTheRoomsServer(t *testing.T) {
+	l, q := newTestLab(t)
+	h := hostInLab(t, l, q)
+	if cs := l.cluster.spec(); cs.URL != h.URL() || cs.Token != h.Token() {
+		t.Fatalf("cluster runs go to %+v, not the room's server %s", cs, h.URL())
+	}
+	if !strings.Contains(l.cluster.status.Text, "the room's server") || !strings.Contains(l.cluster.join.Text, "--token "+h.Token()) {
+		t.Errorf("the cluster panel says %q / %q", l.cluster.status.Text, l.cluster.join.Text)
+	}
+	l.show(clusterSettings(4, 2))
+	r := runOnce(t, l, q, func() {
+		if l.run != nil && !l.host.stop.Disabled() {
+			t.Error("Stop hosting is enabled during a run on the room's server")
+		}
+	})
+	if r.Err != "" || r.OK != 4 || r.Joined < 1 {
+		t.Fatalf("run: %+v", r)
+	}
+	test.Tap(l.host.stop)
+	if cs := l.cluster.spec(); cs.URL != "" || strings.Contains(l.cluster.status.Text, "room") {
+		t.Errorf("after Stop hosting, cluster runs go to %+v; the panel says %q", cs, l.cluster.status.Text)
+	}
+}

@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"image"
-	"strings"
 	"sync"
 	"time"
 
@@ -82,6 +81,8 @@ type hostView struct {
 	applied []float64
 	// onShown, if set, is told the results shown after each update (autorun).
 	onShown func(results int)
+	// onHosting, if set, is told the room started (its host) or stopped (nil).
+	onHosting func(*room.Host)
 
 	mu      sync.Mutex // as clusterView's: a host started, not shown yet
 	started *room.Host
@@ -181,52 +182,6 @@ func (v *hostView) showWhere() {
 	setText(v.where, "The room keeps every result in "+dir+" as it arrives: hosting again (here or with `concurrencylab room`) continues the same room, with the same token and results.")
 }
 
-// hostRoom starts the room's server, off the UI goroutine.
-func (v *hostView) hostRoom() {
-	if v.host != nil {
-		return
-	}
-	addr := strings.TrimSpace(v.addr.Text)
-	v.start.Disable()
-	v.addr.Disable()
-	setStyled(v.where, "Starting the room on "+addr+"…", widget.MediumImportance)
-	dir := v.dir
-	v.bg.run(func() func() {
-		h := &room.Host{Dir: dir, Listen: addr, Logf: func(format string, args ...any) { v.logf("Room: " + fmt.Sprintf(format, args...)) }}
-		err := h.Start()
-		if err == nil && !v.hold(h) {
-			h.Close()
-			return nil
-		}
-		return func() {
-			v.hold(nil)
-			v.start.Enable()
-			v.addr.Enable()
-			if err != nil {
-				setStyled(v.where, "Cannot host the room: "+err.Error(), widget.DangerImportance)
-				return
-			}
-			if v.stopped() {
-				v.bg.run(func() func() { h.Close(); return nil })
-				return
-			}
-			v.showWhere()
-			v.host = h
-			v.snap = room.Snapshot{}
-			v.idle.Hide()
-			v.live.Show()
-			v.line.SetText(strings.Join(v.joinLines(), "\n"))
-			v.showHostStatus()
-			v.feed = newRoomFeed(h, v.bg, v.apply)
-			v.drawn = drawSpec{}
-			v.areaChanged(v.charts.Size())
-			if v.newWindow != nil && !v.inTab {
-				v.openBoard() // for the projector; Bring it back here keeps it on the tab
-			}
-		}
-	})
-}
-
 // joinLines are the lines participants join with: one per address of this
 // machine for a room on every network, or the loopback one.
 func (v *hostView) joinLines() []string {
@@ -239,22 +194,6 @@ func (v *hostView) joinLines() []string {
 		lines[i] = v.host.JoinLine(u)
 	}
 	return lines
-}
-
-// stopHosting stops the room's server; its results stay in its folder.
-func (v *hostView) stopHosting() {
-	h := v.host
-	if h == nil {
-		return
-	}
-	v.host = nil
-	v.feed.close()
-	v.feed = nil
-	v.bg.run(func() func() { h.Close(); return nil })
-	v.closeBoard()
-	v.live.Hide()
-	v.idle.Show()
-	setStyled(v.where, "The room has stopped; its results stay in its folder. Host a room again to continue it.", widget.MediumImportance)
 }
 
 // showHostStatus says where the room is and how full.
@@ -365,33 +304,4 @@ func (v *hostView) areaChanged(area fyne.Size) {
 	}
 	v.drawn = drawSpec{shown: v.shown, scale: v.drawScale, area: area}
 	v.feed.redrawAt(v.drawn)
-}
-
-// hold keeps h, a host just started, for close until it is shown (nil: it
-// is), and reports false if close has been called.
-func (v *hostView) hold(h *room.Host) bool {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if v.closed {
-		return false
-	}
-	v.started = h
-	return true
-}
-
-// close stops hosting for good: the window is closing.
-func (v *hostView) close() {
-	v.mu.Lock()
-	v.closed = true
-	if v.started != nil {
-		v.started.Close()
-		v.started = nil
-	}
-	v.mu.Unlock()
-	v.closeBoard()
-	if v.host != nil {
-		v.feed.close()
-		v.host.Close()
-		v.host = nil
-	}
 }
