@@ -122,7 +122,12 @@ func (h *Host) Start() error {
 	}
 	// The server's own files (cluster runs' queues) go in Dir too: a room
 	// killed and started again leaves nothing behind in the temporary folder.
-	srv, err := cluster.StartServerStore(h.listenAddr(), h.state.Token, filepath.Join(h.Dir, "nats"))
+	addr := h.listenAddr()
+	if err := free(addr); err != nil {
+		h.log.Close()
+		return err
+	}
+	srv, err := cluster.StartServerStore(addr, h.state.Token, filepath.Join(h.Dir, "nats"))
 	if err != nil {
 		h.log.Close()
 		return err
@@ -181,6 +186,19 @@ func (h *Host) listenAddr() string {
 	}
 	l.Close()
 	return again
+}
+
+// free says in a line why nothing can listen on addr, at once (the server
+// would wait 10 s to find out).
+func free(addr string) error {
+	if _, port, err := net.SplitHostPort(addr); err != nil || port == "0" {
+		return nil // StartServer explains a bad address; port 0 is always free
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s (another room or program has the port? try another --listen port): %v", addr, err)
+	}
+	return l.Close()
 }
 
 func (h *Host) logf(format string, args ...any) {

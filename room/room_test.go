@@ -157,6 +157,10 @@ func TestDialFailsFast(t *testing.T) {
 	if _, err := DialWith(h.URL(), h.Token(), "\x00\x01", opts); err == nil {
 		t.Errorf("empty name accepted")
 	}
+	taken := &Host{Dir: t.TempDir(), Listen: strings.TrimPrefix(h.URL(), "nats://")}
+	if err := taken.Start(); err == nil || !strings.Contains(err.Error(), "cannot listen") {
+		t.Errorf("a port taken: %v", err)
+	}
 	srv, err := cluster.StartServer("", cluster.NewToken()) // a cluster server, no room
 	if err != nil {
 		t.Fatal(err)
