@@ -62,12 +62,14 @@ test: deps-test check-go nats-server
 	  if [ -n "$$up" ]; then echo "under jobs/ but importing jobs (move them beside it): $$up"; exit 1; fi
 	@echo "== go test -race (the window under Xvfb)"; $(XVFB) $(GO) test -race -count=1 ./...
 	@echo "== fyne package (the build with the $(TAGS) tag)"; $(MAKE) --no-print-directory package-check
-	@echo "== go vet for macOS without cgo"; $(MAKE) --no-print-directory vet-cross
+	@echo "== go vet for macOS and Windows without cgo"; $(MAKE) --no-print-directory vet-cross
 
 # macOS cannot be built here: its code and the pure-Go fallbacks of the cgo
-# packages are kept compiling by vetting them with its build tags.
+# packages are kept compiling by vetting them with its build tags. Windows'
+# too without cgo (its cgo build is make package-windows, in .ci/run).
 vet-cross: check-go
 	GOOS=darwin GOARCH=arm64 CGO_ENABLED=0 $(GO) vet ./jobs/... ./cli/...
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) vet ./jobs/... ./cli/...
 
 fyne-tool: check-go
 	@command -v fyne >/dev/null && fyne version 2>/dev/null | grep -q 'v1.7.4' || $(GO) install $(FYNE_TOOL)

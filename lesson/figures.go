@@ -29,6 +29,7 @@ type Figure struct {
 //	unit:"…"         what its number counts: "s", "ms", "×", "cores", "items"…
 //	of:"key"         "270,148 of 1,000,000": the figure it is a part of
 //	none:"…"         what a nil pointer means ("not found"; "none" without it)
+//	format:"id"      a number that names something (a PID): no thousands separators
 //
 // Numbers have thousands separators (1,000,000) and the digits their size
 // needs (0.004, 1.23, 412); true and false read yes and no; lists and maps
@@ -104,7 +105,11 @@ func describe(key, label string, v reflect.Value, out *[]Figure) {
 			continue
 		}
 		fig.Raw = raw
-		fig.Text, _ = figure(fv, true, f.Tag.Get("unit"))
+		if f.Tag.Get("format") == "id" {
+			fig.Text, _ = figure(fv, false, "")
+		} else {
+			fig.Text, _ = figure(fv, true, unitFor(fv, f.Tag.Get("unit")))
+		}
 		if of := f.Tag.Get("of"); of != "" {
 			if whole, ok := fieldByKey(v, of); ok {
 				w, _ := figure(whole, true, "")
@@ -113,6 +118,15 @@ func describe(key, label string, v reflect.Value, out *[]Figure) {
 		}
 		*out = append(*out, fig)
 	}
+}
+
+// unitFor is unit for the value v: "1 item", not "1 items".
+func unitFor(v reflect.Value, unit string) string {
+	one := (v.CanInt() && v.Int() == 1) || (v.CanFloat() && v.Float() == 1)
+	if one && len(unit) > 1 && strings.HasSuffix(unit, "s") && unit != "ms" && unit != "µs" {
+		return strings.TrimSuffix(unit, "s")
+	}
+	return unit
 }
 
 // fieldByKey is v's field whose JSON key is key.

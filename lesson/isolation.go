@@ -23,7 +23,7 @@ type IsolationMeasured struct {
 	Items             int    `json:"items" label:"thumbnails"`
 	OKItems           int    `json:"ok_items" label:"made" of:"items"`
 	KilledFailedItems int    `json:"killed_worker_failed_items" label:"failed with the killed worker" unit:"items"`
-	KilledPIDs        []int  `json:"killed_pids" label:"worker processes killed (PIDs)"`
+	KilledPIDs        []int  `json:"killed_pids" label:"worker processes killed (PIDs)" format:"id"`
 	Replaced          bool   `json:"worker_replaced" label:"the killed worker replaced"`
 	PanicExitCode     int    `json:"panic_child_exit_code" label:"the panicking program's exit status"`
 	PanicMessage      string `json:"panic_message" label:"its message"`

@@ -287,6 +287,11 @@ func TestDescribe(t *testing.T) {
 			t.Errorf("no %q in %s", w, got)
 		}
 	}
+	for _, f := range Describe(IsolationMeasured{Items: 9, OKItems: 8, KilledFailedItems: 1, KilledPIDs: []int{26456}}) {
+		if (f.Key == "killed_pids" && f.Text != "26456") || (f.Key == "killed_worker_failed_items" && f.Text != "1 item") {
+			t.Errorf("%s: %q", f.Key, f.Text)
+		}
+	}
 	if strings.Contains(got, "series") {
 		t.Errorf("a figure labelled - is listed: %s", got)
 	}

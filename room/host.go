@@ -42,6 +42,7 @@ type Host struct {
 	srv     *cluster.Server
 	nc      *nats.Conn
 	log     *os.File
+	lock    *os.File // held while the room runs: one room a folder
 	people  map[string]*Participant
 	results map[string]map[string][]Result // lesson → participant id → runs, by Sent
 	seen    map[string]bool                // participant id + "/" + message id
@@ -110,26 +111,42 @@ func (h *Host) Start() error {
 	if err := os.MkdirAll(h.Dir, 0o700); err != nil {
 		return err
 	}
+	// One room a folder: two appending to the same file would each miss
+	// the other's results.
+	lock, err := os.OpenFile(filepath.Join(h.Dir, "lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := lockFile(lock); err != nil {
+		lock.Close()
+		if errors.Is(err, errLocked) {
+			return fmt.Errorf("a room is already running in %s (concurrencylab room, or the window's Room tab): stop it, or give this one another folder (--dir)", h.Dir)
+		}
+		return fmt.Errorf("locking %s: %w", h.Dir, err)
+	}
+	h.lock = lock
 	h.people = map[string]*Participant{}
 	h.results = map[string]map[string][]Result{}
 	h.seen = map[string]bool{}
 	h.reasons = map[string]int{}
 	if err := h.loadState(); err != nil {
+		h.lock.Close()
 		return err
 	}
 	if err := h.loadResults(); err != nil {
+		h.lock.Close()
 		return err
 	}
 	// The server's own files (cluster runs' queues) go in Dir too: a room
 	// killed and started again leaves nothing behind in the temporary folder.
 	addr := h.listenAddr()
 	if err := free(addr); err != nil {
-		h.log.Close()
+		h.Close()
 		return err
 	}
 	srv, err := cluster.StartServerStore(addr, h.state.Token, filepath.Join(h.Dir, "nats"))
 	if err != nil {
-		h.log.Close()
+		h.Close()
 		return err
 	}
 	h.srv = srv
@@ -466,6 +483,9 @@ func (h *Host) Close() error {
 	defer h.mu.Unlock()
 	if h.log != nil {
 		err = errors.Join(err, h.log.Close())
+	}
+	if h.lock != nil {
+		h.lock.Close() // and with it the lock
 	}
 	return err
 }

@@ -224,6 +224,7 @@ var (
 	errSignature     = errors.New("bad signature")
 	errUnknownLesson = errors.New("unknown lesson")
 	errAbsurd        = errors.New("impossible numbers")
+	errLocked        = errors.New("locked by another process")
 	errTooMany       = errors.New("too many results (from this participant, or in the room)")
 )
 

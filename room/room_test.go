@@ -102,8 +102,8 @@ func TestRoomGathersAndSurvivesRestart(t *testing.T) {
 		t.Errorf("the server's files are not in the room's folder: %v", err)
 	}
 	h.Close()
-	if _, err := os.Stat(filepath.Join(dir, "nats")); err == nil {
-		t.Errorf("the server's files outlived it")
+	if left, _ := os.ReadDir(filepath.Join(dir, "nats")); len(left) > 0 {
+		t.Errorf("the server's files outlived it: %v", left)
 	}
 
 	h = startHost(t, dir)
@@ -156,6 +156,10 @@ func TestDialFailsFast(t *testing.T) {
 	}
 	if _, err := DialWith(h.URL(), h.Token(), "\x00\x01", opts); err == nil {
 		t.Errorf("empty name accepted")
+	}
+	again := &Host{Dir: h.Dir}
+	if err := again.Start(); err == nil || !strings.Contains(err.Error(), "already running") {
+		t.Errorf("a second room in the same folder: %v", err)
 	}
 	taken := &Host{Dir: t.TempDir(), Listen: strings.TrimPrefix(h.URL(), "nats://")}
 	if err := taken.Start(); err == nil || !strings.Contains(err.Error(), "cannot listen") {

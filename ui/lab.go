@@ -106,7 +106,7 @@ func New(a fyne.App, w fyne.Window, do func(func())) *Lab {
 	l.lessons = newLessonsView(prefs, l.scale, l.shortcut, l.bg, lessonActions{
 		run: l.RunLesson, kill: l.killWorker, save: l.chooseReportFolder,
 	})
-	l.join = newJoinView(prefs, l.shortcut, l.bg)
+	l.join = newJoinView(w, prefs, l.shortcut, l.bg)
 	var newWindow func(string) fyne.Window
 	if a != nil {
 		newWindow = a.NewWindow

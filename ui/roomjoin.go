@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -33,7 +34,10 @@ type joinView struct {
 	status *widget.Label
 	open   *widget.Button // Join a room…
 	leave  *widget.Button
-	form   *fyne.Container // hidden until Join a room… is pressed
+	form   *fyne.Container // in a dialog while Join a room… is open (inline without a window)
+	note   *widget.Label   // on the form: joining, or why not
+	dlg    dialog.Dialog   // the form's, while open
+	win    fyne.Window     // nil in some tests
 	line   *fieldEntry     // the whole join line, pasted
 	addr   *fieldEntry
 	token  *fieldEntry
@@ -58,10 +62,12 @@ type joinView struct {
 	closed  bool
 }
 
-// newJoinView builds the panel; shortcut is the window's (the fields hand
-// them on), bg where dialling and sending happen, off the UI goroutine.
-func newJoinView(prefs fyne.Preferences, shortcut func(fyne.Shortcut) bool, bg background) *joinView {
-	v := &joinView{prefs: prefs, bg: bg}
+// newJoinView builds the panel; win is where the form opens (a dialog, so
+// that it does not make the window taller: nil puts it under the status),
+// shortcut is the window's (the fields hand them on), bg where dialling and
+// sending happen, off the UI goroutine.
+func newJoinView(win fyne.Window, prefs fyne.Preferences, shortcut func(fyne.Shortcut) bool, bg background) *joinView {
+	v := &joinView{win: win, prefs: prefs, bg: bg}
 	v.status = wrapped("")
 	v.open = widget.NewButtonWithIcon("Join a room…", theme.LoginIcon(), v.showForm)
 	v.leave = widget.NewButtonWithIcon("Leave the room", theme.LogoutIcon(), v.leaveRoom)
@@ -89,27 +95,60 @@ func newJoinView(prefs fyne.Preferences, shortcut func(fyne.Shortcut) bool, bg b
 		widget.NewFormItem("or: address", v.addr),
 		widget.NewFormItem("token", v.token),
 		widget.NewFormItem("your name", v.name))
+	v.note = wrapped("")
 	v.form = container.NewVBox(wrappedHint("Paste the line the facilitator shows (Ctrl+V), or type its address and token; then your name."),
-		fields, container.NewHBox(v.join, v.cancel))
+		fields, v.note, container.NewHBox(v.join, v.cancel))
 	v.form.Hide()
 	v.showStatus()
 	v.box = container.NewVBox(widget.NewSeparator(),
-		container.NewBorder(nil, nil, nil, container.NewHBox(v.open, v.leave), v.status), v.form)
+		container.NewBorder(nil, nil, nil, container.NewHBox(v.open, v.leave), v.status))
+	if win == nil {
+		v.box.Add(v.form)
+	}
 	return v
 }
 
 func (v *joinView) object() fyne.CanvasObject { return v.box }
 
+// showForm opens the form to join a room.
 func (v *joinView) showForm() {
-	v.form.Show()
 	v.open.Hide()
+	v.form.Show()
+	setText(v.note, "")
+	if v.win == nil {
+		return
+	}
+	d := dialog.NewCustomWithoutButtons("Join a room", v.form, v.win)
+	d.SetOnClosed(func() {
+		if v.dlg == d { // closed by Esc or a tap outside it
+			v.dlg = nil
+			v.hideForm()
+		}
+	})
+	d.Resize(fyne.NewSize(720, v.form.MinSize().Height+theme.Padding()*8))
+	v.dlg = d
+	d.Show()
 }
 
+// hideForm closes the form.
 func (v *joinView) hideForm() {
+	if d := v.dlg; d != nil {
+		v.dlg = nil
+		d.Hide()
+	}
 	v.form.Hide()
 	if v.client == nil {
 		v.open.Show()
 	}
+}
+
+// formShown reports whether the form to join is open.
+func (v *joinView) formShown() bool { return v.dlg != nil || v.win == nil && v.form.Visible() }
+
+// say puts text on the status line and, while it is open, the form.
+func (v *joinView) say(text string, imp widget.Importance) {
+	setStyled(v.status, text, imp)
+	setStyled(v.note, text, imp)
 }
 
 // lineChanged fills the fields from a pasted join line (as the command
@@ -143,7 +182,7 @@ func (v *joinView) joinRoom() {
 	case err != nil:
 	}
 	if err != nil {
-		setStyled(v.status, "Cannot join: "+err.Error(), widget.DangerImportance)
+		v.say("Cannot join: "+err.Error(), widget.DangerImportance)
 		return
 	}
 	if v.prefs != nil {
@@ -152,7 +191,7 @@ func (v *joinView) joinRoom() {
 		v.prefs.SetString(prefRoomName, name)
 	}
 	v.join.Disable()
-	setStyled(v.status, fmt.Sprintf("Joining the room at %s as %s…", url, name), widget.MediumImportance)
+	v.say(fmt.Sprintf("Joining the room at %s as %s…", url, name), widget.MediumImportance)
 	opts := v.options
 	v.bg.run(func() func() {
 		c, err := room.DialWith(url, token, name, opts)
@@ -164,11 +203,11 @@ func (v *joinView) joinRoom() {
 			v.hold(nil)
 			v.join.Enable()
 			if err != nil {
-				setStyled(v.status, "Cannot join: "+err.Error(), widget.DangerImportance)
+				v.say("Cannot join: "+err.Error(), widget.DangerImportance)
 				return
 			}
 			v.client, v.sent, v.lastErr = c, 0, ""
-			v.form.Hide()
+			v.hideForm()
 			v.open.Hide()
 			v.leave.Show()
 			v.watch(c)

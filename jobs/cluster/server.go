@@ -25,9 +25,9 @@ type Server struct {
 // that Close removes.
 func StartServer(addr, token string) (*Server, error) { return StartServerStore(addr, token, "") }
 
-// StartServerStore is StartServer with JetStream's files in the folder
-// store ("": a temporary one), emptied first of what a server killed
-// before left there; Close removes it. A program that may be killed with
+// StartServerStore is StartServer with JetStream's files in a folder of
+// their own in store ("": a temporary folder), emptied first of what a
+// server killed before left there; Close removes them. A program that may be killed with
 // kill -9 and started again (a workshop's room) keeps it in a folder of
 // its own, so that nothing piles up in the temporary folder.
 func StartServerStore(addr, token, store string) (*Server, error) {
@@ -50,8 +50,13 @@ func StartServerStore(addr, token, store string) (*Server, error) {
 	}
 	if store == "" {
 		store, err = os.MkdirTemp("", "concurrencylab-nats-")
-	} else if err = os.RemoveAll(store); err == nil {
-		err = os.MkdirAll(store, 0o700)
+	} else {
+		// What a server killed before left: best effort, since wine 8
+		// cannot remove folders, and a folder of its own for this run.
+		os.RemoveAll(store)
+		if err = os.MkdirAll(store, 0o700); err == nil {
+			store, err = os.MkdirTemp(store, "run-")
+		}
 	}
 	if err != nil {
 		return nil, err
