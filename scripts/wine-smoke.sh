@@ -120,20 +120,33 @@ else
 fi
 
 # A lesson must run and its claim hold. A busy machine can keep a claim from
-# showing (the verdict then says so), so one that does not hold gets a
-# second try, and the result says which try it was.
+# showing: one that does not hold is tried again, up to three times, and when
+# the lesson measured that its one-core run had less than a core (the other
+# programs had the rest), it is left untold, as lesson_test.go does, not
+# failed. The result says which try it was.
+skipped=0
 for name in race io-bound; do
 	echo "== lesson $name --quick"
-	for try in 1 2; do
+	for try in 1 2 3; do
 		verdict=
 		if run "lesson-$name" wine "$exe" lesson "$name" --quick --json; then
-			verdict=$(python3 -c 'import json,sys; o=json.load(sys.stdin); o=o[0] if isinstance(o,list) else o; print(("HOLDS " if o["holds"] else "DOES NOT HOLD ")+o["verdict"])' <"$out/lesson-$name.out" 2>&1)
+			verdict=$(python3 -c '
+import json, sys
+o = json.load(sys.stdin)
+o = o[0] if isinstance(o, list) else o
+share = (o.get("measured") or {}).get("share_one_core") or {}
+busy = share.get("other_programs_measured") and share.get("cores_had", 1) < 1
+print(("HOLDS " if o["holds"] else "BUSY " if busy else "DOES NOT HOLD ") + o["verdict"])' <"$out/lesson-$name.out" 2>&1)
 		fi
 		case $verdict in HOLDS*) break ;; esac
-		[ "$try" = 1 ] && echo "    try 1: ${verdict:-exit $rc}"
+		[ "$try" != 3 ] && echo "    try $try: ${verdict:-exit $rc}"
 	done
 	case $verdict in
 	HOLDS*) pass "lesson $name (try $try): ${verdict#HOLDS }" ;;
+	BUSY*)
+		echo "UNTOLD lesson $name: too busy to tell (its one-core run had less than a core): ${verdict#BUSY }"
+		skipped=$((skipped + 1))
+		;;
 	"")
 		fail "lesson $name: exit $rc"
 		show "lesson-$name"
@@ -212,5 +225,5 @@ else
 	echo "$left" | sed 's/^/    /'
 fi
 
-echo "== $fails failed, in $(($(date +%s) - t0)) s"
+echo "== $fails failed, $skipped untold (the machine too busy), in $(($(date +%s) - t0)) s"
 [ "$fails" = 0 ]
