@@ -34,11 +34,18 @@ fi
 # Source packages come from deb-src entries, which a Debian install often
 # lacks: add one for the same archive and suites as the binary packages.
 if ! apt-cache showsrc libisal 2>/dev/null | grep -q '^Package:'; then
-	echo "adding a deb-src entry: /etc/apt/sources.list.d/concurrencylab-src.sources"
-	$SUDO tee /etc/apt/sources.list.d/concurrencylab-src.sources >/dev/null <<-'EOF'
+	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+	echo "adding deb-src entries for Debian $codename: /etc/apt/sources.list.d/concurrencylab-src.sources"
+	$SUDO tee /etc/apt/sources.list.d/concurrencylab-src.sources >/dev/null <<-EOF
 	Types: deb-src
 	URIs: http://deb.debian.org/debian
-	Suites: bookworm bookworm-updates
+	Suites: $codename $codename-updates
+	Components: main
+	Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+	Types: deb-src
+	URIs: http://deb.debian.org/debian-security
+	Suites: $codename-security
 	Components: main
 	Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 	EOF
