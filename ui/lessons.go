@@ -1,13 +1,11 @@
 package ui
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"image"
 	"strconv"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -19,7 +17,6 @@ import (
 
 	"concurrencylab/lesson"
 	"concurrencylab/lesson/chart"
-	"concurrencylab/lesson/python"
 )
 
 // lessonsView is the Lessons tab: pick a lesson, read its claim, predict the
@@ -341,51 +338,6 @@ func unitText(unit string) string {
 }
 
 func lessonPref(name string) string { return "lesson." + name }
-
-// prefPython keeps the Python the lessons measure beside Go.
-const prefPython = "python"
-
-// setPython makes path the Python the lessons use ("" for python3 on PATH),
-// keeps it in the preferences, and says what is there, found off the UI
-// goroutine (it runs the interpreter once).
-func (v *lessonsView) setPython(path string) {
-	path = strings.TrimSpace(path)
-	v.python.SetText(path)
-	if v.prefs != nil {
-		v.prefs.SetString(prefPython, path)
-	}
-	v.findPython()
-}
-
-// findPython says which Python the field names, and whether it runs.
-func (v *lessonsView) findPython() {
-	path := v.python.Text
-	v.pythonFound.SetText("Looking for Python…")
-	v.bg.run(func() func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		in, err := python.Find(ctx, path)
-		return func() {
-			if v.python.Text != path {
-				return // changed meanwhile: its own look is under way
-			}
-			v.pythonFound.SetText(pythonText(in, err))
-		}
-	})
-}
-
-// pythonText says what was found: "Python 3.12.3 with the GIL
-// (/usr/bin/python3): its threads are measured beside goroutines".
-func pythonText(in *python.Interpreter, err error) string {
-	if err != nil {
-		return "Not measured: " + err.Error() + ". Name a Python 3 above (its path), then press Find; without one, the lesson measures Go alone."
-	}
-	gil := "with the GIL"
-	if !in.GIL {
-		gil = "free-threaded, running without the GIL"
-	}
-	return fmt.Sprintf("Python %s, %s (%s): measured beside Go.", in.Version, gil, in.Path)
-}
 
 // parsePrediction reads a guess: a number, "7x", "40%" (a fraction for the
 // race lesson), or nothing.
