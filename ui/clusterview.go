@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -46,10 +45,8 @@ type clusterView struct {
 
 	// A server that has started but is not shown yet (its start is
 	// applied at the next frame), for close to stop if that frame never
-	// comes; and whether close has been called.
-	mu      sync.Mutex
-	started *cluster.Server
-	closed  bool
+	// comes.
+	pending handoff[*cluster.Server]
 }
 
 // newClusterView builds the panel: clipboard is where Copy puts the join
@@ -105,12 +102,12 @@ func (v *clusterView) setSharing(on bool) {
 	v.status.Show()
 	v.bg.run(func() func() {
 		srv, err := cluster.StartServer(addr, cluster.NewToken())
-		if err == nil && !v.hold(srv) {
+		if err == nil && !v.pending.hold(srv) {
 			srv.Close()
 			return nil
 		}
 		return func() {
-			v.hold(nil)
+			v.pending.release()
 			if !v.running {
 				v.share.Enable()
 			}
@@ -211,27 +208,9 @@ func (v *clusterView) spec() jobs.ClusterSpec {
 	return jobs.ClusterSpec{URL: srv.URL(), Token: srv.Token()}
 }
 
-// hold keeps srv, a server just started, for close until it is shown
-// (nil: it is), and reports false if close has been called.
-func (v *clusterView) hold(srv *cluster.Server) bool {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if v.closed {
-		return false
-	}
-	v.started = srv
-	return true
-}
-
 // close stops sharing, for good: the window is closing.
 func (v *clusterView) close() {
-	v.mu.Lock()
-	v.closed = true
-	if v.started != nil {
-		v.started.Close()
-		v.started = nil
-	}
-	v.mu.Unlock()
+	v.pending.close(func(s *cluster.Server) { s.Close() })
 	if v.srv != nil {
 		v.srv.Close()
 		v.srv = nil

@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"image"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -84,9 +83,7 @@ type hostView struct {
 	// onHosting, if set, is told the room started (its host) or stopped (nil).
 	onHosting func(*room.Host)
 
-	mu      sync.Mutex // as clusterView's: a host started, not shown yet
-	started *room.Host
-	closed  bool
+	pending handoff[*room.Host] // as clusterView's: a host started, not shown yet
 }
 
 // newHostView builds the Room tab at presentation scale scale: newWindow

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -56,10 +55,8 @@ type joinView struct {
 	lastErr string       // the last send's problem, if the room refused it
 
 	// A client dialled but not shown yet, for close to stop if that frame
-	// never comes; and whether close has been called.
-	mu      sync.Mutex
-	started *room.Client
-	closed  bool
+	// never comes.
+	pending handoff[*room.Client]
 }
 
 // newJoinView builds the panel; win is where the form opens (a dialog, so
@@ -195,12 +192,12 @@ func (v *joinView) joinRoom() {
 	opts := v.options
 	v.bg.run(func() func() {
 		c, err := room.DialWith(url, token, name, opts)
-		if err == nil && !v.hold(c) {
+		if err == nil && !v.pending.hold(c) {
 			c.Close() // the window closed meanwhile
 			return nil
 		}
 		return func() {
-			v.hold(nil)
+			v.pending.release()
 			v.join.Enable()
 			if err != nil {
 				v.say("Cannot join: "+err.Error(), widget.DangerImportance)
@@ -312,28 +309,10 @@ func (v *joinView) showStatus() {
 	setStyled(v.status, text, imp)
 }
 
-// hold keeps c, a client just dialled, for close until it is shown (nil:
-// it is), and reports false if close has been called.
-func (v *joinView) hold(c *room.Client) bool {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if v.closed {
-		return false
-	}
-	v.started = c
-	return true
-}
-
 // close leaves the room for good: the window is closing. What was not
 // delivered stays in the outbox.
 func (v *joinView) close() {
-	v.mu.Lock()
-	v.closed = true
-	if v.started != nil {
-		v.started.Close()
-		v.started = nil
-	}
-	v.mu.Unlock()
+	v.pending.close(func(c *room.Client) { c.Close() })
 	if v.client != nil {
 		v.client.Close()
 		v.client = nil

@@ -26,12 +26,12 @@ func (v *hostView) hostRoom() {
 	v.bg.run(func() func() {
 		h := &room.Host{Dir: dir, Listen: addr, Logf: func(format string, args ...any) { v.logf("Room: " + fmt.Sprintf(format, args...)) }}
 		err := h.Start()
-		if err == nil && !v.hold(h) {
+		if err == nil && !v.pending.hold(h) {
 			h.Close()
 			return nil
 		}
 		return func() {
-			v.hold(nil)
+			v.pending.release()
 			v.start.Enable()
 			v.addr.Enable()
 			if err != nil {
@@ -91,27 +91,9 @@ func (v *hostView) showRunning(on bool) {
 	}
 }
 
-// hold keeps h, a host just started, for close until it is shown (nil: it
-// is), and reports false if close has been called.
-func (v *hostView) hold(h *room.Host) bool {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if v.closed {
-		return false
-	}
-	v.started = h
-	return true
-}
-
 // close stops hosting for good: the window is closing.
 func (v *hostView) close() {
-	v.mu.Lock()
-	v.closed = true
-	if v.started != nil {
-		v.started.Close()
-		v.started = nil
-	}
-	v.mu.Unlock()
+	v.pending.close(func(h *room.Host) { h.Close() })
 	v.closeBoard()
 	if v.host != nil {
 		v.feed.close()
