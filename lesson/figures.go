@@ -3,6 +3,7 @@ package lesson
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -262,6 +263,24 @@ func (l *Lesson) AnswerText(v float64) string {
 		unit = strings.TrimSuffix(unit, "s")
 	}
 	return fmt.Sprintf("%.0f %s", v, unit)
+}
+
+// ShortAnswerText is AnswerText for a chart's label, where room is short:
+// "7.57×", "40%", "8717×", "2.5 items".
+func (l *Lesson) ShortAnswerText(v float64) string {
+	switch l.Unit {
+	case "lost":
+		return fmt.Sprintf("%.0f%%", 100*v)
+	case "times":
+		return fmt.Sprintf("%.0f×", v)
+	case "×", "seconds":
+		return l.AnswerText(v)
+	}
+	decimals := 1
+	if v == math.Trunc(v) {
+		decimals = 0
+	}
+	return strconv.FormatFloat(v, 'f', decimals, 64) + " " + l.Unit
 }
 
 // RunColumns are the columns of a lesson's table of runs, as the terminal

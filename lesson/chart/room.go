@@ -176,7 +176,7 @@ func Strip(l *lesson.Lesson, entries []RoomEntry) (*plot.Plot, error) {
 			return nil, err
 		}
 		lbl, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: med, Y: row.y + 0.45}},
-			Labels: []string{"median " + answerText(l, med/factor)}})
+			Labels: []string{"median " + l.ShortAnswerText(med/factor)}})
 		if err != nil {
 			return nil, err
 		}
@@ -191,30 +191,6 @@ func Strip(l *lesson.Lesson, entries []RoomEntry) (*plot.Plot, error) {
 		p.Add(lbl)
 	}
 	return p, nil
-}
-
-// answerText is v in the lesson's unit, shorter than AnswerText for a label.
-func answerText(l *lesson.Lesson, v float64) string {
-	switch l.Unit {
-	case "×":
-		return x(v)
-	case "lost":
-		return fmt.Sprintf("%.0f%%", 100*v)
-	case "times":
-		return fmt.Sprintf("%.0f×", v)
-	case "seconds":
-		return fmt.Sprintf("%.1f s", v)
-	}
-	return strconv.FormatFloat(v, 'f', decimals(v), 64) + " " + l.Unit
-}
-
-func x(v float64) string { return fmt.Sprintf("%.2f×", v) }
-
-func decimals(v float64) int {
-	if v == math.Trunc(v) {
-		return 0
-	}
-	return 1
 }
 
 // swarm is a row of dots at y, one per value, placed when drawn (where a
