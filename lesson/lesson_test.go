@@ -160,8 +160,16 @@ func TestCPUBoundOneCoreRunUsesOneCore(t *testing.T) {
 	if one.Cores != 1 || one.Workers != 2*runtime.NumCPU() {
 		t.Fatalf("the one-core run: %d workers on %d cores", one.Workers, one.Cores)
 	}
-	if ratio := one.CPUSeconds / one.WallSeconds; ratio > 1.15 {
-		t.Errorf("the one-core run used %.2f s of CPU in %.2f s: %.2f cores", one.CPUSeconds, one.WallSeconds, ratio)
+	// The work's own threads (pinned to one CPU), not the process: its
+	// garbage collector and the lesson's bookkeeping are upkeep, measured
+	// apart, and on a run of a few hundredths of a second they alone can
+	// make the process's CPU over wall exceed 1.
+	work := one.CPUSeconds
+	if one.WorkCPUSeconds != nil {
+		work = *one.WorkCPUSeconds
+	}
+	if ratio := work / one.WallSeconds; ratio > 1.15 {
+		t.Errorf("the one-core run's work used %.2f s of CPU in %.2f s: %.2f cores", work, one.WallSeconds, ratio)
 	}
 	for key, seen := range cpus {
 		for _, set := range seen {
